@@ -1,0 +1,6 @@
+export { allclose, type CloseReport } from './allclose.js';
+export {
+  fixturesRoot, loadCase, toleranceFor, toTensor, nchwToNhwc, nhwcToNchw,
+  type FixtureCase, type CaseJson, type Tolerance,
+} from './fixtures.js';
+export { describeEachBackend, testBackends, liveTensors } from './backends.js';
