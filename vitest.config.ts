@@ -17,6 +17,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@pixelrepa\/tensor\/testing$/, replacement: here('./packages/tensor/src/testing/index.ts') },
+      { find: /^@pixelrepa\/io\/node$/, replacement: here('./packages/io/src/node.ts') },
+      { find: /^@pixelrepa\/data\/node$/, replacement: here('./packages/data/src/node/index.ts') },
       ...packageAliases,
     ],
   },

@@ -27,10 +27,58 @@ export function isDType(name: string): name is DType {
   return Object.prototype.hasOwnProperty.call(dtypeBytes, name);
 }
 
-/** Copies `byteLength` bytes at `offset` into a fresh, aligned typed array of `dtype`. */
+/** Number of elements of a tensor of `shape` (1 for a 0-d tensor). */
+export function elementCount(shape: readonly number[]): number {
+  let count = 1;
+  for (const size of shape) count *= size;
+  return count;
+}
+
+/** A zero-filled typed array of `count` elements of `dtype`. */
+export function allocateTypedArray(dtype: DType, count: number): TypedArray {
+  switch (dtype) {
+    case 'F64': return new Float64Array(count);
+    case 'F32': return new Float32Array(count);
+    case 'F16': case 'BF16': return new Uint16Array(count);
+    case 'I64': return new BigInt64Array(count);
+    case 'I32': return new Int32Array(count);
+    case 'I16': return new Int16Array(count);
+    case 'I8': return new Int8Array(count);
+    case 'U8': case 'BOOL': return new Uint8Array(count);
+  }
+}
+
+/** Whether `data` is the kind of typed array that holds `dtype` (F16/BF16 and U8/BOOL share one). */
+export function typedArrayMatches(dtype: DType, data: unknown): boolean {
+  switch (dtype) {
+    case 'F64': return data instanceof Float64Array;
+    case 'F32': return data instanceof Float32Array;
+    case 'F16': case 'BF16': return data instanceof Uint16Array;
+    case 'I64': return data instanceof BigInt64Array;
+    case 'I32': return data instanceof Int32Array;
+    case 'I16': return data instanceof Int16Array;
+    case 'I8': return data instanceof Int8Array;
+    case 'U8': case 'BOOL': return data instanceof Uint8Array;
+  }
+}
+
+/** True for `{dtype, shape, data}` objects as this package produces them. */
+export function isRawTensor(value: unknown): value is RawTensor {
+  if (value === null || typeof value !== 'object') return false;
+  const { dtype, shape, data } = value as Record<string, unknown>;
+  return typeof dtype === 'string' && isDType(dtype) && Array.isArray(shape) && ArrayBuffer.isView(data);
+}
+
+/** The bytes of a typed array (a view, not a copy), in the platform's (little-endian) order. */
+export function bytesOf(data: TypedArray): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Copies `count` elements' bytes at `offset` into a fresh, aligned typed array of `dtype`. */
 export function typedArrayFrom(dtype: DType, bytes: Uint8Array, offset: number, count: number): TypedArray {
   const size = dtypeBytes[dtype];
-  const copy = bytes.slice(offset, offset + count * size);
+  // Uint8Array.prototype.slice copies (Buffer#slice would return a view into a pooled buffer).
+  const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + count * size);
   const buffer = copy.buffer;
   switch (dtype) {
     case 'F64': return new Float64Array(buffer, 0, count);

@@ -5,6 +5,8 @@ import type { KindChecker } from './kind.js';
  */
 export async function loadCheckers(): Promise<KindChecker[]> {
   const modules = await Promise.all([
+    import('./kinds/jit-forward.js'),
+    import('./kinds/sincos-rope.js'),
     // import('./kinds/torch-checkpoint.js'),
   ]);
   return modules.map((m: { checker: KindChecker }) => m.checker);

@@ -1,0 +1,63 @@
+import { expect, it } from 'vitest';
+import { tf } from '@pixelrepa/tensor';
+import { describeEachBackend, liveTensors } from '@pixelrepa/tensor/testing';
+import { Attention } from './attention.js';
+import { LayerNorm, RMSNorm } from './norm.js';
+import { Rope2d, rotateHalf } from './rope.js';
+import { SwiGLU } from './swiglu.js';
+import { gelu } from './activations.js';
+
+describeEachBackend('layers', () => {
+  it('RMSNorm and LayerNorm normalise the last axis', async () => {
+    const x = tf.tensor2d([[1, 2, 3, 4], [-2, 0, 2, 4]]);
+    const rms = new RMSNorm(4);
+    const ln = new LayerNorm(4);
+    const r = await rms.forward(x).data();
+    const scale = Math.sqrt((1 + 4 + 9 + 16) / 4 + 1e-6);
+    expect(r[3]).toBeCloseTo(4 / scale, 6);
+    const l = await ln.forward(x).data();
+    expect(l[0] + l[1] + l[2] + l[3]).toBeCloseTo(0, 6);
+    tf.dispose(x);
+    rms.dispose();
+    ln.dispose();
+  });
+
+  it('rotateHalf rotates adjacent pairs', async () => {
+    const x = tf.tensor1d([1, 2, 3, 4]);
+    expect(Array.from(await rotateHalf(x).data())).toEqual([-2, 1, -4, 3]);
+    x.dispose();
+  });
+
+  it('RoPE with a prefix leaves the prefix rows untouched', async () => {
+    const rope = new Rope2d(8, 2, 3);
+    const q = tf.randomNormal([1, 2, 7, 8], 0, 1, 'float32', 1);
+    const rotated = rope.apply(q);
+    const prefixIn = await tf.slice(q, [0, 0, 0, 0], [1, 2, 3, 8]).data();
+    const prefixOut = await tf.slice(rotated, [0, 0, 0, 0], [1, 2, 3, 8]).data();
+    expect(Array.from(prefixOut)).toEqual(Array.from(prefixIn));
+    rope.dispose();
+  });
+
+  it('attention and SwiGLU keep the shape and leak nothing', () => {
+    const attention = new Attention({ dim: 16, numHeads: 2 });
+    const ffn = new SwiGLU({ dim: 16, hiddenDim: 64 });
+    expect(ffn.hidden).toBe(42);
+    const rope = new Rope2d(8, 3);
+    const x = tf.randomNormal([2, 9, 16]);
+    const before = liveTensors();
+    const y = tf.tidy(() => ffn.forward(attention.forward(x, rope)));
+    expect(y.shape).toEqual([2, 9, 16]);
+    y.dispose();
+    expect(liveTensors()).toBe(before);
+    tf.dispose(x);
+    attention.dispose();
+    ffn.dispose();
+    rope.dispose();
+  });
+
+  it('GELU is the exact erf form', async () => {
+    const y = await gelu(tf.tensor1d([-1, 0, 1])).data();
+    expect(y[2]).toBeCloseTo(0.8413447, 6);
+    expect(y[0]).toBeCloseTo(-0.1586553, 6);
+  });
+});
