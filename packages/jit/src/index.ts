@@ -2,3 +2,8 @@ export { JiT, type JiTOptions, type ForwardOptions } from './jit.js';
 export { jitPresets, jitConfig, jitConfigFromReference, jitParameterCount, validateJiTConfig, swigluHidden, type JiTConfig, type JiTPresetName } from './config.js';
 export { JiTBlock, FinalLayer, BottleneckPatchEmbed, type Recorder } from './layers.js';
 export { patchify, unpatchify } from './patch.js';
+export {
+  flowStep, drawFlow, dropLabels, logitNormalTime, velocityDenominator, velocityFromPrediction, velocityLoss, defaultFlowMatching,
+  type FlowMatchingConfig, type FlowDraws, type FlowStep,
+} from './flow.js';
+export { sample, timeGrid, guidanceScale, toUint8Images, type SampleOptions, type SamplingMethod } from './sample.js';

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  LabelEmbedder, Module, Rope2d, TimestepEmbedder, init, sincosPositionEmbedding2d, tfRandomSource,
+  LabelEmbedder, Module, ModuleList, Rope2d, TimestepEmbedder, init, sincosPositionEmbedding2d, tfRandomSource,
   type Parameter, type RandomSource,
 } from '@pixelrepa/nn';
 import { jitConfig, validateJiTConfig, type JiTConfig } from './config.js';
@@ -64,7 +64,7 @@ export class JiT extends Module {
       attnDrop: middle(i) ? c.attnDrop : 0, projDrop: middle(i) ? c.projDrop : 0, random,
     }));
     this.blocks = blockList;
-    this.addModule('blocks', new BlockList(blockList));
+    this.addModule('blocks', new ModuleList(blockList));
     this.final_layer = this.addModule('final_layer', new FinalLayer(c.hiddenSize, c.patchSize, c.inChannels, random));
     this.mask_token = this.addParameter('mask_token', init.normal(random, [1, 1, c.hiddenSize], 0.02));
     initializeJiT(this, random);
@@ -156,13 +156,5 @@ export class JiT extends Module {
     super.dispose();
     this.featRope.dispose();
     this.featRopeInContext.dispose();
-  }
-}
-
-/** `blocks.0`, `blocks.1`, …: a PyTorch `nn.ModuleList`. */
-class BlockList extends Module {
-  constructor(blocks: Module[]) {
-    super();
-    blocks.forEach((block, i) => this.addModule(String(i), block));
   }
 }

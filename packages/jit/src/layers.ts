@@ -1,11 +1,7 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import {
-  Attention, Linear, Module, RMSNorm, Sequential, SiLU, SwiGLU, gatedResidual, modulate,
-  type Layout, type Rope2d, type RandomSource,
-} from '@pixelrepa/nn';
+import { Linear, Module, RMSNorm, Sequential, SiLU, modulate, type Layout, type RandomSource } from '@pixelrepa/nn';
 
-/** Called with named intermediate tensors (the fixture's names); the callee must `tf.keep` what it stores. */
-export type Recorder = (name: string, value: Tensor) => void;
+export { AdaLNBlock as JiTBlock, type AdaLNBlockConfig as JiTBlockConfig, type Recorder } from '@pixelrepa/nn';
 
 /**
  * Conv weight OIHW [O, C, p, p] ↔ patch-matmul weight [O, p·p·C] in (row, col, channel) order,
@@ -41,49 +37,6 @@ export class BottleneckPatchEmbed extends Module {
 
   forward(patches: Tensor): Tensor {
     return tf.tidy(() => this.proj2.forward(this.proj1.forward(patches)));
-  }
-}
-
-export interface JiTBlockConfig {
-  hiddenSize: number;
-  numHeads: number;
-  mlpRatio: number;
-  attnDrop: number;
-  projDrop: number;
-  random?: RandomSource;
-}
-
-/** adaLN-Zero transformer block with RMSNorm, qk-norm attention with 2-D RoPE, and SwiGLU. */
-export class JiTBlock extends Module {
-  readonly norm1: RMSNorm;
-  readonly attn: Attention;
-  readonly norm2: RMSNorm;
-  readonly mlp: SwiGLU;
-  readonly adaLN_modulation: Sequential;
-
-  constructor(config: JiTBlockConfig) {
-    super();
-    const { hiddenSize, numHeads, mlpRatio, attnDrop, projDrop, random } = config;
-    this.norm1 = this.addModule('norm1', new RMSNorm(hiddenSize, 1e-6));
-    this.attn = this.addModule('attn', new Attention({ dim: hiddenSize, numHeads, qkvBias: true, qkNorm: true, attnDrop, projDrop, random }));
-    this.norm2 = this.addModule('norm2', new RMSNorm(hiddenSize, 1e-6));
-    this.mlp = this.addModule('mlp', new SwiGLU({ dim: hiddenSize, hiddenDim: Math.floor(hiddenSize * mlpRatio), drop: projDrop, random }));
-    this.adaLN_modulation = this.addModule('adaLN_modulation', new Sequential(SiLU(), new Linear({ inFeatures: hiddenSize, outFeatures: 6 * hiddenSize, random })));
-  }
-
-  /** x: [B, N, D], c: [B, D], rope tables with N rows → [B, N, D] */
-  forward(x: Tensor, c: Tensor, rope: Rope2d, record?: Recorder, prefix = ''): Tensor {
-    return tf.tidy(() => {
-      const modulation = this.adaLN_modulation.forward(c);
-      record?.(`${prefix}.adaLN_modulation`, modulation);
-      const [shiftMsa, scaleMsa, gateMsa, shiftMlp, scaleMlp, gateMlp] = tf.split(modulation, 6, -1);
-      const attended = this.attn.forward(modulate(this.norm1.forward(x), shiftMsa, scaleMsa), rope);
-      record?.(`${prefix}.attn`, attended);
-      const h = gatedResidual(x, gateMsa, attended);
-      const mlpOut = this.mlp.forward(modulate(this.norm2.forward(h), shiftMlp, scaleMlp));
-      record?.(`${prefix}.mlp`, mlpOut);
-      return gatedResidual(h, gateMlp, mlpOut);
-    });
   }
 }
 

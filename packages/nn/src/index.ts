@@ -4,7 +4,7 @@ export { StateDictError, type StateDictProblems } from './state-dict-error.js';
 export { init, tfRandomSource, type RandomSource } from './init.js';
 export { Linear, type LinearConfig } from './linear.js';
 export { RMSNorm, LayerNorm } from './norm.js';
-export { Embedding } from './embedding.js';
+export { Embedding, gatherRows } from './embedding.js';
 export { Activation, SiLU, GELU, silu, gelu } from './activations.js';
 export { Sequential, type Layer } from './sequential.js';
 export { Attention, type AttentionConfig } from './attention.js';
@@ -17,3 +17,6 @@ export { ropeTables2d, rotateHalf, applyRope, Rope2d, type RopeTables } from './
 export { timestepEmbedding, timestepFrequencies, TimestepEmbedder } from './timestep.js';
 export { LabelEmbedder } from './label-embedder.js';
 export { tensorStateDict, type TorchTensorLike } from './convert.js';
+export { AdaLNBlock, type AdaLNBlockConfig, type Recorder } from './adaln-block.js';
+export { ModuleList } from './module-list.js';
+export { valueAndGrads, type ValueAndGrads } from './gradients.js';

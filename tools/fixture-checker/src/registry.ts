@@ -7,7 +7,11 @@ export async function loadCheckers(): Promise<KindChecker[]> {
   const modules = await Promise.all([
     import('./kinds/jit-forward.js'),
     import('./kinds/sincos-rope.js'),
+    import('./kinds/mta-forward.js'),
+    import('./kinds/repa-loss.js'),
+    import('./kinds/sample.js'),
+    import('./kinds/pixelrepa-loss.js'),
     // import('./kinds/torch-checkpoint.js'),
   ]);
-  return modules.map((m: { checker: KindChecker }) => m.checker);
+  return modules.flatMap((m: Record<string, KindChecker>) => Object.values(m));
 }

@@ -1,0 +1,3 @@
+export { MaskedTransformerAdapter, ProjectionHead } from './mta.js';
+export { mtaPresets, mtaConfig, mtaConfigFromReference, type MTAConfig, type MTAPresetName } from './config.js';
+export { maskTokens } from './mask.js';

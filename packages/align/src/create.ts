@@ -1,0 +1,16 @@
+import type { AlignmentObjective } from './objective.js';
+import { RepaObjective, type RepaConfig } from './repa.js';
+import { PixelRepaObjective, type PixelRepaConfig } from './pixelrepa.js';
+
+export type ObjectiveName = 'repa' | 'pixelrepa';
+
+/** An objective by name: `createObjective('repa', {...})` or `createObjective('pixelrepa', {...})`. */
+export function createObjective(name: 'repa', config: RepaConfig): RepaObjective;
+export function createObjective(name: 'pixelrepa', config: PixelRepaConfig): PixelRepaObjective;
+export function createObjective(name: ObjectiveName, config: RepaConfig | PixelRepaConfig): AlignmentObjective {
+  switch (name) {
+    case 'repa': return new RepaObjective(config as RepaConfig);
+    case 'pixelrepa': return new PixelRepaObjective(config as PixelRepaConfig);
+    default: throw new Error(`unknown alignment objective "${name as string}" (repa or pixelrepa)`);
+  }
+}

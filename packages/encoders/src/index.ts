@@ -1,0 +1,1 @@
+export { preprocessForEncoder, imagenetMean, imagenetStd, type PreprocessOptions } from './preprocess.js';
