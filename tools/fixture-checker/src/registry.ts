@@ -11,7 +11,8 @@ export async function loadCheckers(): Promise<KindChecker[]> {
     import('./kinds/repa-loss.js'),
     import('./kinds/sample.js'),
     import('./kinds/pixelrepa-loss.js'),
-    // import('./kinds/torch-checkpoint.js'),
+    import('./kinds/lr-and-ema.js'),
+    import('./kinds/train-trajectory.js'),
   ]);
   return modules.flatMap((m: Record<string, KindChecker>) => Object.values(m));
 }

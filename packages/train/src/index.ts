@@ -1,0 +1,8 @@
+export { learningRate, scaledLearningRate, type LearningRateSchedule } from './schedule.js';
+export {
+  adamwInit, adamwUpdate, weightDecayGroups, disposeAdamW,
+  type AdamWConfig, type AdamWState, type OptimizedParameter,
+} from './adamw.js';
+export { Ema } from './ema.js';
+export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } from './loss.js';
+export { trainStep, type StepContext, type StepResult } from './step.js';
