@@ -1,3 +1,5 @@
+import { copyBytes } from './byte-source.js';
+
 /** Element types of tensors in files, named as safetensors names them. */
 export type DType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -29,6 +31,8 @@ export function isDType(name: string): name is DType {
 
 /** Number of elements of a tensor of `shape` (1 for a 0-d tensor). */
 export function elementCount(shape: readonly number[]): number {
+  // A zero anywhere wins, even after a product that overflowed to Infinity (∞ · 0 is NaN).
+  if (shape.includes(0)) return 0;
   let count = 1;
   for (const size of shape) count *= size;
   return count;
@@ -77,9 +81,8 @@ export function bytesOf(data: TypedArray): Uint8Array {
 /** Copies `count` elements' bytes at `offset` into a fresh, aligned typed array of `dtype`. */
 export function typedArrayFrom(dtype: DType, bytes: Uint8Array, offset: number, count: number): TypedArray {
   const size = dtypeBytes[dtype];
-  // Uint8Array.prototype.slice copies (Buffer#slice would return a view into a pooled buffer).
-  const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + count * size);
-  const buffer = copy.buffer;
+  // A fresh, aligned buffer: Buffer#slice would return a view into the caller's pooled memory.
+  const buffer = copyBytes(bytes, offset, offset + count * size).buffer;
   switch (dtype) {
     case 'F64': return new Float64Array(buffer, 0, count);
     case 'F32': return new Float32Array(buffer, 0, count);

@@ -117,3 +117,18 @@ export function jitParameterCount(config: JiTConfig): number {
     + D + linear(D, p * p * C) + linear(D, 2 * D)
     + D;
 }
+
+/**
+ * Multiply-accumulates of one forward pass for one image (the paper's "GFLOPs" are these MACs;
+ * FLOPs = 2·MACs): every matmul (patch embedding, conditioning MLPs, qkv, q·kᵀ, attention·v,
+ * projection, SwiGLU, adaLN, final layer). Elementwise work is not counted.
+ */
+export function jitForwardMacs(config: JiTConfig): number {
+  const { hiddenSize: D, patchSize: p, inChannels: C, bottleneckDim: bottleneck, depth, inContextLen, inContextStart } = config;
+  const N = (config.inputSize / p) ** 2;
+  const hidden = swigluHidden(config);
+  const block = (T: number) => T * D * (3 * D + D + 3 * hidden) + 2 * T * T * D + D * 6 * D;
+  let macs = N * (p * p * C * bottleneck + bottleneck * D) + 256 * D + D * D;
+  for (let i = 0; i < depth; i++) macs += block(i < inContextStart ? N : N + inContextLen);
+  return macs + N * D * p * p * C + D * 2 * D;
+}

@@ -1,5 +1,5 @@
 export { JiT, type JiTOptions, type ForwardOptions } from './jit.js';
-export { jitPresets, jitConfig, jitConfigFromReference, jitParameterCount, validateJiTConfig, swigluHidden, type JiTConfig, type JiTPresetName } from './config.js';
+export { jitPresets, jitConfig, jitConfigFromReference, jitParameterCount, jitForwardMacs, validateJiTConfig, swigluHidden, type JiTConfig, type JiTPresetName } from './config.js';
 export { JiTBlock, FinalLayer, BottleneckPatchEmbed, type Recorder } from './layers.js';
 export { patchify, unpatchify } from './patch.js';
 export {
@@ -7,3 +7,4 @@ export {
   type FlowMatchingConfig, type FlowDraws, type FlowStep,
 } from './flow.js';
 export { sample, timeGrid, guidanceScale, toUint8Images, type SampleOptions, type SamplingMethod } from './sample.js';
+export { jitStateDict, loadJiTWeights, describeJiTState, type CheckpointWeights } from './checkpoint.js';

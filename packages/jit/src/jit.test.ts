@@ -101,3 +101,12 @@ describeEachBackend('JiT', () => {
     model.dispose();
   });
 });
+
+describe('cost', () => {
+  it('JiT-B/16 costs about 25 GMACs per image at 256 px, as the paper reports', async () => {
+    const { jitForwardMacs } = await import('./config.js');
+    expect(jitForwardMacs(jitPresets['JiT-B/16']) / 1e9).toBeCloseTo(25, 0);
+    expect(jitForwardMacs(jitPresets['JiT-L/16']) / 1e9).toBeGreaterThan(85);
+    expect(jitForwardMacs(jitPresets['JiT-L/16']) / 1e9).toBeLessThan(91);
+  });
+});

@@ -1,5 +1,6 @@
+import { readRange, toByteSource, type ByteSource } from '../byte-source.js';
 import { FormatError } from '../errors.js';
-import { dtypeBytes, isDType, typedArrayFrom, widenHalf, type RawTensor } from '../dtypes.js';
+import { dtypeBytes, elementCount, isDType, typedArrayFrom, widenHalf, type RawTensor } from '../dtypes.js';
 
 export interface SafetensorsFile {
   tensors: Map<string, RawTensor>;
@@ -16,31 +17,30 @@ const FORMAT = 'safetensors';
 const MAX_HEADER_BYTES = 100_000_000;
 
 /**
- * Parses a safetensors file from its bytes: an 8-byte little-endian header length, a JSON
- * header `{name: {dtype, shape, data_offsets}, __metadata__}`, then the raw data.
+ * Parses a safetensors file: an 8-byte little-endian header length, a JSON header
+ * `{name: {dtype, shape, data_offsets}, __metadata__}`, then the raw little-endian data.
+ * Takes the bytes (browsers) or a ByteSource (`readSafetensorsFile` in `@pixelrepa/io/node`
+ * reads from disk); only the header and the tensors' ranges are read.
+ *
+ * @example
+ * const { tensors, metadata } = readSafetensors(bytes, { widenHalf: true });
+ * tensors.get('blocks.0.attn.qkv.weight'); // { dtype: 'F32', shape: [2304, 768], data: Float32Array }
  */
-export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptions = {}): SafetensorsFile {
-  if (bytes.length < 8) throw new FormatError(FORMAT, `file is ${bytes.length} bytes, shorter than the 8-byte header length`, 'byte 0');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) {
-    throw new FormatError(FORMAT, `header length ${headerLength} runs past the end of the ${bytes.length}-byte file`, 'byte 0');
+export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSafetensorsOptions = {}): SafetensorsFile {
+  const source = toByteSource(input);
+  if (source.size < 8) throw new FormatError(FORMAT, `file is ${source.size} bytes, shorter than the 8-byte header length`, 'byte 0');
+  const lengthBytes = readRange(source, 0, 8, FORMAT, 'header length');
+  const headerLength = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, source.size - 8))) {
+    throw new FormatError(FORMAT, `header length ${headerLength} runs past the end of the ${source.size}-byte file (or exceeds ${MAX_HEADER_BYTES})`, 'byte 0');
   }
   const dataStart = 8 + Number(headerLength);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
-  } catch (error) {
-    throw new FormatError(FORMAT, `header is not valid UTF-8 JSON: ${(error as Error).message}`, `bytes 8..${dataStart}`);
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
-    throw new FormatError(FORMAT, 'header is not a JSON object', 'header');
-  }
-  const dataLength = bytes.length - dataStart;
+  const header = parseHeader(readRange(source, 8, dataStart - 8, FORMAT, 'header'), dataStart);
+  const dataLength = source.size - dataStart;
   const tensors = new Map<string, RawTensor>();
   let metadata: Record<string, string> = {};
   const ranges: Array<[number, number, string]> = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
       metadata = parseMetadata(entry);
       continue;
@@ -48,7 +48,9 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     const where = `tensor "${name}"`;
     if (entry === null || typeof entry !== 'object') throw new FormatError(FORMAT, 'entry is not an object', where);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !isDType(dtype)) throw new FormatError(FORMAT, `unknown dtype ${JSON.stringify(dtype)}`, where);
+    if (typeof dtype !== 'string' || !isDType(dtype)) {
+      throw new FormatError(FORMAT, `unknown dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(dtypeBytes).join(', ')})`, where);
+    }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new FormatError(FORMAT, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`, where);
     }
@@ -59,22 +61,42 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     if (begin > end || end > dataLength) {
       throw new FormatError(FORMAT, `data_offsets [${begin}, ${end}] fall outside the ${dataLength}-byte data section`, where);
     }
-    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    const count = elementCount(shape as number[]);
     if (count * dtypeBytes[dtype] !== end - begin) {
       throw new FormatError(FORMAT, `shape [${shape.join(', ')}] of ${dtype} needs ${count * dtypeBytes[dtype]} bytes, data_offsets give ${end - begin}`, where);
     }
     ranges.push([begin, end, name]);
-    let tensor: RawTensor = { dtype, shape: [...(shape as number[])], data: typedArrayFrom(dtype, bytes, dataStart + begin, count) };
-    if (options.widenHalf) tensor = widenHalf(tensor);
-    tensors.set(name, tensor);
   }
+  // Overlaps are checked before any data is read, so a hostile header cannot make us copy
+  // the same bytes many times over.
   ranges.sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < ranges.length; i++) {
     if (ranges[i][0] < ranges[i - 1][1]) {
       throw new FormatError(FORMAT, `data of "${ranges[i][2]}" overlaps "${ranges[i - 1][2]}"`, `data offset ${ranges[i][0]}`);
     }
   }
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const { dtype, shape, data_offsets: [begin, end] } = entry as { dtype: RawTensor['dtype']; shape: number[]; data_offsets: [number, number] };
+    const bytes = readRange(source, dataStart + begin, end - begin, FORMAT, `data of tensor "${name}"`);
+    let tensor: RawTensor = { dtype, shape: [...shape], data: typedArrayFrom(dtype, bytes, 0, elementCount(shape)) };
+    if (options.widenHalf) tensor = widenHalf(tensor);
+    tensors.set(name, tensor);
+  }
   return { tensors, metadata };
+}
+
+function parseHeader(bytes: Uint8Array, dataStart: number): Record<string, unknown> {
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new FormatError(FORMAT, `header is not valid UTF-8 JSON: ${(error as Error).message}`, `bytes 8..${dataStart}`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    throw new FormatError(FORMAT, 'header is not a JSON object', `bytes 8..${dataStart}`);
+  }
+  return header as Record<string, unknown>;
 }
 
 function parseMetadata(entry: unknown): Record<string, string> {
