@@ -19,6 +19,7 @@ export default defineConfig({
       { find: /^@pixelrepa\/tensor\/testing$/, replacement: here('./packages/tensor/src/testing/index.ts') },
       { find: /^@pixelrepa\/io\/node$/, replacement: here('./packages/io/src/node.ts') },
       { find: /^@pixelrepa\/data\/node$/, replacement: here('./packages/data/src/node/index.ts') },
+      { find: /^@pixelrepa\/train\/node$/, replacement: here('./packages/train/src/node.ts') },
       ...packageAliases,
     ],
   },

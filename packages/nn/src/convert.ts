@@ -34,3 +34,21 @@ function rawToTensor(name: string, raw: RawTensor): Tensor {
     default: return tf.tensor(Int32Array.from(widened.data as ArrayLike<number>), shape, 'int32');
   }
 }
+
+/**
+ * TF.js tensors → file tensors (float32 → F32, int32 → I32, bool → BOOL), reading each tensor
+ * asynchronously (works on GPU backends). The caller keeps ownership of the tensors.
+ */
+export async function rawStateDict(tensors: Map<string, Tensor> | Iterable<[string, Tensor]>): Promise<Map<string, RawTensor>> {
+  const out = new Map<string, RawTensor>();
+  for (const [name, tensor] of tensors) {
+    const data = await tensor.data();
+    switch (tensor.dtype) {
+      case 'float32': out.set(name, { dtype: 'F32', shape: [...tensor.shape], data: Float32Array.from(data as Float32Array) }); break;
+      case 'int32': out.set(name, { dtype: 'I32', shape: [...tensor.shape], data: Int32Array.from(data as Int32Array) }); break;
+      case 'bool': out.set(name, { dtype: 'BOOL', shape: [...tensor.shape], data: Uint8Array.from(data as Uint8Array) }); break;
+      default: throw new Error(`${name}: cannot store a ${tensor.dtype} tensor`);
+    }
+  }
+  return out;
+}

@@ -16,7 +16,7 @@ export { sincosPositionEmbedding2d, sincosPositionEmbedding2dF64 } from './sinco
 export { ropeTables2d, rotateHalf, applyRope, Rope2d, type RopeTables } from './rope.js';
 export { timestepEmbedding, timestepFrequencies, TimestepEmbedder } from './timestep.js';
 export { LabelEmbedder } from './label-embedder.js';
-export { tensorStateDict, type TorchTensorLike } from './convert.js';
+export { tensorStateDict, rawStateDict, type TorchTensorLike } from './convert.js';
 export { AdaLNBlock, type AdaLNBlockConfig, type Recorder } from './adaln-block.js';
 export { ModuleList } from './module-list.js';
 export { valueAndGrads, type ValueAndGrads } from './gradients.js';

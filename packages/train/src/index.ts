@@ -5,4 +5,6 @@ export {
 } from './adamw.js';
 export { Ema } from './ema.js';
 export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } from './loss.js';
-export { trainStep, type StepContext, type StepResult } from './step.js';
+export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from './step.js';
+export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, type TrainConfig, type ObjectiveKind } from './config.js';
+export { buildTrainingModules, type TrainingModules } from './setup.js';

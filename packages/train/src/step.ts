@@ -22,9 +22,18 @@ export interface StepResult {
   lossAlign?: number;
 }
 
+/** A loss that is NaN or infinite: training stops before the update is applied. */
+export class NonFiniteLossError extends Error {
+  override readonly name = 'NonFiniteLossError';
+  constructor(readonly part: string, readonly value: number) {
+    super(`the ${part} loss is ${value}; the update was not applied`);
+  }
+}
+
 /**
  * One optimisation step as the reference's `train_one_epoch` iteration: loss, backward, AdamW at
- * `lr`, then every EMA. Leaves no tensors behind.
+ * `lr`, then every EMA. A non-finite loss throws `NonFiniteLossError` before anything changes.
+ * Leaves no tensors behind.
  */
 export async function trainStep(context: StepContext, batch: TrainingBatch, draws: TrainingDraws, lr: number): Promise<StepResult> {
   const named = context.parameters.map(({ name, parameter }) => [name, parameter] as [string, typeof parameter]);
@@ -34,9 +43,15 @@ export async function trainStep(context: StepContext, batch: TrainingBatch, draw
     parts = { jit: tf.keep(loss.jit), align: loss.align && tf.keep(loss.align) };
     return loss.total;
   }, named);
-  adamwUpdate(context.optimizer, context.parameters, grads, lr, context.adamw);
-  for (const ema of context.emas) ema.update();
-  const [loss, lossJit, lossAlign] = await Promise.all([value.data(), parts!.jit.data(), parts!.align?.data()]);
-  tf.dispose([value, parts!.jit, ...(parts!.align ? [parts!.align] : []), ...grads.values()]);
-  return { loss: loss[0], lossJit: lossJit[0], lossAlign: lossAlign?.[0] };
+  try {
+    const [loss, lossJit, lossAlign] = await Promise.all([value.data(), parts!.jit.data(), parts!.align?.data()]);
+    const result: StepResult = { loss: loss[0], lossJit: lossJit[0], lossAlign: lossAlign?.[0] };
+    if (!Number.isFinite(result.lossJit)) throw new NonFiniteLossError('diffusion (v-loss)', result.lossJit);
+    if (result.lossAlign !== undefined && !Number.isFinite(result.lossAlign)) throw new NonFiniteLossError(`${context.objective!.kind} alignment`, result.lossAlign);
+    adamwUpdate(context.optimizer, context.parameters, grads, lr, context.adamw);
+    for (const ema of context.emas) ema.update();
+    return result;
+  } finally {
+    tf.dispose([value, parts!.jit, ...(parts!.align ? [parts!.align] : []), ...grads.values()]);
+  }
 }

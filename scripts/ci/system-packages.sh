@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: Chromium for the browser test, Mesa (llvmpipe) for WebGPU in
+# Node through Dawn's OpenGL ES backend. Installed only when missing; needs root (CI runs as root).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s libegl-mesa0 >/dev/null 2>&1 || need+=(libegl-mesa0 libgles2 libegl1 mesa-vulkan-drivers)
+if [ ${#need[@]} -eq 0 ]; then echo "system packages present"; exit 0; fi
+if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)"; exit 1; fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}"
