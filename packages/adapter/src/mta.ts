@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  AdaLNBlock, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
+  AdaLNBlock, assignWeightMatrix, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
   tfRandomSource, type Parameter, type RandomSource, type Recorder,
 } from '@pixelrepa/nn';
 import { mtaConfig, type MTAConfig } from './config.js';
@@ -92,7 +92,7 @@ export class MaskedTransformerAdapter extends Module {
   private initialize(random: RandomSource): void {
     const visit = (m: Module) => {
       if (m instanceof Linear) {
-        m.weight.assign(init.xavierUniform(random, [m.outFeatures, m.inFeatures]));
+        assignWeightMatrix(m, init.xavierUniform(random, [m.outFeatures, m.inFeatures]));
         m.bias?.assign(init.zeros([m.outFeatures]));
       }
       for (const [, child] of m.namedChildren()) visit(child);
@@ -102,7 +102,7 @@ export class MaskedTransformerAdapter extends Module {
     table.assign(init.normal(random, table.shape, 0.02));
     for (const index of [0, 2]) {
       const linear = this.t_embedder.mlp.layers[index] as Linear;
-      linear.weight.assign(init.normal(random, linear.weight.shape, 0.02));
+      assignWeightMatrix(linear, init.normal(random, [linear.outFeatures, linear.inFeatures], 0.02));
     }
     for (const block of this.blocks) {
       const modulation = block.adaLN_modulation.layers[1] as Linear;

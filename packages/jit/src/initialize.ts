@@ -1,5 +1,5 @@
 import { tf } from '@pixelrepa/tensor';
-import { init, Linear, type Module, type Parameter, type RandomSource } from '@pixelrepa/nn';
+import { assignWeightMatrix, init, Linear, type Module, type Parameter, type RandomSource } from '@pixelrepa/nn';
 import type { JiT } from './jit.js';
 
 function visit(module: Module, fn: (m: Module) => void): void {
@@ -19,7 +19,7 @@ function set(parameter: Parameter, value: tf.Tensor): void {
 export function initializeJiT(model: JiT, random: RandomSource): void {
   visit(model, (m) => {
     if (m instanceof Linear) {
-      set(m.weight, init.xavierUniform(random, [m.outFeatures, m.inFeatures]));
+      assignWeightMatrix(m, init.xavierUniform(random, [m.outFeatures, m.inFeatures]));
       if (m.bias) set(m.bias, init.zeros([m.outFeatures]));
     }
   });
@@ -27,7 +27,7 @@ export function initializeJiT(model: JiT, random: RandomSource): void {
   set(embedding, init.normal(random, embedding.shape, 0.02));
   for (const index of [0, 2]) {
     const linear = model.t_embedder.mlp.layers[index] as Linear;
-    set(linear.weight, init.normal(random, linear.weight.shape, 0.02));
+    assignWeightMatrix(linear, init.normal(random, [linear.outFeatures, linear.inFeatures], 0.02));
   }
   const zero = (p: Parameter | undefined) => p && set(p, init.zeros(p.shape));
   for (const block of model.blocks) {

@@ -1,6 +1,6 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { dense, tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
-import type { Layout, Parameter } from './parameter.js';
+import { identityLayout, type Layout, type Parameter } from './parameter.js';
 import { init, tfRandomSource, type RandomSource } from './init.js';
 
 export interface LinearConfig {
@@ -12,9 +12,19 @@ export interface LinearConfig {
   weightLayout?: Layout;
 }
 
+/** Our [in, out] storage ↔ PyTorch's [out, in] (then `outer` for convs stored as Linears). */
+function transposedLayout(outer: Layout): Layout {
+  return {
+    fromTorch: (value) => tf.tidy(() => tf.transpose(outer.fromTorch(value))),
+    toTorch: (value) => tf.tidy(() => outer.toTorch(tf.transpose(value))),
+    torchShape: ([inFeatures, outFeatures]) => outer.torchShape([outFeatures, inFeatures]),
+  };
+}
+
 /**
- * `y = x Wᵀ + b` with `weight` [out, in] exactly as PyTorch stores it (the transpose is folded into
- * the matmul kernel, so no conversion is needed at load).
+ * `y = x Wᵀ + b` (PyTorch's `nn.Linear`). The weight is kept as Wᵀ, [in, out], so the forward
+ * and both gradient products are plain matmuls (the fast path on WASM); it is transposed back to
+ * PyTorch's [out, in] in state dicts, once, at load and save.
  */
 export class Linear extends Module {
   readonly weight: Parameter;
@@ -26,7 +36,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = this.addParameter('weight', init.linearDefault(random, [outFeatures, inFeatures]), { layout: weightLayout });
+    this.weight = this.addParameter('weight', tf.tidy(() => tf.transpose(init.linearDefault(random, [outFeatures, inFeatures]))), { layout: transposedLayout(weightLayout ?? identityLayout) });
     if (bias) this.bias = this.addParameter('bias', init.zeros([outFeatures]));
   }
 
@@ -35,9 +45,18 @@ export class Linear extends Module {
     return tf.tidy(() => {
       const shape = x.shape;
       const flat = shape.length === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
-      let y = tf.matMul(flat as tf.Tensor2D, this.weight.value as tf.Tensor2D, false, true);
+      let y: Tensor = dense(flat as tf.Tensor2D, this.weight.value as tf.Tensor2D);
       if (this.bias) y = tf.add(y, this.bias.value);
       return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.outFeatures]);
     });
   }
+}
+
+/**
+ * Sets a Linear's weight from an [out, in] matrix (e.g. a fresh initialiser's draw); takes ownership.
+ * For loading PyTorch tensors use `loadStateDict`, which also undoes conv layouts.
+ */
+export function assignWeightMatrix(linear: Linear, outIn: Tensor): void {
+  linear.weight.assign(tf.transpose(outIn));
+  outIn.dispose();
 }

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { tf } from '@pixelrepa/tensor';
+import { expect, it } from 'vitest';
+import { dense, tf } from '@pixelrepa/tensor';
 import { describeEachBackend, liveTensors } from '@pixelrepa/tensor/testing';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
@@ -78,10 +78,29 @@ describeEachBackend('Module state dicts', () => {
   });
 });
 
-describe('Linear', () => {
-  it('keeps the PyTorch [out, in] weight layout', () => {
+describeEachBackend('Linear', () => {
+  it('stores Wᵀ [in, out] for fast matmuls and shows PyTorch\'s [out, in] in state dicts', async () => {
     const linear = new Linear({ inFeatures: 5, outFeatures: 7 });
-    expect(linear.weight.shape).toEqual([7, 5]);
+    expect(linear.weight.shape).toEqual([5, 7]);
+    const state = linear.stateDict();
+    expect(state.get('weight')!.shape).toEqual([7, 5]);
+    // y = x Wᵀ + b with the PyTorch weight.
+    const x = tf.randomNormal([3, 5], 0, 1, 'float32', 1);
+    const expected = await tf.add(tf.matMul(x, state.get('weight')!, false, true), state.get('bias')!).data();
+    const actual = await linear.forward(x).data();
+    expect(Math.max(...actual.map((v, i) => Math.abs(v - expected[i])))).toBeLessThan(1e-6);
+    tf.dispose([...state.values(), x]);
     linear.dispose();
+  });
+
+  it('differentiates through the fast dense product like matMul', async () => {
+    const a = tf.randomNormal([4, 3], 0, 1, 'float32', 2);
+    const b = tf.randomNormal([3, 2], 0, 1, 'float32', 3);
+    const [ga, gb] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(dense(x as tf.Tensor2D, w as tf.Tensor2D))))([a, b]);
+    const [ea, eb] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D))))([a, b]);
+    for (const [g, e] of [[ga, ea], [gb, eb]]) {
+      const [gv, ev] = [await g.data(), await e.data()];
+      expect(Math.max(...gv.map((v, i) => Math.abs(v - ev[i])))).toBeLessThan(1e-5);
+    }
   });
 });

@@ -67,6 +67,15 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /** Makes every parameter non-trainable (a frozen encoder): optimisers and gradients skip them. */
+  freeze(): this {
+    for (const [, parameter] of this.namedParameters()) {
+      parameter.trainable = false;
+      parameter.variable.trainable = false;
+    }
+    return this.eval();
+  }
+
   /**
    * A flat map of fresh tensors in PyTorch layout, keyed by PyTorch names. The caller owns them.
    */

@@ -29,7 +29,8 @@ export interface ParameterOptions {
 
 /** A named tensor slot of a module: a TF.js variable plus how it maps onto PyTorch. */
 export class Parameter {
-  readonly trainable: boolean;
+  /** Learned by the optimiser; `Module.freeze()` turns it off. */
+  trainable: boolean;
   readonly persistent: boolean;
   readonly layout: Layout;
   variable: tf.Variable;

@@ -26,7 +26,11 @@ export const checker: KindChecker = {
     const hGrad = tf.grad((tokens: Tensor) => objective.compute({ tokens, target }).loss)(h);
     actual.set('proj_loss', value);
     actual.set('grad.h', hGrad);
-    for (const [name, grad] of grads) actual.set(`grad.${name.replace(/^projectors\.0\./, '')}`, grad);
+    const byName = new Map(parameters);
+    for (const [name, grad] of grads) {
+      actual.set(`grad.${name.replace(/^projectors\.0\./, '')}`, byName.get(name)!.layout.toTorch(grad));
+      grad.dispose();
+    }
     const results = await compareAll(fixture, actual);
     disposeAll(actual);
     tf.dispose([h, target]);
