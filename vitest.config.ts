@@ -20,6 +20,8 @@ export default defineConfig({
       { find: /^@pixelrepa\/io\/node$/, replacement: here('./packages/io/src/node.ts') },
       { find: /^@pixelrepa\/data\/node$/, replacement: here('./packages/data/src/node/index.ts') },
       { find: /^@pixelrepa\/train\/node$/, replacement: here('./packages/train/src/node.ts') },
+      { find: /^@pixelrepa\/encoders\/node$/, replacement: here('./packages/encoders/src/node.ts') },
+      { find: /^@pixelrepa\/metrics\/node$/, replacement: here('./packages/metrics/src/node.ts') },
       ...packageAliases,
     ],
   },

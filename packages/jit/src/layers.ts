@@ -1,26 +1,7 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { Linear, Module, RMSNorm, Sequential, SiLU, modulate, type Layout, type RandomSource } from '@pixelrepa/nn';
+import { Linear, Module, RMSNorm, Sequential, SiLU, convPatchLayout, modulate, pointwiseConvLayout, type RandomSource } from '@pixelrepa/nn';
 
 export { AdaLNBlock as JiTBlock, type AdaLNBlockConfig as JiTBlockConfig, type Recorder } from '@pixelrepa/nn';
-
-/**
- * Conv weight OIHW [O, C, p, p] ↔ patch-matmul weight [O, p·p·C] in (row, col, channel) order,
- * converted once at load.
- */
-function patchKernelLayout(channels: number, p: number): Layout {
-  return {
-    fromTorch: (w) => tf.tidy(() => tf.reshape(tf.transpose(w, [0, 2, 3, 1]), [w.shape[0], p * p * channels])),
-    toTorch: (w) => tf.tidy(() => tf.transpose(tf.reshape(w, [w.shape[0], p, p, channels]), [0, 3, 1, 2])),
-    torchShape: ([o]) => [o, channels, p, p],
-  };
-}
-
-/** 1×1 conv weight [O, I, 1, 1] ↔ Linear weight [O, I]. */
-const pointwiseLayout: Layout = {
-  fromTorch: (w) => tf.reshape(w, [w.shape[0], w.shape[1]!]),
-  toTorch: (w) => tf.reshape(w, [w.shape[0], w.shape[1]!, 1, 1]),
-  torchShape: ([o, i]) => [o, i, 1, 1],
-};
 
 /**
  * Bottleneck patch embedding: p×p conv to `bottleneck` channels (no bias), then 1×1 conv to the
@@ -31,8 +12,8 @@ export class BottleneckPatchEmbed extends Module {
   readonly proj2: Linear;
   constructor(patchSize: number, inChannels: number, bottleneck: number, hidden: number, random?: RandomSource) {
     super();
-    this.proj1 = this.addModule('proj1', new Linear({ inFeatures: patchSize * patchSize * inChannels, outFeatures: bottleneck, bias: false, weightLayout: patchKernelLayout(inChannels, patchSize), random }));
-    this.proj2 = this.addModule('proj2', new Linear({ inFeatures: bottleneck, outFeatures: hidden, weightLayout: pointwiseLayout, random }));
+    this.proj1 = this.addModule('proj1', new Linear({ inFeatures: patchSize * patchSize * inChannels, outFeatures: bottleneck, bias: false, weightLayout: convPatchLayout(inChannels, patchSize), random }));
+    this.proj2 = this.addModule('proj2', new Linear({ inFeatures: bottleneck, outFeatures: hidden, weightLayout: pointwiseConvLayout, random }));
   }
 
   forward(patches: Tensor): Tensor {

@@ -14,6 +14,8 @@ export interface AttentionConfig {
   qkNorm?: boolean;
   attnDrop?: number;
   projDrop?: number;
+  /** Scale q by d^−½ before q·kᵀ (timm's ViT) instead of scaling the product (JiT reference). */
+  scaleQueries?: boolean;
   random?: RandomSource;
 }
 
@@ -56,8 +58,11 @@ export class Attention extends Module {
         q = rope.apply(q);
         k = rope.apply(k);
       }
-      // (q kᵀ)·scale, in the reference's order.
-      const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(this.headDim));
+      // JiT computes (q·kᵀ)·scale, timm (q·scale)·kᵀ: the order is kept so both match to the bit.
+      const scale = 1 / Math.sqrt(this.headDim);
+      const scores = this.config.scaleQueries
+        ? tf.matMul(tf.mul(q, this.headDim ** -0.5), k, false, true)
+        : tf.mul(tf.matMul(q, k, false, true), scale);
       let weights = tf.softmax(scores, -1);
       if (this.training && this.config.attnDrop) weights = dropout(weights, this.config.attnDrop, seed);
       const out = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [B, N, D]);

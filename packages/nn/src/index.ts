@@ -20,3 +20,4 @@ export { tensorStateDict, rawStateDict, type TorchTensorLike } from './convert.j
 export { AdaLNBlock, type AdaLNBlockConfig, type Recorder } from './adaln-block.js';
 export { ModuleList } from './module-list.js';
 export { valueAndGrads, type ValueAndGrads } from './gradients.js';
+export { patchify, unpatchify, convPatchLayout, pointwiseConvLayout } from './patch.js';

@@ -15,6 +15,11 @@ export async function loadCheckers(): Promise<KindChecker[]> {
     import('./kinds/train-trajectory.js'),
     import('./kinds/torch-checkpoint.js'),
     import('./kinds/center-crop.js'),
+    import('./kinds/inception-fid-forward.js'),
+    import('./kinds/fid-stats.js'),
+    import('./kinds/dinov2-resample.js'),
+    import('./kinds/dinov2-hf-names.js'),
+    import('./kinds/dinov2-preprocess.js'),
   ]);
   return modules.flatMap((m: Record<string, KindChecker>) => Object.values(m));
 }
