@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
-import { Linear } from './linear.js';
+import { Linear, linearChunks } from './linear.js';
 import { RMSNorm } from './norm.js';
 import type { Rope2d } from './rope.js';
 import type { RandomSource } from './init.js';
@@ -49,7 +49,7 @@ export class Attention extends Module {
       const [B, N, D] = x.shape;
       const H = this.config.numHeads;
       const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [B, N, H, this.headDim]), [0, 2, 1, 3]);
-      let [q, k, v] = tf.split(this.qkv.forward(x), 3, -1).map(heads);
+      let [q, k, v] = linearChunks(this.qkv, x, 3).map(heads);
       if (this.q_norm && this.k_norm) {
         q = this.q_norm.forward(q);
         k = this.k_norm.forward(k);

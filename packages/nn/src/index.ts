@@ -2,7 +2,7 @@ export { Module, type LoadStateDictOptions } from './module.js';
 export { Parameter, identityLayout, type Layout, type ParameterOptions } from './parameter.js';
 export { StateDictError, type StateDictProblems } from './state-dict-error.js';
 export { init, tfRandomSource, type RandomSource } from './init.js';
-export { Linear, assignWeightMatrix, type LinearConfig } from './linear.js';
+export { Linear, assignWeightMatrix, linearChunks, type LinearConfig } from './linear.js';
 export { RMSNorm, LayerNorm } from './norm.js';
 export { Embedding, gatherRows } from './embedding.js';
 export { Activation, SiLU, GELU, silu, gelu } from './activations.js';

@@ -53,6 +53,26 @@ export class Linear extends Module {
 }
 
 /**
+ * The output of `linear` in `chunks` equal parts along the last axis (`linear(x).chunk(n, -1)`),
+ * computed as one product per part with column slices of the weight — no copy of the (large)
+ * output as `tf.split` would make. x: [..., in] → chunks × [..., out / chunks]
+ */
+export function linearChunks(linear: Linear, x: Tensor, chunks: number): Tensor[] {
+  const { inFeatures, outFeatures } = linear;
+  if (outFeatures % chunks !== 0) throw new Error(`cannot split ${outFeatures} outputs into ${chunks} equal chunks`);
+  const width = outFeatures / chunks;
+  return tf.tidy(() => {
+    const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
+    const shape = [...x.shape.slice(0, -1), width];
+    return Array.from({ length: chunks }, (_, i) => {
+      let y: Tensor = dense(flat, tf.slice(linear.weight.value, [0, i * width], [inFeatures, width]) as tf.Tensor2D);
+      if (linear.bias) y = tf.add(y, tf.slice(linear.bias.value, [i * width], [width]));
+      return tf.reshape(y, shape);
+    });
+  });
+}
+
+/**
  * Sets a Linear's weight from an [out, in] matrix (e.g. a fresh initialiser's draw); takes ownership.
  * For loading PyTorch tensors use `loadStateDict`, which also undoes conv layouts.
  */

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
-import { Linear } from './linear.js';
+import { Linear, linearChunks } from './linear.js';
 import { silu } from './activations.js';
 import type { RandomSource } from './init.js';
 import { dropout } from './dropout.js';
@@ -31,7 +31,7 @@ export class SwiGLU extends Module {
   /** x: [B, N, D] → [B, N, D] */
   forward(x: Tensor, seed?: number): Tensor {
     return tf.tidy(() => {
-      const [gate, linear] = tf.split(this.w12.forward(x), 2, -1);
+      const [gate, linear] = linearChunks(this.w12, x, 2);
       let hidden = tf.mul(silu(gate), linear);
       if (this.training && this.config.drop) hidden = dropout(hidden, this.config.drop, seed);
       return this.w3.forward(hidden);

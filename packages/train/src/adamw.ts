@@ -6,18 +6,18 @@ const f32 = Math.fround;
 export interface AdamWConfig {
   betas?: [number, number];
   eps?: number;
-  /** Decoupled weight decay for the parameters of the decay group. */
-  weightDecay?: number;
 }
 
-/** A trainable parameter with its optimiser group (decay or not). */
+/** A trainable parameter with its optimiser group (its decoupled weight decay). */
 export interface OptimizedParameter {
   name: string;
   parameter: Parameter;
   weightDecay: number;
 }
 
-/** AdamW's explicit state: the step count and both moments per parameter name. */
+/**
+ * AdamW's explicit state: the step count and both moments per parameter name.
+ */
 export interface AdamWState {
   step: number;
   expAvg: Map<string, tf.Variable>;
@@ -45,7 +45,7 @@ export function adamwInit(parameters: OptimizedParameter[]): AdamWState {
 }
 
 /**
- * One AdamW step in place, replaying torch 1.13's single-tensor AdamW in float32:
+ * One AdamW step in place, replaying torch 1.13's single-tensor AdamW in float32, elementwise:
  * p ← p·(1 − lr·wd); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;
  * p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + eps).
  * `grads` is keyed by parameter name; the caller keeps ownership of the gradients.
@@ -68,6 +68,8 @@ export function adamwUpdate(
     const m = state.expAvg.get(name)!;
     const v = state.expAvgSq.get(name)!;
     tf.tidy(() => {
+      // Scalars are rounded to float32 as torch rounds them; per parameter (a flat buffer would need
+      // slicing it back apart, which WASM does slowly).
       const decayed = weightDecay !== 0 ? tf.mul(parameter.value, f32(1 - lr * weightDecay)) : parameter.value;
       const mNext = tf.add(tf.mul(m, f32(beta1)), tf.mul(grad, f32(1 - beta1)));
       const vNext = tf.add(tf.mul(v, f32(beta2)), tf.mul(tf.mul(grad, f32(1 - beta2)), grad));
@@ -77,6 +79,23 @@ export function adamwUpdate(
       v.assign(vNext);
       parameter.variable.assign(pNext);
     });
+  }
+}
+
+/** One parameter's moment (a new tensor): `which` is `expAvg` or `expAvgSq`. */
+export function adamwMoment(state: AdamWState, which: 'expAvg' | 'expAvgSq', name: string): Tensor {
+  const moment = state[which].get(name);
+  if (!moment) throw new Error(`AdamW has no parameter named ${name}`);
+  return tf.clone(moment);
+}
+
+/** Replaces the moments from per-parameter tensors (a checkpoint's). */
+export function setAdamwMoments(state: AdamWState, which: 'expAvg' | 'expAvgSq', values: Map<string, Tensor>): void {
+  for (const [name, moment] of state[which]) {
+    const value = values.get(name);
+    if (!value) throw new Error(`AdamW state is missing ${which} for ${name}`);
+    if (value.size !== moment.size) throw new Error(`AdamW ${which} for ${name} has ${value.size} values, expected ${moment.size}`);
+    moment.assign(tf.reshape(value, moment.shape));
   }
 }
 

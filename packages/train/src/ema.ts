@@ -1,45 +1,71 @@
-import { tf } from '@pixelrepa/tensor';
+import { tf, type Tensor } from '@pixelrepa/tensor';
 import type { Module } from '@pixelrepa/nn';
 
 /**
  * An exponential moving average of every parameter of a module (frozen ones included, as the
  * reference's `update_ema` walks `net.parameters()`): `e ← e·decay + p·(1 − decay)` in float32.
+ * The averages live in one flat buffer, so an update is four kernels whatever the model size.
  */
 export class Ema {
-  readonly shadow: Map<string, tf.Variable>;
+  /** [P] the averages of all parameters, in `namedParameters()` order. */
+  readonly flat: tf.Variable;
+  private readonly slots: Array<{ name: string; offset: number; size: number; shape: number[] }>;
 
   constructor(readonly module: Module, readonly decay: number) {
-    this.shadow = new Map(module.namedParameters().map(([name, p]) => [name, tf.variable(tf.clone(p.value), false)]));
+    let offset = 0;
+    this.slots = module.namedParameters().map(([name, p]) => {
+      const slot = { name, offset, size: p.value.size, shape: [...p.shape] };
+      offset += slot.size;
+      return slot;
+    });
+    this.flat = tf.variable(this.parameters(), false);
+  }
+
+  /** The module's current parameters as one [P] vector. */
+  private parameters(): Tensor {
+    return tf.tidy(() => tf.concat(this.module.namedParameters().map(([, p]) => tf.reshape(p.value, [-1]))));
   }
 
   update(): void {
     const keep = Math.fround(this.decay);
     const take = Math.fround(1 - this.decay);
     tf.tidy(() => {
-      for (const [name, p] of this.module.namedParameters()) {
-        const shadow = this.shadow.get(name)!;
-        shadow.assign(tf.add(tf.mul(shadow, keep), tf.mul(p.value, take)));
-      }
+      this.flat.assign(tf.add(tf.mul(this.flat, keep), tf.mul(this.parameters(), take)));
     });
   }
 
+  /** One parameter's average in our layout (a new tensor). */
+  get(name: string): Tensor {
+    const slot = this.slots.find((s) => s.name === name);
+    if (!slot) throw new Error(`the EMA has no parameter named ${name}`);
+    return tf.tidy(() => tf.reshape(tf.slice(this.flat, [slot.offset], [slot.size]), slot.shape));
+  }
+
   /** The averaged weights in PyTorch layout and names (a state dict to save or load into a model). */
-  stateDict(): Map<string, tf.Tensor> {
+  stateDict(): Map<string, Tensor> {
     const byName = new Map(this.module.namedParameters());
-    return new Map([...this.shadow].filter(([name]) => byName.get(name)!.persistent).map(([name, value]) => [name, byName.get(name)!.layout.toTorch(value)]));
+    return new Map(this.slots.filter(({ name }) => byName.get(name)!.persistent).map(({ name }) => {
+      const value = this.get(name);
+      const torch = byName.get(name)!.layout.toTorch(value);
+      value.dispose();
+      return [name, torch];
+    }));
   }
 
   /** Replaces the averages from a PyTorch-layout state dict (e.g. a checkpoint's `model_ema1`). */
-  loadStateDict(state: Map<string, tf.Tensor>): void {
+  loadStateDict(state: Map<string, Tensor>): void {
     const byName = new Map(this.module.namedParameters());
-    for (const [name, shadow] of this.shadow) {
-      const value = state.get(name);
-      if (!value) throw new Error(`EMA state is missing ${name}`);
-      shadow.assign(tf.tidy(() => byName.get(name)!.layout.fromTorch(value)));
-    }
+    tf.tidy(() => {
+      const parts = this.slots.map(({ name }) => {
+        const value = state.get(name);
+        if (!value) throw new Error(`EMA state is missing ${name}`);
+        return tf.reshape(byName.get(name)!.layout.fromTorch(value), [-1]);
+      });
+      this.flat.assign(tf.concat(parts));
+    });
   }
 
   dispose(): void {
-    for (const variable of this.shadow.values()) variable.dispose();
+    this.flat.dispose();
   }
 }

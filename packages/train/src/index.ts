@@ -1,6 +1,6 @@
 export { learningRate, scaledLearningRate, type LearningRateSchedule } from './schedule.js';
 export {
-  adamwInit, adamwUpdate, weightDecayGroups, disposeAdamW,
+  adamwInit, adamwUpdate, adamwMoment, setAdamwMoments, weightDecayGroups, disposeAdamW,
   type AdamWConfig, type AdamWState, type OptimizedParameter,
 } from './adamw.js';
 export { Ema } from './ema.js';

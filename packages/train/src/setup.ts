@@ -1,7 +1,7 @@
 import { JiT, jitConfig, type FlowMatchingConfig } from '@pixelrepa/jit';
 import { PixelRepaObjective, RepaObjective, type AlignmentObjective } from '@pixelrepa/align';
 import type { Parameter, RandomSource } from '@pixelrepa/nn';
-import { adamwInit, weightDecayGroups, type AdamWState, type OptimizedParameter } from './adamw.js';
+import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter } from './adamw.js';
 import { Ema } from './ema.js';
 import type { TrainConfig } from './config.js';
 
@@ -59,7 +59,7 @@ export function buildTrainingModules(config: TrainConfig, { targetWidth, random 
   return {
     jit, objective, parameters, optimizer, emas, flow,
     dispose() {
-      for (const map of [optimizer.expAvg, optimizer.expAvgSq]) for (const v of map.values()) v.dispose();
+      disposeAdamW(optimizer);
       emas.forEach((ema) => ema.dispose());
       objective?.dispose();
       jit.dispose();

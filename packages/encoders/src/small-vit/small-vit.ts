@@ -14,7 +14,7 @@ export interface SmallViTConfig {
   numClasses: number;
 }
 
-export const smallViTProcedural: SmallViTConfig = { imgSize: 32, patchSize: 4, embedDim: 96, depth: 4, numHeads: 4, mlpRatio: 3, numClasses: 10 };
+export const smallViTProcedural: SmallViTConfig = { imgSize: 32, patchSize: 8, embedDim: 96, depth: 4, numHeads: 4, mlpRatio: 3, numClasses: 10 };
 
 /** Pre-LayerNorm ViT block (timm layout: `norm1`, `attn.qkv`, `attn.proj`, `norm2`, `mlp.fc1`, `mlp.fc2`). */
 class Block extends Module {

@@ -7,6 +7,7 @@ import { readSafetensorsFile, writeFileAtomic } from '@pixelrepa/io/node';
 import type { RandomState } from '@pixelrepa/tensor';
 import type { TrainConfig } from '../config.js';
 import type { TrainingModules } from '../setup.js';
+import { adamwMoment, setAdamwMoments } from '../adamw.js';
 
 const FORMAT = 'pixelrepa-checkpoint';
 const FILE = /^checkpoint-(\d+)\.safetensors$/;
@@ -40,8 +41,11 @@ function collectTensors(modules: TrainingModules): Map<string, Tensor> {
     for (const [name, value] of ema.stateDict()) out.set(`model_ema${i + 1}.${name}`, value);
   });
   for (const { name, parameter } of modules.parameters) {
-    out.set(`optimizer.exp_avg.${name}`, parameter.layout.toTorch(modules.optimizer.expAvg.get(name)!));
-    out.set(`optimizer.exp_avg_sq.${name}`, parameter.layout.toTorch(modules.optimizer.expAvgSq.get(name)!));
+    for (const [key, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
+      const moment = adamwMoment(modules.optimizer, which, name);
+      out.set(`optimizer.${key}.${name}`, parameter.layout.toTorch(moment));
+      moment.dispose();
+    }
   }
   return out;
 }
@@ -117,12 +121,13 @@ export function restoreModules(modules: TrainingModules, tensors: Map<string, Ra
   }
   modules.emas.forEach((ema, i) => load(`model_ema${i + 1}.`, (state) => ema.loadStateDict(state)));
   load('optimizer.', (state) => {
-    for (const { name, parameter } of modules.parameters) {
-      for (const [key, map] of [['exp_avg', modules.optimizer.expAvg], ['exp_avg_sq', modules.optimizer.expAvgSq]] as const) {
+    for (const [key, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
+      const values = new Map(modules.parameters.map(({ name, parameter }) => {
         const value = state.get(`${key}.${name}`);
         if (!value) throw new Error(`checkpoint has no optimizer.${key}.${name}`);
-        map.get(name)!.assign(tf.tidy(() => parameter.layout.fromTorch(value)));
-      }
+        return [name, parameter.layout.fromTorch(value)];
+      }));
+      try { setAdamwMoments(modules.optimizer, which, values); } finally { tf.dispose([...values.values()]); }
     }
   });
   modules.optimizer.step = optimizerStep;

@@ -8,6 +8,7 @@ import { DataLoader, proceduralDataset } from '@pixelrepa/data';
 import { patchify } from '@pixelrepa/jit';
 import { Trainer, type TargetEncoder } from '../node.js';
 import { listCheckpoints, readCheckpoint } from './checkpoint.js';
+import { adamwMoment } from '../adamw.js';
 
 const dirs: string[] = [];
 const tempDir = () => { const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-train-')); dirs.push(dir); return dir; };
@@ -28,10 +29,13 @@ async function weightsOf(trainer: Trainer): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const { name, parameter } of trainer.modules.parameters) {
     out.set(name, (await parameter.value.data()) as Float32Array);
-    out.set(`m.${name}`, (await trainer.modules.optimizer.expAvg.get(name)!.data()) as Float32Array);
-    out.set(`v.${name}`, (await trainer.modules.optimizer.expAvgSq.get(name)!.data()) as Float32Array);
+    for (const which of ['expAvg', 'expAvgSq'] as const) {
+      const moment = adamwMoment(trainer.modules.optimizer, which, name);
+      out.set(`${which}.${name}`, (await moment.data()) as Float32Array);
+      moment.dispose();
+    }
   }
-  for (const [i, ema] of trainer.modules.emas.entries()) for (const [name, value] of ema.shadow) out.set(`ema${i}.${name}`, (await value.data()) as Float32Array);
+  for (const [i, ema] of trainer.modules.emas.entries()) out.set(`ema${i}`, (await ema.flat.data()) as Float32Array);
   return out;
 }
 

@@ -19,7 +19,7 @@ export const checker: KindChecker = {
     const json = fixture.json;
     const results: TensorResult[] = [];
     const args = json.config.adjust_learning_rate.args;
-    const { rtol, atol } = json.tolerance?.lr_table ?? { rtol: 1e-12, atol: 0 };
+    const { rtol, atol } = (json.tolerance as { lr_table?: { rtol: number; atol: number } } | undefined)?.lr_table ?? { rtol: 1e-12, atol: 0 };
     for (const row of json.lr_table as Array<{ schedule: 'constant' | 'cosine'; epoch: number; lr: number; group_lr: number[] }>) {
       const lr = learningRate(row.epoch, { lr: args.lr, minLr: args.min_lr, warmupEpochs: args.warmup_epochs, epochs: args.epochs, schedule: row.schedule });
       // Group 1 has lr_scale = 0.5.

@@ -2,7 +2,7 @@ import { tf, type Tensor } from '@pixelrepa/tensor';
 import { JiT, jitConfigFromReference } from '@pixelrepa/jit';
 import { MaskedTransformerAdapter, mtaConfigFromReference } from '@pixelrepa/adapter';
 import { PixelRepaObjective } from '@pixelrepa/align';
-import { Ema, adamwInit, learningRate, trainStep, weightDecayGroups, disposeAdamW } from '@pixelrepa/train';
+import { Ema, adamwInit, adamwMoment, learningRate, trainStep, weightDecayGroups, disposeAdamW } from '@pixelrepa/train';
 import type { KindChecker } from '../kind.js';
 import { compareAll, disposeAll, input, missingResults, weights } from '../tensors.js';
 
@@ -73,9 +73,12 @@ export const checker: KindChecker = {
       }
     });
     const byName = new Map(named);
-    for (const [kind, moments] of [['exp_avg', optimizer.expAvg], ['exp_avg_sq', optimizer.expAvgSq]] as const) {
-      for (const [name, value] of moments) {
-        if (expected.has(`adam.${kind}.${name}`)) actual.set(`adam.${kind}.${name}`, byName.get(name)!.layout.toTorch(value));
+    for (const [kind, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
+      for (const { name } of parameters) {
+        if (!expected.has(`adam.${kind}.${name}`)) continue;
+        const moment = adamwMoment(optimizer, which, name);
+        actual.set(`adam.${kind}.${name}`, byName.get(name)!.layout.toTorch(moment));
+        moment.dispose();
       }
     }
     const results = await compareAll(fixture, actual);
