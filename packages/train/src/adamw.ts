@@ -40,7 +40,13 @@ export function weightDecayGroups(named: Array<[string, Parameter]>, weightDecay
 
 /** Zero moments for every parameter. */
 export function adamwInit(parameters: OptimizedParameter[]): AdamWState {
-  const zeros = () => new Map(parameters.map(({ name, parameter }) => [name, tf.variable(tf.zerosLike(parameter.value), false)]));
+  // The zero tensors are freed; the variables (which share their data) stay.
+  const zeros = () => new Map(parameters.map(({ name, parameter }) => {
+    const initial = tf.zerosLike(parameter.value);
+    const variable = tf.variable(initial, false);
+    initial.dispose();
+    return [name, variable];
+  }));
   return { step: 0, expAvg: zeros(), expAvgSq: zeros() };
 }
 

@@ -18,7 +18,7 @@ export class Ema {
       offset += slot.size;
       return slot;
     });
-    this.flat = tf.variable(this.parameters(), false);
+    this.flat = tf.tidy(() => tf.variable(this.parameters(), false));
   }
 
   /** The module's current parameters as one [P] vector. */
