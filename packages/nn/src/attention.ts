@@ -49,7 +49,9 @@ export class Attention extends Module {
       const [B, N, D] = x.shape;
       const H = this.config.numHeads;
       const heads = (t: Tensor) => tf.transpose(tf.reshape(t, [B, N, H, this.headDim]), [0, 2, 1, 3]);
-      let [q, k, v] = linearChunks(this.qkv, x, 3).map(heads);
+      const [query, key, v] = linearChunks(this.qkv, x, 3).map(heads);
+      let q = query;
+      let k = key;
       if (this.q_norm && this.k_norm) {
         q = this.q_norm.forward(q);
         k = this.k_norm.forward(k);

@@ -92,7 +92,7 @@ export class Trainer {
 
   /** Trains until `config.steps` (or an abort), writing logs and checkpoints. */
   async run(): Promise<{ step: number; reason: 'done' | 'signal' }> {
-    const { config, modules } = this;
+    const { config } = this;
     const { data, encoder, signal, evaluate, onEvent } = this.options;
     mkdirSync(this.options.outDir, { recursive: true });
     const logPath = join(this.options.outDir, 'log.jsonl');

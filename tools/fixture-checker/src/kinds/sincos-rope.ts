@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import type { Tensor } from '@pixelrepa/tensor';
 import { Rope2d, rotateHalf, sincosPositionEmbedding2d, sincosPositionEmbedding2dF64, timestepEmbedding } from '@pixelrepa/nn';
 import type { KindChecker, TensorResult } from '../kind.js';
 import { compareTensor } from '../compare.js';
