@@ -4,7 +4,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-dpkg -s libegl-mesa0 >/dev/null 2>&1 || need+=(libegl-mesa0 libgles2 libegl1 mesa-vulkan-drivers)
+for pkg in libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 if [ ${#need[@]} -eq 0 ]; then echo "system packages present"; exit 0; fi
 if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)"; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive

@@ -2,4 +2,12 @@ export * as tf from './tf.js';
 export type {
   Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, TensorLike, NamedTensorMap,
 } from '@tensorflow/tfjs-core';
-export { initBackend, type BackendName, type BackendInfo, type InitBackendOptions } from './backend.js';
+export {
+  initBackend, setThreadsCount, backendNames, BackendUnavailableError,
+  type BackendName, type BackendRequest, type BackendInfo, type BackendAttempt, type InitBackendOptions,
+  type ModuleLoader, type DawnBackend,
+} from './backend.js';
+export {
+  Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed,
+} from './random/index.js';
+export { dense } from './ops/dense.js';

@@ -10,12 +10,19 @@ export function testBackends(): BackendName[] {
   return (fromEnv ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : ['cpu', 'wasm']) as BackendName[];
 }
 
+/** WASM threads for tests: `$PIXELREPA_TEST_WASM_THREADS`, else initBackend's default (all cores). */
+export function testWasmThreads(): number | undefined {
+  const fromEnv = Number(process.env.PIXELREPA_TEST_WASM_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
+}
+
 /** Runs `body` once per backend, inside a `describe` named after it, with that backend active. */
 export function describeEachBackend(title: string, body: (backend: BackendName) => void, backends = testBackends()): void {
   for (const backend of backends) {
     describe(`${title} [${backend}]`, () => {
       beforeAll(async () => {
-        await initBackend(backend);
+        const threads = backend === 'wasm' ? testWasmThreads() : undefined;
+        await initBackend(backend, threads ? { threads } : {});
       });
       body(backend);
     });
