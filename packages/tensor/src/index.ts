@@ -1,4 +1,5 @@
-export * as tf from './tf.js';
+// The TF.js surface the other packages use (a namespace re-export keeps types usable as tf.Tensor2D).
+export * as tf from '@tensorflow/tfjs-core';
 export type {
   Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, TensorLike, NamedTensorMap,
 } from '@tensorflow/tfjs-core';

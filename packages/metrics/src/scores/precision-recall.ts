@@ -67,7 +67,7 @@ function kthNeighbourSquaredDistances(rows: Tensor, k: number, batchSize: number
       const block = tf.slice(rows, [start, 0], [Math.min(batchSize, n - start), -1]);
       // The k+1 smallest distances include the row itself (distance 0).
       const { values } = tf.topk(tf.neg(squaredDistances(block, rows)), k + 1);
-      return tf.neg(tf.slice(values, [0, k], [-1, 1])).reshape([-1]);
+      return tf.reshape(tf.neg(tf.slice(values, [0, k], [-1, 1])), [-1]);
     }));
   }
   const radii = tf.concat(parts);
