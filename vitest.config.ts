@@ -1,30 +1,32 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import projects from './vitest.workspace.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** `@pixelrepa/<name>` → `packages/<name>/src/index.ts`, so tests run against sources. */
-const packageAliases = readdirSync(here('./packages'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => ({
-    find: new RegExp(`^@pixelrepa/${entry.name}$`),
-    replacement: here(`./packages/${entry.name}/src/index.ts`),
-  }));
+/**
+ * `@pixelrepa/<name>[/<subpath>]` → the package's source (`src/index.ts`, `src/<subpath>.ts` or
+ * `src/<subpath>/index.ts`) for every subpath its package.json exports, so tests need no build.
+ */
+function sourceAliases() {
+  const aliases: Array<{ find: RegExp; replacement: string }> = [];
+  for (const name of readdirSync(here('./packages'))) {
+    const manifest = here(`./packages/${name}/package.json`);
+    if (!existsSync(manifest)) continue;
+    const exported = Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).exports ?? { '.': {} });
+    for (const subpath of exported.filter((key) => key !== '.' && key !== './package.json')) {
+      const base = `./packages/${name}/src/${subpath.slice(2)}`;
+      const file = [`${base}.ts`, `${base}/index.ts`].find((candidate) => existsSync(here(candidate)));
+      if (file) aliases.push({ find: new RegExp(`^@pixelrepa/${name}/${subpath.slice(2)}$`), replacement: here(file) });
+    }
+    aliases.push({ find: new RegExp(`^@pixelrepa/${name}$`), replacement: here(`./packages/${name}/src/index.ts`) });
+  }
+  return aliases;
+}
 
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^@pixelrepa\/tensor\/testing$/, replacement: here('./packages/tensor/src/testing/index.ts') },
-      { find: /^@pixelrepa\/io\/node$/, replacement: here('./packages/io/src/node.ts') },
-      { find: /^@pixelrepa\/data\/node$/, replacement: here('./packages/data/src/node/index.ts') },
-      { find: /^@pixelrepa\/train\/node$/, replacement: here('./packages/train/src/node.ts') },
-      { find: /^@pixelrepa\/encoders\/node$/, replacement: here('./packages/encoders/src/node.ts') },
-      { find: /^@pixelrepa\/metrics\/node$/, replacement: here('./packages/metrics/src/node.ts') },
-      ...packageAliases,
-    ],
-  },
+  resolve: { alias: sourceAliases() },
   test: {
     projects,
     testTimeout: 120_000,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tf } from '@pixelrepa/tensor';
 import { allclose, describeEachBackend, liveTensors, loadCase, nchwToNhwc, toTensor, toleranceFor } from '@pixelrepa/tensor/testing';
-import { startHubServer, type HubServer } from '../test-support/hub-server.js';
+import { startHubServer, type HubServer } from '@pixelrepa/io/testing';
 import { EncoderWeightsError } from '../weights/fit.js';
 import type { DinoV2 } from '../dinov2/dinov2.js';
 import { loadEncoder } from './load-encoder.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { initBackend, tf, type Tensor } from '@pixelrepa/tensor';
 import { describeEachBackend, liveTensors } from '@pixelrepa/tensor/testing';
 import { DataLoader, proceduralDataset } from '@pixelrepa/data';
 import { patchify } from '@pixelrepa/jit';
@@ -13,6 +13,8 @@ import { adamwMoment } from '../adamw.js';
 const dirs: string[] = [];
 const tempDir = () => { const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-train-')); dirs.push(dir); return dir; };
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// The tests outside the per-backend suites run on cpu.
+beforeAll(async () => { await initBackend('cpu'); });
 
 /** A fixed stand-in encoder: 4×4 patches → a fixed random projection (8 tokens wide). */
 function standInEncoder(): TargetEncoder & { dispose(): void } {
