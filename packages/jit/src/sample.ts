@@ -65,7 +65,11 @@ export function sample(model: JiT, options: SampleOptions): Tensor {
     throw new Error(`noise must be [${shape.join(', ')}], got [${options.noise.shape.join(', ')}]`);
   }
   const grid = timeGrid(steps);
-  record?.('t_grid', tf.tensor1d(grid));
+  if (record) {
+    const gridTensor = tf.tensor1d(grid);
+    record('t_grid', gridTensor);
+    gridTensor.dispose();
+  }
   let calls = 0;
   // Guided velocity at (z, t) for every sample; t is a scalar broadcast to [B].
   const velocity = (z: Tensor, time: number): Tensor => tf.tidy(() => {

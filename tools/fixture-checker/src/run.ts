@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { initBackend, type BackendName } from '@pixelrepa/tensor';
+import { initBackend, type BackendInfo, type BackendName } from '@pixelrepa/tensor';
 import { loadCase } from '@pixelrepa/tensor/testing';
 import type { KindChecker, TensorResult } from './kind.js';
 import { loadCheckers } from './registry.js';
@@ -24,6 +24,8 @@ export interface CaseOutcome {
 }
 
 export interface RunSummary {
+  /** The backend the cases ran on, as `initBackend` described it (adapter, threads). */
+  backend: BackendInfo;
   passed: number;
   failed: number;
   skipped: number;
@@ -40,12 +42,12 @@ export async function runChecks(options: RunOptions): Promise<RunSummary> {
   for (const checker of checkers) {
     for (const kind of [checker.kind, ...(checker.aliases ?? [])]) byKind.set(normalise(kind), checker);
   }
-  await initBackend(options.backend);
+  const backend = await initBackend(options.backend);
   const folders = readdirSync(options.root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(options.root, entry.name, 'case.json')))
     .map((entry) => entry.name)
     .sort();
-  const summary: RunSummary = { passed: 0, failed: 0, skipped: 0, cases: [] };
+  const summary: RunSummary = { backend, passed: 0, failed: 0, skipped: 0, cases: [] };
   for (const folder of folders) {
     const fixture = loadCase(join(options.root, folder));
     if (options.cases && !options.cases.includes(folder) && !options.cases.includes(fixture.kind)) continue;

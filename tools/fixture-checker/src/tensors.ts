@@ -9,11 +9,26 @@ import type { TensorResult } from './kind.js';
 export function input(fixture: FixtureCase, name: string, { nhwc = false } = {}): Tensor {
   const raw = fixture.inputs().get(name);
   if (!raw) throw new Error(`${fixture.name}: inputs.safetensors has no "${name}"`);
-  const tensor = tensorStateDict([[name, raw]]).get(name)!;
-  if (!nhwc) return tensor;
-  const out = tf.transpose(tensor, [0, 2, 3, 1]);
-  tensor.dispose();
-  return out;
+  return tensorStateDict([[name, nhwc ? nchwToNhwcValues(raw) : raw]]).get(name)!;
+}
+
+/**
+ * NCHW → NHWC on the file's values, before any backend sees them: exact for every dtype, and no
+ * Transpose kernel (tfjs-backend-webgpu 4.22's does not compile for int32 tensors such as uint8 images).
+ */
+function nchwToNhwcValues(raw: RawTensor): RawTensor {
+  if (raw.shape.length !== 4) throw new Error(`expected an NCHW image tensor, got shape [${raw.shape.join(', ')}]`);
+  const [B, C, H, W] = raw.shape;
+  const from = raw.data;
+  const to = new (from.constructor as new (length: number) => typeof from)(from.length);
+  for (let b = 0; b < B; b++) {
+    for (let c = 0; c < C; c++) {
+      for (let h = 0; h < H; h++) {
+        for (let w = 0; w < W; w++) to[((b * H + h) * W + w) * C + c] = from[((b * C + c) * H + h) * W + w];
+      }
+    }
+  }
+  return { ...raw, shape: [B, H, W, C], data: to };
 }
 
 /** The case's weights as tensors (caller disposes). */
