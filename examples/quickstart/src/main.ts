@@ -30,7 +30,8 @@ const { values } = parseArgs({
     cfg: { type: 'string', default: '2.5' },
   },
 });
-const outDir = resolve(values.out!);
+// Relative to where `npm start` was typed (npm runs the script inside the workspace folder).
+const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), values.out!);
 const steps = Number(values.steps);
 const batchSize = Number(values.batch);
 const seed = Number(values.seed);
