@@ -1,0 +1,93 @@
+// Generating images from a loaded JiT: the flags `sample` and `eval --checkpoint` share, and the loop.
+import { createRng, tf } from '@pixelrepa/tensor';
+import { sample, toUint8Images, type CheckpointWeights } from '@pixelrepa/jit';
+import { defineFlags, type FlagValues } from './flags.js';
+import { UsageError } from './errors.js';
+import { loadJiTForSampling, type LoadedJiT } from './load-model.js';
+import type { JiTConfig } from '@pixelrepa/jit';
+
+export const samplingFlags = defineFlags({
+  checkpoint: { type: 'path', value: 'file|dir', group: 'Model', description: 'a checkpoint of pixelrepa train (.safetensors) or its run folder, an official .pth, or JiT weights from pixelrepa convert' },
+  weights: { type: 'string', value: 'which', default: 'model_ema1', choices: ['model_ema1', 'model_ema2', 'model'], group: 'Model', description: 'which weights of a training checkpoint (the papers sample with model_ema1)' },
+  model: { type: 'string', value: 'preset', group: 'Model', description: 'JiT preset; needed for exported weights that do not say (default: what the checkpoint says)' },
+  img_size: { type: 'integer', value: 'px', group: 'Model', description: 'image side (default: the checkpoint\'s)' },
+  class_num: { type: 'integer', value: 'n', group: 'Model', description: 'number of classes (default: the checkpoint\'s)' },
+  model_overrides: { type: 'json', value: 'json', group: 'Model', description: 'other JiT config fields for custom models, e.g. \'{"depth": 2}\'' },
+  cfg: { type: 'number', value: 'w', group: 'Sampling', description: 'classifier-free guidance scale (default: the checkpoint\'s args.cfg, else 1 = none; papers: 3.1 / 2.8 / 2.4 for PixelREPA B / L / H)' },
+  interval_min: { type: 'number', value: 't', group: 'Sampling', description: 'guidance only where t > interval_min (default: the checkpoint\'s, else 0.1)' },
+  interval_max: { type: 'number', value: 't', group: 'Sampling', description: 'guidance only where t < interval_max (default: the checkpoint\'s, else 1)' },
+  num_sampling_steps: { type: 'integer', value: 'n', default: 50, group: 'Sampling', description: 'ODE steps' },
+  sampling_method: { type: 'string', value: 'name', default: 'heun', choices: ['heun', 'euler'], group: 'Sampling', description: 'Heun (last step Euler) or Euler' },
+  noise_scale: { type: 'number', value: 'x', group: 'Sampling', description: 'initial noise std (default: the checkpoint\'s training value, else 1)' },
+  t_eps: { type: 'number', value: 'x', group: 'Sampling', description: 'floor of 1 − t in the velocity (default: the checkpoint\'s, else 0.05)' },
+  seed: { type: 'integer', value: 'n', default: 0, group: 'Sampling', description: 'noise seed (same seed and batch size → same images)' },
+  batch_size: { type: 'integer', value: 'n', default: 16, group: 'Sampling', description: 'images generated at once (each step runs 2 × batch through the network)' },
+});
+
+export type SamplingFlagValues = FlagValues<typeof samplingFlags>;
+
+/** Loads the model `--checkpoint` names (with the flags' overrides). */
+export function loadModelFromFlags(values: SamplingFlagValues): LoadedJiT {
+  if (values.checkpoint === undefined) throw new UsageError('--checkpoint is required: a run folder, a .safetensors checkpoint or an official .pth');
+  const overrides = values.model_overrides;
+  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))) {
+    throw new UsageError(`--model_overrides must be a JSON object of JiT config fields, got ${JSON.stringify(overrides)}`);
+  }
+  return loadJiTForSampling({
+    checkpoint: values.checkpoint, weights: values.weights as CheckpointWeights, model: values.model,
+    imgSize: values.img_size, classNum: values.class_num, modelOverrides: overrides as Partial<JiTConfig> | undefined,
+  });
+}
+
+/** The sampler settings: flags, else what the checkpoint says, else the reference defaults. */
+export function samplerSettings(values: SamplingFlagValues, loaded: LoadedJiT) {
+  const settings = {
+    steps: values.num_sampling_steps,
+    method: values.sampling_method as 'heun' | 'euler',
+    cfg: values.cfg ?? loaded.hints.cfg ?? 1,
+    interval: [values.interval_min ?? loaded.hints.intervalMin ?? 0.1, values.interval_max ?? loaded.hints.intervalMax ?? 1] as [number, number],
+    noiseScale: values.noise_scale ?? loaded.hints.noiseScale ?? 1,
+    tEps: values.t_eps ?? loaded.hints.tEps ?? 0.05,
+  };
+  if (settings.steps < 1) throw new UsageError(`--num_sampling_steps must be at least 1, got ${settings.steps}`);
+  if (values.batch_size < 1) throw new UsageError(`--batch_size must be at least 1, got ${values.batch_size}`);
+  return settings;
+}
+
+export type SamplerSettings = ReturnType<typeof samplerSettings>;
+
+/** One generated batch: uint8 pixels [B, H, W, 3] and their labels. */
+export interface GeneratedBatch {
+  pixels: Uint8Array;
+  shape: [number, number, number, number];
+  labels: number[];
+}
+
+/**
+ * Generates an image per label, `batchSize` at a time, with noise from `seed`. `onStep(done)`
+ * counts ODE steps over all batches (batches × steps in total).
+ */
+export async function* generateImages(loaded: LoadedJiT, labels: readonly number[], options: SamplerSettings & { batchSize: number; seed: number; onStep?: (done: number) => void }): AsyncGenerator<GeneratedBatch> {
+  const { model, config } = loaded;
+  for (const label of labels) {
+    if (!(Number.isInteger(label) && label >= 0 && label < config.numClasses)) {
+      throw new UsageError(`class ${label} does not exist: the model has classes 0…${config.numClasses - 1}`);
+    }
+  }
+  const rng = createRng(options.seed);
+  let batchIndex = 0;
+  for (let start = 0; start < labels.length; start += options.batchSize, batchIndex++) {
+    const batchLabels = labels.slice(start, start + options.batchSize);
+    const shape: [number, number, number, number] = [batchLabels.length, config.inputSize, config.inputSize, config.inChannels];
+    const y = tf.tensor1d(batchLabels, 'int32');
+    const noise = rng.normal(shape);
+    const before = batchIndex * options.steps;
+    const { steps, method, cfg, interval, noiseScale, tEps } = options;
+    const images = sample(model, { labels: y, noise, steps, method, cfg, interval, noiseScale, tEps, onStep: (step) => options.onStep?.(before + step) });
+    const quantised = toUint8Images(images);
+    tf.dispose([y, noise, images]);
+    const values = await quantised.data();
+    quantised.dispose();
+    yield { pixels: Uint8Array.from(values), shape, labels: batchLabels };
+  }
+}
