@@ -15,7 +15,7 @@ import { Trainer } from '@pixelrepa/train/node';
 import { loadProceduralEncoder } from './encoder.js';
 import { EncoderFid } from './features.js';
 import { sampleInBatches, toPixels, type SampleSettings } from './sampling.js';
-import { writeGrid } from './grid.js';
+import { writeGrid } from '@pixelrepa/cli';
 import { lineChartPng, smooth } from './plot.js';
 
 const { values } = parseArgs({
@@ -131,7 +131,7 @@ const pixels: number[] = [];
   await sampleInBatches(sampler, gridLabels, { ...sampling, steps: 20, method: 'heun' }, createRng(seed + 200), async (images) => { pixels.push(...(await toPixels(images))); }, { batch: 40, onImages: (done) => progress.update(done) });
   progress.stop();
 }
-await writeGrid(join(outDir, 'samples.png'), pixels, [gridLabels.length, imageSize, imageSize, 3], perClass);
+await writeGrid(join(outDir, 'samples.png'), Uint8Array.from(pixels), [gridLabels.length, imageSize, imageSize, 3], { rows: numClasses, columns: perClass, scale: 3 });
 
 await lineChartPng(join(outDir, 'loss.png'), `PixelREPA quickstart: ${steps} steps, batch ${batchSize}`, [
   [{ name: 'JiT v-loss (smoothed)', colour: '#1f77b4', points: smooth(losses.map((l) => [l.step, l.jit])) }],

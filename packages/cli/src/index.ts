@@ -22,3 +22,4 @@ export { benchmarks } from './bench/registry.js';
 export { defineBenchmark, type Benchmark } from './bench/benchmark.js';
 export { measurePerBackend, backendTargets, backendListFlags, type BackendTarget, type PerBackendTask, type TargetResult } from './bench/per-backend.js';
 export { machineInfo } from './bench/machine.js';
+export { writeGrid, writePng, type GridOptions } from './images.js';
