@@ -20,6 +20,9 @@ export { loadTargetEncoder, loadSmallViT } from './load-encoder.js';
 export { dinov2ParameterCount, dinov2ForwardMacs, mtaForwardMacs } from './model-costs.js';
 export { benchmarks } from './bench/registry.js';
 export { defineBenchmark, type Benchmark } from './bench/benchmark.js';
-export { measurePerBackend, backendTargets, backendListFlags, type BackendTarget, type PerBackendTask, type TargetResult } from './bench/per-backend.js';
+export {
+  measurePerBackend, backendTargets, backendListFlags, jobsPerTarget, benchNote,
+  type BackendTarget, type BenchJob, type PerBackendTask, type TargetResult, type TargetHeader,
+} from './bench/per-backend.js';
 export { machineInfo } from './bench/machine.js';
 export { writeGrid, writePng, type GridOptions } from './images.js';

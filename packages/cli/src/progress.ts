@@ -36,12 +36,17 @@ function terminalProgress(stream: NodeJS.WriteStream, { label, total, start = 0 
     hideCursor: true,
     clearOnComplete: false,
     etaBuffer: 20,
+    barsize: 20,
   });
   const bar: SingleBar = bars.create(total, start, { status: '' });
+  let stopped = false;
   return {
     update: (done, status) => bar.update(done, status === undefined ? {} : { status }),
-    note: (line) => bars.log(`${line}\n`),
-    stop: () => bars.stop(),
+    note: (line) => (stopped ? stream.write(`${line}\n`) : bars.log(`${line}\n`)),
+    stop() {
+      if (!stopped) bars.stop();
+      stopped = true;
+    },
   };
 }
 

@@ -23,13 +23,16 @@ export interface BackendTarget {
 export interface TargetHeader {
   config: string;
   backend: BackendName;
-  available: boolean;
+  /** Whether the backend started (absent when the child gave no answer: see `failed`). */
+  available?: boolean;
   threads?: number;
   adapter?: string;
   /** The 1-minute load average when the child started (others share the cores). */
   loadAverage1m?: number;
-  /** Why the backend did not start, or how the child failed. */
+  /** Why the backend did not start. */
   reason?: string;
+  /** Why there are no figures though the backend started (the measurement threw), or how the child ended (crashed, timed out). */
+  failed?: string;
 }
 
 export type TargetResult<M> = TargetHeader & Partial<M>;
@@ -100,7 +103,7 @@ export async function measurePerBackend<S, M extends object>(task: PerBackendTas
   if (child !== undefined) await runChild(task, child); // never returns
   const results: Array<TargetResult<M>> = [];
   for (const job of task.jobs) {
-    const what = Object.values(job.fields ?? {}).join(' ');
+    const what = Object.entries(job.fields ?? {}).map(([key, value]) => `${key} ${value}`).join(', ');
     task.stderr.write(`${task.name}: ${job.target.id}${what ? ` ${what}` : ''} …\n`);
     results.push({ ...job.fields, ...(await inChild(task, job)) } as TargetResult<M>);
   }
@@ -124,7 +127,7 @@ async function runChild<S, M extends object>(task: PerBackendTask<S, M>, request
     try {
       result = { ...started, ...(await task.measure(settings, info, target)) };
     } catch (error) {
-      result = { ...started, reason: `measurement failed: ${(error as Error).message}` } as TargetResult<M>;
+      result = { ...started, failed: (error as Error).message } as TargetResult<M>;
     }
   }
   process.stdout.write(`\n${resultMarker}${JSON.stringify(result!)}\n`, () => process.exit(0));
@@ -164,9 +167,9 @@ function inChild<S, M extends object>(task: PerBackendTask<S, M>, job: BenchJob<
         resolve(JSON.parse(line.slice(resultMarker.length)) as TargetResult<M>);
         return;
       }
-      const tail = (stderr || stdout).trim().split('\n').slice(-3).join(' | ');
+      const tail = (stderr || stdout).split('\n').filter((text) => text.trim() && !text.startsWith(noteMarker)).slice(-3).join(' | ');
       const why = timedOut ? `timed out after ${task.timeoutSeconds} s` : `child exited with ${signal ?? code}`;
-      resolve({ config: target.id, backend: target.backend, available: false, reason: `${why}${tail ? `: ${tail}` : ''}` } as TargetResult<M>);
+      resolve({ config: target.id, backend: target.backend, failed: `${why}${tail ? `: ${tail}` : ''}` } as TargetResult<M>);
     });
   });
 }

@@ -38,6 +38,7 @@ export const trainFlags = defineFlags({
   data_length: { type: 'integer', value: 'n', group: 'Data', description: 'procedural: number of images (default 1000 per class)' },
   num_workers: { type: 'integer', value: 'n', group: 'Data', description: 'image decoding threads (default: cores − 1, 1…4)' },
   output_dir: { type: 'path', value: 'dir', default: './output_dir', group: 'Run', description: 'log.jsonl, flags.json and checkpoints/' },
+  init_from: { type: 'path', value: 'file', group: 'Run', description: 'start a new run from trained weights: an official .pth (JiT, both EMAs, the PixelREPA adapter) or JiT safetensors; AdamW starts fresh' },
   resume: { type: 'path', value: 'file|dir', group: 'Run', description: 'continue a run from a checkpoint or run folder (must exist); its saved config is used, --steps may extend it' },
   checkpoint_every: { type: 'integer', value: 'n', default: 1000, group: 'Run', description: 'write a checkpoint every n steps (and at the end)' },
   keep_last: { type: 'integer', value: 'n', default: 3, group: 'Run', description: 'checkpoints kept (older ones are removed)' },

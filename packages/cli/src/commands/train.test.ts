@@ -2,8 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '@pixelrepa/tensor';
+import { initBackend, tf } from '@pixelrepa/tensor';
 import { readCheckpoint } from '@pixelrepa/train/node';
+import { flattenTensors } from '@pixelrepa/io';
+import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node';
+import { fixturesRoot } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
 import { bufferContext, tinyModelFlags, writeTinyEncoder } from '../test-support/harness.js';
 
@@ -35,9 +38,11 @@ describe('pixelrepa train', () => {
   it('trains a few PixelREPA steps on procedural data, writing log.jsonl, flags.json and the last checkpoints', async () => {
     const out = join(dir, 'run');
     const { context, stderr } = bufferContext(dir);
+    const before = tf.memory().numTensors;
     const code = await runCli(['train', ...common(), '--steps', '3', '--checkpoint_every', '2', '--keep_last', '2', '--output_dir', out], context);
     expect(stderr()).toContain('train 3/3');
     expect(code).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
     const log = readLog(out);
     expect(log.map((line) => line.step)).toEqual([1, 2, 3]);
     expect(log.every((line) => Number.isFinite(line.loss) && Number.isFinite(line.loss_align))).toBe(true);
@@ -68,6 +73,24 @@ describe('pixelrepa train', () => {
     expect(readLog(out).map((line) => line.step)).toEqual([1, 2]);
     expect(readLog(out)[0].loss_align).toBeUndefined();
     expect(readCheckpoint(join(out, 'checkpoints', 'checkpoint-2.safetensors')).info.config.objective).toBe('none');
+  });
+
+  it('starts a new run from an official .pth (--init_from): the JiT and both EMAs come from the file', async () => {
+    const pth = join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth');
+    const out = join(dir, 'from-pth');
+    const { context, stderr } = bufferContext(dir);
+    // lr 0: the step leaves the loaded weights exactly as they were.
+    const code = await runCli(['train', '--backend', 'cpu', '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
+      '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
+      '--objective', 'none', '--data', 'procedural', '--data_length', '20', '--batch_size', '2', '--steps', '1', '--lr', '0',
+      '--init_from', pth, '--output_dir', out], context);
+    expect(code, stderr()).toBe(0);
+    expect(stderr()).toContain('initialised the JiT, model_ema1, model_ema2 from');
+    const saved = readSafetensorsFile(join(out, 'checkpoints', 'checkpoint-1.safetensors')).tensors;
+    const official = flattenTensors(readTorchCheckpointFile(pth, { select: ['model'] }).model);
+    for (const name of ['blocks.0.attn.qkv.weight', 'x_embedder.proj1.weight', 'y_embedder.embedding_table.weight']) {
+      expect(Array.from(saved.get(`model.net.${name}`)!.data as Float32Array), name).toEqual(Array.from(official.get(`net.${name}`)!.data as Float32Array));
+    }
   });
 
   it('refuses to resume from a path that does not exist', async () => {

@@ -7,6 +7,7 @@ import { Trainer, listCheckpoints, resolveResumePath, type CheckpointInfo, type 
 import { startBackend } from '../backend.js';
 import { defineCommand, type OutputStream } from '../context.js';
 import { UsageError, messageOf } from '../errors.js';
+import { initializeFrom } from '../init-from.js';
 import { loadTargetEncoder } from '../load-encoder.js';
 import { trainConfigModel } from '../load-model.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -43,6 +44,7 @@ export const trainCommand = defineCommand({
     const ignored = ignoredOnResume(given, fromFlags, saved);
     if (ignored.length) stderr.write(`resuming: the run's saved config is used, so ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} ignored (only --steps may change)\n`);
     config = { ...saved, steps: values.steps ?? saved.steps };
+    if (values.init_from !== undefined) throw new UsageError('--init_from starts a new run; a resumed run continues from its own checkpoint (leave out one of them)');
   } else {
     refuseUsedOutputDir(outDir, values.output_dir);
   }
@@ -75,6 +77,11 @@ export const trainCommand = defineCommand({
       data, encoder, outDir, resume: resumePath, signal: signals?.signal,
       onEvent: (event) => { progress = showEvent(event, progress, stderr); },
     });
+    if (values.init_from !== undefined) {
+      const from = resolve(context.cwd, values.init_from);
+      const { parts } = initializeFrom(trainer.modules, from);
+      progress?.note(`initialised ${parts.join(', ')} from ${from}`);
+    }
     const result = await runTraining(trainer);
     progress?.stop();
     const last = listCheckpoints(trainer.checkpointDir)[0];

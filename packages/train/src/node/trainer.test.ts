@@ -82,8 +82,10 @@ describeEachBackend('Trainer', () => {
     await trainer.run();
     expect(events.length).toBe(70);
     expect(new Set(counts).size).toBe(1);
-    // RSS may wobble with the allocator; it must not grow steadily (< 30 MB over 50 steps).
-    expect(rss[rss.length - 1] - rss[0]).toBeLessThan(30e6);
+    // RSS wobbles with the allocator and WASM's heap grows in chunks; it must not keep growing:
+    // the peak of the last 25 steps stays within 40 MB of the peak of the first 25.
+    const half = Math.floor(rss.length / 2);
+    expect(Math.max(...rss.slice(half)) - Math.max(...rss.slice(0, half))).toBeLessThan(40e6);
     trainer.dispose();
     encoder.dispose();
   });

@@ -104,6 +104,8 @@ export class Trainer {
     while (this.step < config.steps) {
       for await (const batch of data.epoch(epoch)) {
         if (skip > 0) { skip--; continue; }
+        // CPU backends never yield while computing: give signal handlers (SIGINT/SIGTERM) a turn.
+        await new Promise((resolve) => setImmediate(resolve));
         const tick = performance.now();
         const lr = learningRate(this.step / stepsPerEpoch, schedule);
         const result = await this.trainOnBatch(batch, lr, encoder);

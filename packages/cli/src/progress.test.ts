@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { createProgress, formatSeconds } from './progress.js';
+
+describe('createProgress off a terminal', () => {
+  it('prints the first and the last update, notes as they come, and an ETA while work remains', () => {
+    let text = '';
+    const progress = createProgress({ write: (chunk: string) => { text += chunk; } }, { label: 'train', total: 5, start: 1, intervalSeconds: 3600 });
+    for (let done = 2; done <= 5; done++) {
+      progress.update(done, `loss ${done}`);
+      if (done === 3) progress.note('checkpoint at step 3');
+    }
+    progress.stop();
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^train 2\/5 \| loss 2 \| ETA \d+s$/);
+    expect(lines[1]).toBe('checkpoint at step 3');
+    expect(lines[2]).toBe('train 5/5 | loss 5');
+  });
+});
+
+describe('formatSeconds', () => {
+  it.each([[4.4, '4s'], [75, '1m15s'], [3700, '1h01m'], [Infinity, '?']])('%s s → %s', (seconds, text) => {
+    expect(formatSeconds(seconds)).toBe(text);
+  });
+});
