@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { tf, createRng, type Rng } from '@pixelrepa/tensor';
-import { tensorStateDict, valueAndGrads, type Parameter } from '@pixelrepa/nn';
-import { readSafetensorsFile } from '@pixelrepa/io/node';
-import { SmallViT, smallViTProcedural } from '@pixelrepa/encoders';
+import { valueAndGrads, type Parameter } from '@pixelrepa/nn';
+import type { SmallViT } from '@pixelrepa/encoders';
+import { loadSmallViTFile } from '@pixelrepa/encoders/node';
 import { createObjective, type AlignmentObjective } from '@pixelrepa/align';
 import { DataLoader, batchLabelsTensor, batchToFloatTensor, proceduralDataset } from '@pixelrepa/data';
 import { adamwInit, adamwUpdate, disposeAdamW, weightDecayGroups } from '@pixelrepa/train';
@@ -13,11 +13,7 @@ import { alphaBars, noiseImages } from './ddpm.js';
 const encoderPath = fileURLToPath(new URL('../../quickstart/assets/procedural-encoder.safetensors', import.meta.url));
 
 export function loadEncoder(): SmallViT {
-  const encoder = new SmallViT(smallViTProcedural);
-  const state = tensorStateDict(readSafetensorsFile(encoderPath).tensors);
-  encoder.loadStateDict(state);
-  tf.dispose([...state.values()]);
-  return encoder.freeze();
+  return loadSmallViTFile(encoderPath);
 }
 
 export interface RunOptions {

@@ -30,3 +30,11 @@ export function median(values: readonly number[]): number {
 export function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
 }
+
+/** Median seconds of `runs` calls of `once` (after one untimed call when `warmUp`). */
+export async function medianSeconds(once: () => Promise<number>, { warmUp, runs }: { warmUp: boolean; runs: number }): Promise<number> {
+  if (warmUp) await once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await once());
+  return median(times);
+}

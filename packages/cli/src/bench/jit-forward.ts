@@ -1,6 +1,6 @@
 import { JiT, jitConfig, jitForwardMacs } from '@pixelrepa/jit';
 import { createRng, tf } from '@pixelrepa/tensor';
-import { defineBenchmark, median, round } from './benchmark.js';
+import { defineBenchmark, medianSeconds, round } from './benchmark.js';
 import { caseJobs, caseRuns, modelCaseFlags, modelCases, type CaseSettings, type ModelCase } from './cases.js';
 import { backendTargets, benchNote, measurePerBackend } from './per-backend.js';
 
@@ -46,10 +46,7 @@ async function measure({ preset, batch, runs, warmUp }: CaseSettings): Promise<o
     return (performance.now() - start) / 1000;
   };
   try {
-    if (warmUp) await once();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await once());
-    const seconds = median(times);
+    const seconds = await medianSeconds(once, { warmUp, runs });
     return {
       imageSize: config.inputSize, runs,
       imagesPerSecond: round(batch / seconds, 3),

@@ -3,7 +3,7 @@ import { smallViTProcedural } from '@pixelrepa/encoders';
 import { createRng, tf } from '@pixelrepa/tensor';
 import { buildTrainingModules, resolveTrainConfig, trainStep } from '@pixelrepa/train';
 import { defineFlags } from '../flags.js';
-import { defineBenchmark, median, round } from './benchmark.js';
+import { defineBenchmark, medianSeconds, round } from './benchmark.js';
 import { caseJobs, caseRuns, modelCaseFlags, modelCases, type CaseSettings, type ModelCase } from './cases.js';
 import { backendTargets, benchNote, measurePerBackend } from './per-backend.js';
 
@@ -69,10 +69,7 @@ async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): 
     return seconds;
   };
   try {
-    if (warmUp) await once();
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await once());
-    const seconds = median(times);
+    const seconds = await medianSeconds(once, { warmUp, runs });
     return {
       objective: 'pixelrepa', targetWidth, runs,
       imagesPerSecond: round(batch / seconds, 3),

@@ -1,12 +1,11 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { valueAndGrads } from '@pixelrepa/nn';
-import { JiT, flowStep, jitConfigFromReference, velocityLoss } from '@pixelrepa/jit';
-import { MaskedTransformerAdapter, mtaConfigFromReference } from '@pixelrepa/adapter';
-import { PixelRepaObjective } from '@pixelrepa/align';
+import { flowStep, velocityLoss } from '@pixelrepa/jit';
 import { preprocessForEncoder } from '@pixelrepa/encoders';
 import type { KindChecker } from '../kind.js';
+import { loadDenoiser } from '../denoiser.js';
 import { compareTensor } from '../compare.js';
-import { compareAll, disposeAll, input, missingResults, weights } from '../tensors.js';
+import { compareAll, disposeAll, input, missingResults } from '../tensors.js';
 
 const imageNames = ['e_scaled', 'z', 'v', 'v_pred', 'x_pred', 'repa_x'];
 
@@ -19,14 +18,7 @@ export const checker: KindChecker = {
   async check(fixture) {
     const config = fixture.json.config;
     const d = config.denoiser;
-    const jit = new JiT(jitConfigFromReference(config.jit.constructor));
-    const adapter = new MaskedTransformerAdapter(mtaConfigFromReference(config.mta.constructor));
-    const objective = new PixelRepaObjective({ adapter, maskToken: jit.mask_token, maskRatio: d.patch_mask_ratio, weight: config.loss_total_weight_mta });
-    const state = weights(fixture);
-    const pick = (prefix: string) => new Map([...state].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    jit.loadStateDict(pick('net.'));
-    adapter.loadStateDict(pick('masked_transformer_adapter.'));
-    disposeAll(state);
+    const { jit, adapter, objective, flow } = loadDenoiser(fixture);
 
     const x = input(fixture, 'x', { nhwc: true });
     const labels = input(fixture, 'labels');
@@ -34,7 +26,6 @@ export const checker: KindChecker = {
     const zDino = input(fixture, 'z_dino');
     const grid = input(fixture, 'noise_grid');
     const maskNoise = tf.reshape(grid, [grid.shape[0], -1]);
-    const flow = { pMean: d.P_mean, pStd: d.P_std, tEps: d.t_eps, noiseScale: d.noise_scale, labelDropProb: d.label_drop_prob, numClasses: config.jit.constructor.num_classes };
 
     const actual = new Map<string, Tensor>();
     const keep = (name: string, value: Tensor) => actual.set(name, tf.keep(value.clone()));

@@ -1,10 +1,8 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { JiT, jitConfigFromReference } from '@pixelrepa/jit';
-import { MaskedTransformerAdapter, mtaConfigFromReference } from '@pixelrepa/adapter';
-import { PixelRepaObjective } from '@pixelrepa/align';
 import { Ema, adamwInit, adamwMoment, learningRate, trainStep, weightDecayGroups, disposeAdamW } from '@pixelrepa/train';
 import type { KindChecker } from '../kind.js';
-import { compareAll, disposeAll, input, missingResults, weights } from '../tensors.js';
+import { loadDenoiser } from '../denoiser.js';
+import { compareAll, disposeAll, input, missingResults } from '../tensors.js';
 
 /**
  * K iterations of the reference recipe from given weights and draws: per-step losses and lr,
@@ -14,15 +12,7 @@ export const checker: KindChecker = {
   kind: 'train_trajectory',
   async check(fixture) {
     const config = fixture.json.config;
-    const d = config.denoiser;
-    const jit = new JiT(jitConfigFromReference(config.jit.constructor));
-    const adapter = new MaskedTransformerAdapter(mtaConfigFromReference(config.mta.constructor));
-    const objective = new PixelRepaObjective({ adapter, maskToken: jit.mask_token, maskRatio: d.patch_mask_ratio, weight: config.loss_total_weight_mta ?? 0.1 });
-    const state = weights(fixture);
-    const pick = (prefix: string) => new Map([...state].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    jit.loadStateDict(pick('net.'));
-    adapter.loadStateDict(pick('masked_transformer_adapter.'));
-    disposeAll(state);
+    const { jit, adapter, objective, flow } = loadDenoiser(fixture);
     jit.train();
     adapter.train();
 
@@ -35,7 +25,6 @@ export const checker: KindChecker = {
     const parameters = weightDecayGroups(named, hyper.weight_decay);
     const optimizer = adamwInit(parameters);
     const emas = [new Ema(jit, config.ema.ema_decay1), new Ema(jit, config.ema.ema_decay2)];
-    const flow = { pMean: d.P_mean, pStd: d.P_std, tEps: d.t_eps, noiseScale: d.noise_scale, labelDropProb: d.label_drop_prob, numClasses: config.jit.constructor.num_classes };
     const schedule = { lr: config.lr_schedule.args.lr, minLr: config.lr_schedule.args.min_lr, warmupEpochs: config.lr_schedule.args.warmup_epochs, epochs: config.lr_schedule.args.epochs, schedule: config.lr_schedule.args.lr_schedule };
 
     const losses = { jit: [] as number[], mta: [] as number[], total: [] as number[], lr: [] as number[] };
