@@ -43,5 +43,4 @@ export { Mt19937 } from './random/mt19937.js';
 
 // float64 linear algebra behind FID.
 export { traceSqrtProduct, traceSqrtProductByEigvals } from './linalg/trace-sqrt-product.js';
-export { symmetricEigenvalues } from './linalg/symmetric-eigenvalues.js';
 export { pivotedCholesky, type PivotedCholesky } from './linalg/pivoted-cholesky.js';
