@@ -1,12 +1,12 @@
-// Starting a new run from trained weights: an official PixelREPA / JiT `.pth` (the JiT, both EMAs
-// and, for PixelREPA, the adapter) or JiT weights in safetensors. The optimiser starts fresh.
+// Starting a new run from trained weights: an official PixelREPA / JiT `.pth` (the JiT, both EMAs,
+// for PixelREPA the adapter, and AdamW's moments and step) or JiT weights in safetensors.
 import { extname } from 'node:path';
-import { flattenTensors, type RawTensor } from '@pixelrepa/io';
+import { flattenTensors, type CheckpointValue, type RawTensor } from '@pixelrepa/io';
 import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node';
 import { jitStateDict, loadJiTWeights } from '@pixelrepa/jit';
 import { tensorStateDict } from '@pixelrepa/nn';
 import { tf } from '@pixelrepa/tensor';
-import type { TrainingModules } from '@pixelrepa/train';
+import { loadTorchAdamW, type TrainingModules } from '@pixelrepa/train';
 import { UsageError } from './errors.js';
 
 /** What was taken from the file, for the command's message. */
@@ -14,14 +14,21 @@ export interface InitializedFrom {
   parts: string[];
 }
 
+export interface InitializeOptions {
+  /** Leave AdamW at zero even when the checkpoint has an optimizer state. */
+  freshOptimizer?: boolean;
+}
+
 /**
  * Loads `path` into freshly built modules: the JiT from `model` (its `net.*`), each EMA from
- * `model_ema1` / `model_ema2` (or from the loaded JiT when the file has none), and the PixelREPA
- * adapter from `model`'s `masked_transformer_adapter.*` when present.
+ * `model_ema1` / `model_ema2` (or from the loaded JiT when the file has none), the PixelREPA
+ * adapter from `model`'s `masked_transformer_adapter.*` when present, and AdamW's moments and
+ * step from `optimizer` (unless `freshOptimizer`). The learning-rate schedule is the new run's.
  */
-export function initializeFrom(modules: TrainingModules, path: string): InitializedFrom {
+export function initializeFrom(modules: TrainingModules, path: string, { freshOptimizer = false }: InitializeOptions = {}): InitializedFrom {
   const parts: string[] = [];
   let model: Map<string, RawTensor>;
+  let optimizer: CheckpointValue | undefined;
   let emas: Array<Map<string, RawTensor> | undefined> = [undefined, undefined];
   if (extname(path) === '.safetensors') {
     const file = readSafetensorsFile(path, { widenHalf: true });
@@ -32,6 +39,7 @@ export function initializeFrom(modules: TrainingModules, path: string): Initiali
     if (!('model' in checkpoint)) throw new UsageError(`${path} has no "model" (it has ${Object.keys(checkpoint).join(', ')}); --init_from takes an official training checkpoint or JiT weights`);
     model = flattenTensors(checkpoint.model);
     emas = (['model_ema1', 'model_ema2'] as const).map((key) => (key in checkpoint ? flattenTensors(checkpoint[key]) : undefined));
+    optimizer = checkpoint.optimizer;
   }
   loadJiTWeights(modules.jit, jitStateDict(model));
   parts.push('the JiT');
@@ -53,6 +61,15 @@ export function initializeFrom(modules: TrainingModules, path: string): Initiali
       tf.dispose([...state.values()]);
     }
     parts.push('the adapter');
+  }
+  if (optimizer !== undefined && optimizer !== null && !freshOptimizer) {
+    try {
+      const loaded = loadTorchAdamW(modules.optimizer, modules.parameters, optimizer);
+      const notes = [loaded.unmatched ? `${loaded.unmatched} of its parameters have no counterpart here` : '', loaded.zero ? `${loaded.zero} start at zero` : ''].filter(Boolean);
+      parts.push(`AdamW (step ${loaded.step}, ${loaded.loaded} parameters${notes.length ? `; ${notes.join(', ')}` : ''})`);
+    } catch (error) {
+      throw new UsageError(`${path}: ${(error as Error).message}. Pass --fresh_optimizer to start AdamW from zero`);
+    }
   }
   return { parts };
 }

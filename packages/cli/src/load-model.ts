@@ -115,7 +115,9 @@ function readSafetensorsCheckpoint(path: string, weights: CheckpointWeights): Fo
     return { kind: `ours, step ${info.step}`, state, config: trainConfigModel(info.config), hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps } };
   }
   const exported = file.metadata[exportedModelKey] ? (JSON.parse(file.metadata[exportedModelKey]) as Record<string, unknown>) : undefined;
-  return { kind: 'exported JiT weights', state: jitStateDict(file.tensors), ...fromReferenceArgs(exported) };
+  // Exports of our runs carry the whole config (presets with overrides, custom models).
+  const config = exported?.model_config && typeof exported.model_config === 'object' ? (exported.model_config as JiTConfig) : undefined;
+  return { kind: 'exported JiT weights', state: jitStateDict(file.tensors), config, ...fromReferenceArgs(exported) };
 }
 
 function readOfficialCheckpoint(path: string, weights: CheckpointWeights): FoundWeights {

@@ -13,6 +13,8 @@ export interface OptimizedParameter {
   name: string;
   parameter: Parameter;
   weightDecay: number;
+  /** Its group in the reference's optimizer: 0 no decay (1-D or bias), 1 decay. */
+  group: 0 | 1;
 }
 
 /**
@@ -34,7 +36,7 @@ export function weightDecayGroups(named: Array<[string, Parameter]>, weightDecay
     .map(([name, parameter]) => {
       const torchShape = parameter.layout.torchShape(parameter.shape);
       const noDecay = torchShape.length === 1 || name.endsWith('.bias') || skip.includes(name);
-      return { name, parameter, weightDecay: noDecay ? 0 : weightDecay };
+      return { name, parameter, weightDecay: noDecay ? 0 : weightDecay, group: noDecay ? 0 : 1 };
     });
 }
 
@@ -101,7 +103,7 @@ export function setAdamwMoments(state: AdamWState, which: 'expAvg' | 'expAvgSq',
     const value = values.get(name);
     if (!value) throw new Error(`AdamW state is missing ${which} for ${name}`);
     if (value.size !== moment.size) throw new Error(`AdamW ${which} for ${name} has ${value.size} values, expected ${moment.size}`);
-    moment.assign(tf.reshape(value, moment.shape));
+    tf.tidy(() => moment.assign(tf.reshape(value, moment.shape)));
   }
 }
 

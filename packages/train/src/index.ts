@@ -4,6 +4,7 @@ export {
   type AdamWConfig, type AdamWState, type OptimizedParameter,
 } from './adamw.js';
 export { Ema } from './ema.js';
+export { loadTorchAdamW, type TorchAdamWImport } from './torch-adamw.js';
 export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } from './loss.js';
 export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from './step.js';
 export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, type TrainConfig, type ObjectiveKind } from './config.js';

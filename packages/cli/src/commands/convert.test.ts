@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@pixelrepa/tensor';
+import { readCheckpoint } from '@pixelrepa/train/node';
 import { flattenTensors, type RawTensor } from '@pixelrepa/io';
 import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node';
 import { fixturesRoot } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
-import { bufferContext } from '../test-support/harness.js';
+import { bufferContext, tinyModelFlags } from '../test-support/harness.js';
 
 const fixture = join(fixturesRoot(), 'torch-checkpoint');
 const pth = join(fixture, 'checkpoint-last.pth');
@@ -30,7 +32,7 @@ describe('pixelrepa convert', () => {
   it('--help explains the arguments', async () => {
     const { context, stdout } = bufferContext(dir);
     expect(await runCli(['convert', '--help'], context)).toBe(0);
-    expect(stdout()).toContain('Usage: pixelrepa convert <in.pth> <out.safetensors> [flags]');
+    expect(stdout()).toContain('Usage: pixelrepa convert <in.pth|checkpoint.safetensors|run-dir> <out.safetensors> [flags]');
     expect(stdout()).toContain('--weights <which>');
   });
 
@@ -59,6 +61,41 @@ describe('pixelrepa convert', () => {
     }
     expect(written.metadata.epoch).toBe('599');
     expect(JSON.parse(written.metadata.args)).toMatchObject({ model: 'JiT-B/16', cfg: 3.1 });
+  });
+
+  it('exports an EMA of a pixelrepa train run (the folder → its newest checkpoint) that sample loads without --model', async () => {
+    await initBackend('cpu');
+    const run = join(dir, 'run');
+    const trained = bufferContext(dir);
+    expect(await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--objective', 'none', '--data', 'procedural', '--data_length', '8',
+      '--batch_size', '4', '--steps', '2', '--checkpoint_every', '1', '--blr', '1e-2', '--warmup_epochs', '0', '--output_dir', run], trained.context), trained.stderr()).toBe(0);
+    const newest = readCheckpoint(join(run, 'checkpoints', 'checkpoint-2.safetensors'));
+    for (const weights of ['model_ema2', 'model'] as const) {
+      const out = join(dir, `run-${weights}.safetensors`);
+      const { context, stderr } = bufferContext(dir);
+      expect(await runCli(['convert', run, out, '--weights', weights], context), stderr()).toBe(0);
+      const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
+      const expected = new Map([...newest.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+      const written = readSafetensorsFile(out);
+      expectSameTensors(written.tensors, expected);
+      expect(written.tensors.has('blocks.0.attn.qkv.weight')).toBe(true);
+      expect(JSON.parse(written.metadata.pixelrepa_jit)).toMatchObject({ weights, step: 2, model: 'JiT-Tiny/4', img_size: 16, model_config: { depth: 3, hiddenSize: 64 } });
+    }
+    // EMAs differ from the live weights after two steps.
+    const ema = readSafetensorsFile(join(dir, 'run-model_ema2.safetensors')).tensors.get('final_layer.linear.weight')!;
+    const live = readSafetensorsFile(join(dir, 'run-model.safetensors')).tensors.get('final_layer.linear.weight')!;
+    expect(bytesOf(ema).equals(bytesOf(live))).toBe(false);
+
+    const sampled = bufferContext(dir);
+    expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', join(dir, 'run-model_ema2.safetensors'), '--classes', '3', '--num_per_class', '1',
+      '--num_sampling_steps', '2', '--output_dir', join(dir, 'samples')], sampled.context), sampled.stderr()).toBe(0);
+    expect(sampled.stderr()).toContain('exported JiT weights');
+    const refused = bufferContext(dir);
+    expect(await runCli(['convert', run, join(dir, 'x.safetensors'), '--all'], refused.context)).toBe(2);
+    expect(refused.stderr()).toContain('is already safetensors with every tensor of the run; --all is for .pth files');
+    const empty = bufferContext(dir);
+    expect(await runCli(['convert', dir, join(dir, 'y.safetensors')], empty.context)).toBe(2);
+    expect(empty.stderr()).toMatch(/no checkpoint-<step>\.safetensors in .*; convert takes a \.pth, a checkpoint file or a run folder/);
   });
 
   it('says what is wrong with the arguments', async () => {

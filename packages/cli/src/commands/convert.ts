@@ -1,35 +1,41 @@
+import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { flattenTensors, isRawTensor, type CheckpointValue, type RawTensor } from '@pixelrepa/io';
 import { readTorchCheckpointFile, writeSafetensorsFile } from '@pixelrepa/io/node';
 import { describeJiTState, jitStateDict, type CheckpointWeights } from '@pixelrepa/jit';
+import { readCheckpoint, resolveResumePath } from '@pixelrepa/train/node';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defineFlags } from '../flags.js';
-import { exportedModelKey } from '../load-model.js';
+import { exportedModelKey, trainConfigModel } from '../load-model.js';
+import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 
 const convertFlags = defineFlags({
   weights: { type: 'string', value: 'which', default: 'model_ema1', choices: ['model_ema1', 'model_ema2', 'model'], description: 'which JiT weights to export (model: the live weights, net.* of the Denoiser)' },
-  all: { type: 'boolean', description: 'write every tensor of the checkpoint (model, both EMAs, optimizer) under dotted paths instead' },
+  all: { type: 'boolean', description: 'write every tensor of a .pth (model, both EMAs, optimizer) under dotted paths instead' },
   widen_half: { type: 'boolean', description: 'store F16 / BF16 tensors as F32 (exact); default keeps their 16-bit values' },
 });
 
 export const convertCommand = defineCommand({
   name: 'convert',
-  summary: 'convert an official PyTorch .pth checkpoint to safetensors',
-  usage: '<in.pth> <out.safetensors> [flags]',
+  summary: 'export JiT weights (an EMA by default) of an official .pth or of a pixelrepa train run to PyTorch-named safetensors',
+  usage: '<in.pth|checkpoint.safetensors|run-dir> <out.safetensors> [flags]',
   description: [
-    'Reads the checkpoint with a restricted unpickler (nothing in it is executed) and writes the JiT weights under their',
-    'PyTorch names (blocks.0.attn.qkv.weight, …) with the exact values. The checkpoint\'s args (model, img_size, class_num,',
-    'cfg, …) go into the metadata, so pixelrepa sample --checkpoint out.safetensors needs no --model.',
+    'Writes the chosen JiT weights under their PyTorch names (blocks.0.attn.qkv.weight, …, the names of JiT\'s state_dict)',
+    'with the exact values, in PyTorch layout, so torch / safetensors users load them with load_state_dict. The input is an',
+    'official torch.save checkpoint (read with a restricted unpickler: nothing in it is executed) or a checkpoint of',
+    'pixelrepa train (a file, or a run folder: its newest). The model (preset or full config), img_size, class_num and',
+    'sampling args go into the metadata, so pixelrepa sample --checkpoint out.safetensors needs no --model.',
   ].join('\n'),
   positionals: [
-    { name: 'in.pth', description: 'a torch.save checkpoint ({model, model_ema1, model_ema2, optimizer, args, …}) or a bare state dict' },
+    { name: 'in', description: 'a torch.save checkpoint ({model, model_ema1, model_ema2, optimizer, args, …}) or bare state dict; or a pixelrepa train checkpoint or run folder' },
     { name: 'out.safetensors', description: 'where to write (atomically)' },
   ],
   flags: convertFlags,
   examples: [
     'pixelrepa convert checkpoint-last.pth jit-b16-ema1.safetensors --weights model_ema1',
     'pixelrepa convert checkpoint-last.pth everything.safetensors --all',
+    'pixelrepa convert runs/quickstart jit-ema1.safetensors          # the newest checkpoint of a run',
   ],
 }, async ({ values, positionals }, context) => {
   if (positionals.length !== 2) throw new UsageError(`convert takes an input .pth and an output .safetensors, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
@@ -38,7 +44,11 @@ export const convertCommand = defineCommand({
   const weights = values.weights as CheckpointWeights;
   let tensors: Map<string, RawTensor>;
   const metadata: Record<string, string> = { format: 'pt' };
-  if (values.all) {
+  const ours = trainingCheckpoint(input);
+  if (ours) {
+    if (values.all) throw new UsageError(`${ours} is already safetensors with every tensor of the run; --all is for .pth files`);
+    tensors = exportTrainingWeights(ours, weights, metadata);
+  } else if (values.all) {
     const checkpoint = readTorchCheckpointFile(input, { widenHalf: values.widen_half });
     tensors = flattenTensors(checkpoint);
     Object.assign(metadata, plainValues(checkpoint));
@@ -56,6 +66,35 @@ export const convertCommand = defineCommand({
   context.stderr.write(`wrote ${tensors.size} tensors (${(bytes / 1e6).toFixed(1)} MB) to ${output}\n`);
   return 0;
 });
+
+/** A checkpoint of pixelrepa train (file or run folder → its newest), or undefined for other inputs. */
+function trainingCheckpoint(input: string): string | undefined {
+  if (!existsSync(input)) throw new UsageError(`${input} does not exist`);
+  if (statSync(input).isDirectory()) {
+    try {
+      return resolveResumePath(input);
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message.replace(/^cannot resume: /, '')}; convert takes a .pth, a checkpoint file or a run folder`);
+    }
+  }
+  return extname(input) === '.safetensors' && readSafetensorsMetadata(input).pixelrepa ? input : undefined;
+}
+
+/** The JiT weights of one of our checkpoints under PyTorch names, and the run's model in the metadata. */
+function exportTrainingWeights(path: string, weights: CheckpointWeights, metadata: Record<string, string>): Map<string, RawTensor> {
+  const { info, tensors } = readCheckpoint(path);
+  const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
+  const state = new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+  if (state.size === 0) throw new UsageError(`${path} has no ${weights} weights (no tensor starts with "${prefix}")`);
+  const config = trainConfigModel(info.config);
+  metadata[exportedModelKey] = JSON.stringify({
+    weights, source: path, step: info.step,
+    ...(typeof info.config.model === 'string' ? { model: info.config.model } : {}),
+    model_config: config, img_size: config.inputSize, class_num: config.numClasses,
+    noise_scale: info.config.noise_scale, t_eps: info.config.t_eps,
+  });
+  return state;
+}
 
 /** The weights asked for and the run's args; a checkpoint without args is fine. */
 function readSelected(path: string, weights: CheckpointWeights, widenHalf: boolean): { [key: string]: CheckpointValue } {

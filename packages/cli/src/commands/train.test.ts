@@ -78,12 +78,17 @@ describe('pixelrepa train', () => {
   it('starts a new run from an official .pth (--init_from): the JiT and both EMAs come from the file', async () => {
     const pth = join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth');
     const out = join(dir, 'from-pth');
-    const { context, stderr } = bufferContext(dir);
-    // lr 0: the step leaves the loaded weights exactly as they were.
-    const code = await runCli(['train', '--backend', 'cpu', '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
+    const args = ['train', '--backend', 'cpu', '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
       '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
       '--objective', 'none', '--data', 'procedural', '--data_length', '20', '--batch_size', '2', '--steps', '1', '--lr', '0',
-      '--init_from', pth, '--output_dir', out], context);
+      '--init_from', pth];
+    // The fixture's optimizer is a made-up one (one group of two parameters): it cannot belong to this model.
+    const refused = bufferContext(dir);
+    expect(await runCli([...args, '--output_dir', join(dir, 'from-pth-refused')], refused.context)).toBe(2);
+    expect(refused.stderr()).toMatch(/optimizer has 1 parameter group; the reference's AdamW has 2 \(no decay, decay\)\. Pass --fresh_optimizer/);
+    const { context, stderr } = bufferContext(dir);
+    // lr 0: the step leaves the loaded weights exactly as they were.
+    const code = await runCli([...args, '--fresh_optimizer', '--output_dir', out], context);
     expect(code, stderr()).toBe(0);
     expect(stderr()).toContain('initialised the JiT, model_ema1, model_ema2 from');
     const saved = readSafetensorsFile(join(out, 'checkpoints', 'checkpoint-1.safetensors')).tensors;

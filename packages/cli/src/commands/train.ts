@@ -79,7 +79,7 @@ export const trainCommand = defineCommand({
     });
     if (values.init_from !== undefined) {
       const from = resolve(context.cwd, values.init_from);
-      const { parts } = initializeFrom(trainer.modules, from);
+      const { parts } = initializeFrom(trainer.modules, from, { freshOptimizer: values.fresh_optimizer });
       progress?.note(`initialised ${parts.join(', ')} from ${from}`);
     }
     const result = await runTraining(trainer);

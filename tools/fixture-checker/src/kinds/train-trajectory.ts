@@ -3,6 +3,7 @@ import { Ema, adamwInit, adamwMoment, learningRate, trainStep, weightDecayGroups
 import type { KindChecker } from '../kind.js';
 import { loadDenoiser } from '../denoiser.js';
 import { compareAll, disposeAll, input, missingResults } from '../tensors.js';
+import { compareValue } from '../compare.js';
 
 /**
  * K iterations of the reference recipe from given weights and draws: per-step losses and lr,
@@ -71,6 +72,10 @@ export const checker: KindChecker = {
       }
     }
     const results = await compareAll(fixture, actual);
+    // torch numbers parameters in param_groups order; loading an official optimizer state relies on ours matching it.
+    for (const group of config.optimizer.param_groups as Array<{ index: 0 | 1; params: string[] }>) {
+      results.push(compareValue(`param_groups.${group.index}`, parameters.filter((p) => p.group === group.index).map((p) => p.name), group.params));
+    }
     const lrExpected = expected.get('lr')!.data as Float64Array;
     const lrError = Math.max(...losses.lr.map((v, i) => Math.abs(v - lrExpected[i])));
     results.push({ tensor: 'lr', maxAbsError: lrError, allowed: 1e-12 * Math.max(...lrExpected), ok: losses.lr.every((v, i) => Math.abs(v - lrExpected[i]) <= 1e-12 * Math.abs(lrExpected[i])) });
