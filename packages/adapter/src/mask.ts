@@ -10,8 +10,11 @@ export function maskTokens(tokens: Tensor, maskToken: Tensor, u: Tensor, ratio: 
   const [B, N, D] = tokens.shape;
   if (u.size !== B * N) throw new Error(`mask draws must have one value per token (${B}×${N}), got [${u.shape.join(', ')}]`);
   return tf.tidy(() => {
-    const keep = tf.greater(tf.reshape(u, [B, N, 1]), ratio);
-    const mask = tf.broadcastTo(tf.reshape(maskToken, [1, 1, D]), [B, N, D]);
-    return tf.where(tf.broadcastTo(keep, [B, N, D]), tokens, mask);
+    // keep ∈ {0, 1}: tokens·keep + maskToken·(1 − keep) selects exactly (for finite values) like
+    // torch.where, by broadcasting. tf.where / broadcastTo would run Tile, whose gradient in
+    // tfjs is one slice and one add per copy (B·N of them for the mask token).
+    const keep = tf.cast(tf.greater(tf.reshape(u, [B, N, 1]), ratio), tokens.dtype);
+    const masked = tf.mul(tf.reshape(maskToken, [1, 1, D]), tf.sub(1, keep));
+    return tf.add(tf.mul(tokens, keep), masked);
   });
 }

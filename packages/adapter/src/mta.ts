@@ -74,7 +74,7 @@ export class MaskedTransformerAdapter extends Module {
       const c = tf.add(this.t_embedder.forward(t), yEmb);
       let x = tokens;
       if (inContextLen > 0) {
-        const context = tf.add(tf.tile(tf.expandDims(yEmb, 1), [1, inContextLen, 1]), this.in_context_posemb!.value);
+        const context = tf.add(tf.expandDims(yEmb, 1), this.in_context_posemb!.value);
         x = tf.concat([context, x], 1);
       }
       this.blocks.forEach((block, i) => {

@@ -130,8 +130,9 @@ export class JiT extends Module {
     let x = h;
     const withContext = inContextLen > 0 && inContextStart < depth;
     if (withContext) {
-      // In-context class tokens: y_emb + a learned position per token, prepended.
-      const tokens = tf.add(tf.tile(tf.expandDims(yEmb, 1), [1, inContextLen, 1]), this.in_context_posemb!.value);
+      // In-context class tokens: y_emb + a learned position per token, prepended. A broadcasting add
+      // (not tile + add): tfjs differentiates Tile with a slice and an add per copy.
+      const tokens = tf.add(tf.expandDims(yEmb, 1), this.in_context_posemb!.value);
       x = tf.concat([tokens, x], 1);
     }
     for (let i = inContextStart; i < depth; i++) {

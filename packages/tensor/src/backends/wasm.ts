@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo, InitBackendOptions } from './types.js';
 import { activate, isInitialised } from './common.js';
 import { coreCount, isCrossOriginIsolated, isNode } from './environment.js';
+import { installWasmKernels } from './wasm-kernels.js';
 
 let preferredThreads: number | undefined;
 
@@ -20,6 +21,7 @@ export function setThreadsCount(threads: number): void {
 /** XNNPACK over WebAssembly with SIMD, multi-threaded in Node and in cross-origin-isolated pages. */
 export async function initWasm(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  installWasmKernels();
   const threads = options.threads ?? preferredThreads ?? coreCount();
   checkThreads(threads);
   if (isInitialised('wasm')) {

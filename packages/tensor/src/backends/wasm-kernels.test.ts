@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf, initBackend } from '../index.js';
+
+/** Sum over the leading `k` axes of a row-major array of `shape`, in float64. */
+function leadingSum(values: Float32Array, shape: number[], k: number): Float64Array {
+  const rest = shape.slice(k).reduce((a, b) => a * b, 1);
+  const out = new Float64Array(rest);
+  for (let i = 0; i < values.length; i++) out[i % rest] += values[i];
+  return out;
+}
+
+describe('wasm kernel replacements', () => {
+  beforeAll(async () => {
+    await initBackend('wasm', { threads: 2 });
+  });
+
+  it('Sum over leading axes (the XNNPACK route) matches a float64 sum, with and without keepDims', () => {
+    const cases: Array<{ shape: number[]; axis: number | number[] }> = [
+      { shape: [2304, 512], axis: 0 },
+      { shape: [32, 72, 192], axis: [0, 1] },
+      { shape: [7, 5, 3], axis: [1, 0] },
+      { shape: [7, 5, 3], axis: [-3] },
+    ];
+    for (const { shape, axis } of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37) * 3);
+      const k = Array.isArray(axis) ? axis.length : 1;
+      const expected = leadingSum(values, shape, k);
+      const x = tf.tensor(values, shape);
+      for (const keepDims of [false, true]) {
+        const before = tf.memory().numTensors;
+        const sum = tf.sum(x, axis, keepDims);
+        expect(sum.shape).toEqual(keepDims ? [...shape.slice(0, k).map(() => 1), ...shape.slice(k)] : shape.slice(k));
+        const got = sum.dataSync();
+        const scale = Math.sqrt(shape.slice(0, k).reduce((a, b) => a * b, 1));
+        for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThan(1e-5 * scale * 3);
+        sum.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      x.dispose();
+    }
+  });
+
+  it('Sum over other axes and of int32 keeps the native kernel and its results', () => {
+    const x = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([12, 15, 18, 21, 48, 51, 54, 57]);
+    expect(Array.from(tf.sum(x, 2).dataSync())).toEqual([6, 22, 38, 54, 70, 86]);
+    expect(Array.from(tf.sum(tf.cast(x, 'int32'), 0).dataSync())).toEqual([12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34]);
+    expect(tf.sum(x).dataSync()[0]).toBe(276);
+  });
+
+  it('Identity shares data: a clone outlives its source, and both free their memory', () => {
+    const bytes = tf.memory().numBytes;
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(tf.memory().numBytes).toBe(bytes);
+    // Variables keep their own value when the tensor they were made from goes away.
+    const v = tf.variable(tf.tensor1d([4, 5]));
+    const snapshot = tf.clone(v);
+    v.assign(tf.tensor1d([6, 7]));
+    expect(Array.from(snapshot.dataSync())).toEqual([4, 5]);
+    expect(Array.from(v.dataSync())).toEqual([6, 7]);
+    tf.dispose([snapshot, v]);
+  });
+});
