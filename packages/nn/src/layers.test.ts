@@ -6,6 +6,8 @@ import { LayerNorm, RMSNorm } from './norm.js';
 import { Rope2d, rotateHalf } from './rope.js';
 import { SwiGLU } from './swiglu.js';
 import { gelu } from './activations.js';
+import { Linear, linearChunks } from './linear.js';
+import { valueAndGrads } from './gradients.js';
 
 describeEachBackend('layers', () => {
   it('RMSNorm and LayerNorm normalise the last axis', async () => {
@@ -20,6 +22,31 @@ describeEachBackend('layers', () => {
     tf.dispose(x);
     rms.dispose();
     ln.dispose();
+  });
+
+  it('linearChunks: weight slices (many rows) and output slices (few rows) match linear(x) split, values and gradients', async () => {
+    const linear = new Linear({ inFeatures: 6, outFeatures: 9 });
+    for (const rows of [20, 3]) {
+      const x = tf.randomNormal([rows, 6], 0, 1, 'float32', rows);
+      const before = liveTensors();
+      const loss = (chunked: boolean) => () => {
+        const parts = chunked ? linearChunks(linear, x, 3) : tf.split(linear.forward(x), 3, -1);
+        return tf.sum(tf.add(tf.mul(parts[0], parts[1]), tf.square(parts[2])));
+      };
+      const named: Array<[string, typeof linear.weight]> = [['weight', linear.weight], ['bias', linear.bias!]];
+      const ours = valueAndGrads(loss(true), named);
+      const reference = valueAndGrads(loss(false), named);
+      expect((await ours.value.data())[0]).toBeCloseTo((await reference.value.data())[0], 4);
+      for (const name of ['weight', 'bias']) {
+        const a = await ours.grads.get(name)!.data();
+        const b = await reference.grads.get(name)!.data();
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-4 * (1 + Math.abs(b[i])));
+      }
+      tf.dispose([ours.value, reference.value, ...ours.grads.values(), ...reference.grads.values()]);
+      expect(liveTensors()).toBe(before);
+      x.dispose();
+    }
+    linear.dispose();
   });
 
   it('rotateHalf rotates adjacent pairs', async () => {

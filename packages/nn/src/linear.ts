@@ -53,13 +53,19 @@ export class Linear extends Module {
 }
 
 /**
- * The output of `linear` in `chunks` equal parts along the last axis (`linear(x).chunk(n, -1)`),
- * computed as one product per part with column slices of the weight — no copy of the (large)
- * output as `tf.split` would make. x: [..., in] → chunks × [..., out / chunks]
+ * The output of `linear` in `chunks` equal parts along the last axis (`linear(x).chunk(n, -1)`).
+ * The backward pass of a slice pads its gradient back to the sliced tensor's size, and tfjs keeps
+ * every such tensor until the whole backward pass ends. So this slices whichever is smaller: the
+ * weight (one product per chunk; its gradients are weight-sized) when there are more rows than
+ * input features, else the output of one product (activation-sized gradients) — for JiT-B/16 at
+ * batch 1 the weight route would hold gigabytes. Both give the same values.
+ * x: [..., in] → chunks × [..., out / chunks]
  */
 export function linearChunks(linear: Linear, x: Tensor, chunks: number): Tensor[] {
   const { inFeatures, outFeatures } = linear;
   if (outFeatures % chunks !== 0) throw new Error(`cannot split ${outFeatures} outputs into ${chunks} equal chunks`);
+  const rows = x.size / inFeatures;
+  if (rows <= inFeatures) return tf.tidy(() => tf.split(linear.forward(x), chunks, -1));
   const width = outFeatures / chunks;
   return tf.tidy(() => {
     const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;

@@ -18,12 +18,26 @@ export interface OptimizedParameter {
 }
 
 /**
+ * Where optimiser moments and EMAs live: `device` — tensors on the backend (fast); `host` —
+ * Float32Arrays in JS memory, updated in JS with the same float32 arithmetic (bit-identical).
+ * `host` keeps 4 floats per parameter off WASM's 4 GB heap: JiT-B/16 + MTA-B/16 need ~2.6 GB of
+ * moments and EMAs, which leaves too little for training on the heap.
+ */
+export type StatePlacement = 'device' | 'host';
+
+/** One moment of one parameter: a variable on the backend, or a host array in our layout. */
+export type Moment = tf.Variable | Float32Array;
+
+/**
  * AdamW's explicit state: the step count and both moments per parameter name.
  */
 export interface AdamWState {
   step: number;
-  expAvg: Map<string, tf.Variable>;
-  expAvgSq: Map<string, tf.Variable>;
+  placement: StatePlacement;
+  expAvg: Map<string, Moment>;
+  expAvgSq: Map<string, Moment>;
+  /** Each parameter's shape in our layout (host moments are flat). */
+  shapes: Map<string, number[]>;
 }
 
 /**
@@ -40,16 +54,18 @@ export function weightDecayGroups(named: Array<[string, Parameter]>, weightDecay
     });
 }
 
-/** Zero moments for every parameter. */
-export function adamwInit(parameters: OptimizedParameter[]): AdamWState {
+/** Zero moments for every parameter, on the device (default) or on the host. */
+export function adamwInit(parameters: OptimizedParameter[], { placement = 'device' }: { placement?: StatePlacement } = {}): AdamWState {
   // The zero tensors are freed; the variables (which share their data) stay.
-  const zeros = () => new Map(parameters.map(({ name, parameter }) => {
+  const zeros = () => new Map<string, Moment>(parameters.map(({ name, parameter }) => {
+    if (placement === 'host') return [name, new Float32Array(parameter.value.size)];
     const initial = tf.zerosLike(parameter.value);
     const variable = tf.variable(initial, false);
     initial.dispose();
     return [name, variable];
   }));
-  return { step: 0, expAvg: zeros(), expAvgSq: zeros() };
+  const shapes = new Map(parameters.map(({ name, parameter }) => [name, [...parameter.value.shape]]));
+  return { step: 0, placement, expAvg: zeros(), expAvgSq: zeros(), shapes };
 }
 
 /**
@@ -75,6 +91,11 @@ export function adamwUpdate(
     if (!grad) throw new Error(`AdamW: no gradient for ${name}`);
     const m = state.expAvg.get(name)!;
     const v = state.expAvgSq.get(name)!;
+    if (m instanceof Float32Array && v instanceof Float32Array) {
+      hostUpdate(parameter, grad, m, v, { lr, weightDecay, beta1, beta2, eps, stepSize, bias2Sqrt });
+      continue;
+    }
+    if (m instanceof Float32Array || v instanceof Float32Array) throw new Error(`AdamW: the moments of ${name} are on different placements`);
     tf.tidy(() => {
       // Scalars are rounded to float32 as torch rounds them; per parameter (a flat buffer would need
       // slicing it back apart, which WASM does slowly).
@@ -90,10 +111,48 @@ export function adamwUpdate(
   }
 }
 
+interface HostStep {
+  lr: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  stepSize: number;
+  bias2Sqrt: number;
+}
+
+/**
+ * The device update's arithmetic on host arrays, each operation rounded to float32 as the kernels
+ * round it (float64 then `fround` is exact IEEE float32 for + − × ÷ √), so both placements give
+ * the same bits.
+ */
+function hostUpdate(parameter: OptimizedParameter['parameter'], grad: Tensor, m: Float32Array, v: Float32Array, h: HostStep): void {
+  const g = grad.dataSync() as Float32Array;
+  const p = Float32Array.from(parameter.value.dataSync() as Float32Array);
+  const decay = f32(1 - h.lr * h.weightDecay);
+  const b1 = f32(h.beta1), c1 = f32(1 - h.beta1), b2 = f32(h.beta2), c2 = f32(1 - h.beta2);
+  const bias2 = f32(h.bias2Sqrt), eps = f32(h.eps), step = f32(-h.stepSize);
+  const decays = h.weightDecay !== 0;
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i];
+    const mi = f32(f32(m[i] * b1) + f32(gi * c1));
+    const vi = f32(f32(v[i] * b2) + f32(f32(gi * c2) * gi));
+    const denom = f32(f32(f32(Math.sqrt(vi)) / bias2) + eps);
+    const decayed = decays ? f32(p[i] * decay) : p[i];
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = decayed + f32(f32(mi * step) / denom);
+  }
+  const next = tf.tensor(p, parameter.value.shape, 'float32');
+  parameter.variable.assign(next);
+  next.dispose();
+}
+
 /** One parameter's moment (a new tensor): `which` is `expAvg` or `expAvgSq`. */
 export function adamwMoment(state: AdamWState, which: 'expAvg' | 'expAvgSq', name: string): Tensor {
   const moment = state[which].get(name);
   if (!moment) throw new Error(`AdamW has no parameter named ${name}`);
+  if (moment instanceof Float32Array) return tf.tensor(moment.slice(), state.shapes.get(name), 'float32');
   return tf.clone(moment);
 }
 
@@ -102,11 +161,13 @@ export function setAdamwMoments(state: AdamWState, which: 'expAvg' | 'expAvgSq',
   for (const [name, moment] of state[which]) {
     const value = values.get(name);
     if (!value) throw new Error(`AdamW state is missing ${which} for ${name}`);
-    if (value.size !== moment.size) throw new Error(`AdamW ${which} for ${name} has ${value.size} values, expected ${moment.size}`);
-    tf.tidy(() => moment.assign(tf.reshape(value, moment.shape)));
+    const size = moment instanceof Float32Array ? moment.length : moment.size;
+    if (value.size !== size) throw new Error(`AdamW ${which} for ${name} has ${value.size} values, expected ${size}`);
+    if (moment instanceof Float32Array) moment.set(value.dataSync() as Float32Array);
+    else tf.tidy(() => moment.assign(tf.reshape(value, moment.shape)));
   }
 }
 
 export function disposeAdamW(state: AdamWState): void {
-  for (const map of [state.expAvg, state.expAvgSq]) for (const variable of map.values()) variable.dispose();
+  for (const map of [state.expAvg, state.expAvgSq]) for (const moment of map.values()) if (!(moment instanceof Float32Array)) moment.dispose();
 }

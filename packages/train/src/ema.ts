@@ -1,24 +1,41 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import type { Module } from '@pixelrepa/nn';
+import type { StatePlacement } from './adamw.js';
+
+const f32 = Math.fround;
 
 /**
  * An exponential moving average of every parameter of a module (frozen ones included, as the
  * reference's `update_ema` walks `net.parameters()`): `e ← e·decay + p·(1 − decay)` in float32.
- * The averages live in one flat buffer, so an update is four kernels whatever the model size.
+ * On the device the averages live in one flat variable, so an update is a few kernels whatever the
+ * model size; on the host (`placement: 'host'`) in one Float32Array, updated in JS with the same
+ * float32 arithmetic, off WASM's heap.
  */
 export class Ema {
-  /** [P] the averages of all parameters, in `namedParameters()` order. */
-  readonly flat: tf.Variable;
+  readonly placement: StatePlacement;
+  private readonly device?: tf.Variable;
+  private readonly host?: Float32Array;
   private readonly slots: Array<{ name: string; offset: number; size: number; shape: number[] }>;
 
-  constructor(readonly module: Module, readonly decay: number) {
+  constructor(readonly module: Module, readonly decay: number, { placement = 'device' }: { placement?: StatePlacement } = {}) {
+    this.placement = placement;
     let offset = 0;
     this.slots = module.namedParameters().map(([name, p]) => {
       const slot = { name, offset, size: p.value.size, shape: [...p.shape] };
       offset += slot.size;
       return slot;
     });
-    this.flat = tf.tidy(() => tf.variable(this.parameters(), false));
+    if (placement === 'host') {
+      this.host = new Float32Array(offset);
+      for (const [slot, [, p]] of this.pairs()) this.host.set(p.value.dataSync() as Float32Array, slot.offset);
+    } else {
+      this.device = tf.tidy(() => tf.variable(this.parameters(), false));
+    }
+  }
+
+  private pairs() {
+    const named = this.module.namedParameters();
+    return this.slots.map((slot, i) => [slot, named[i]] as const);
   }
 
   /** The module's current parameters as one [P] vector. */
@@ -27,18 +44,32 @@ export class Ema {
   }
 
   update(): void {
-    const keep = Math.fround(this.decay);
-    const take = Math.fround(1 - this.decay);
+    const keep = f32(this.decay);
+    const take = f32(1 - this.decay);
+    if (this.host) {
+      const host = this.host;
+      for (const [{ offset }, [, p]] of this.pairs()) {
+        const values = p.value.dataSync() as Float32Array;
+        for (let i = 0; i < values.length; i++) host[offset + i] = f32(host[offset + i] * keep) + f32(values[i] * take);
+      }
+      return;
+    }
     tf.tidy(() => {
-      this.flat.assign(tf.add(tf.mul(this.flat, keep), tf.mul(this.parameters(), take)));
+      this.device!.assign(tf.add(tf.mul(this.device!, keep), tf.mul(this.parameters(), take)));
     });
+  }
+
+  /** All averages as one [P] vector, in `namedParameters()` order (a copy). */
+  async data(): Promise<Float32Array> {
+    return this.host ? this.host.slice() : ((await this.device!.data()) as Float32Array);
   }
 
   /** One parameter's average in our layout (a new tensor). */
   get(name: string): Tensor {
     const slot = this.slots.find((s) => s.name === name);
     if (!slot) throw new Error(`the EMA has no parameter named ${name}`);
-    return tf.tidy(() => tf.reshape(tf.slice(this.flat, [slot.offset], [slot.size]), slot.shape));
+    if (this.host) return tf.tensor(this.host.slice(slot.offset, slot.offset + slot.size), slot.shape, 'float32');
+    return tf.tidy(() => tf.reshape(tf.slice(this.device!, [slot.offset], [slot.size]), slot.shape));
   }
 
   /** The averaged weights in PyTorch layout and names (a state dict to save or load into a model). */
@@ -55,17 +86,29 @@ export class Ema {
   /** Replaces the averages from a PyTorch-layout state dict (e.g. a checkpoint's `model_ema1`). */
   loadStateDict(state: Map<string, Tensor>): void {
     const byName = new Map(this.module.namedParameters());
+    const ours = (name: string): Tensor => {
+      const value = state.get(name);
+      if (!value) throw new Error(`EMA state is missing ${name}`);
+      return tf.reshape(byName.get(name)!.layout.fromTorch(value), [-1]);
+    };
+    if (this.host) {
+      // Check every name first, so a bad state changes nothing.
+      for (const { name } of this.slots) if (!state.has(name)) throw new Error(`EMA state is missing ${name}`);
+      for (const { name, offset, size } of this.slots) {
+        const tensor = tf.tidy(() => ours(name));
+        const values = tensor.dataSync();
+        tensor.dispose();
+        if (values.length !== size) throw new Error(`EMA state ${name} has ${values.length} values, expected ${size}`);
+        this.host.set(values as Float32Array, offset);
+      }
+      return;
+    }
     tf.tidy(() => {
-      const parts = this.slots.map(({ name }) => {
-        const value = state.get(name);
-        if (!value) throw new Error(`EMA state is missing ${name}`);
-        return tf.reshape(byName.get(name)!.layout.fromTorch(value), [-1]);
-      });
-      this.flat.assign(tf.concat(parts));
+      this.device!.assign(tf.concat(this.slots.map(({ name }) => ours(name))));
     });
   }
 
   dispose(): void {
-    this.flat.dispose();
+    this.device?.dispose();
   }
 }

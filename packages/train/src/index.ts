@@ -1,11 +1,11 @@
 export { learningRate, scaledLearningRate, type LearningRateSchedule } from './schedule.js';
 export {
   adamwInit, adamwUpdate, adamwMoment, setAdamwMoments, weightDecayGroups, disposeAdamW,
-  type AdamWConfig, type AdamWState, type OptimizedParameter,
+  type AdamWConfig, type AdamWState, type OptimizedParameter, type StatePlacement, type Moment,
 } from './adamw.js';
 export { Ema } from './ema.js';
 export { loadTorchAdamW, type TorchAdamWImport } from './torch-adamw.js';
 export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } from './loss.js';
 export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from './step.js';
 export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, type TrainConfig, type ObjectiveKind } from './config.js';
-export { buildTrainingModules, type TrainingModules } from './setup.js';
+export { buildTrainingModules, resolveStatePlacement, type TrainingModules, type BuildOptions } from './setup.js';

@@ -1,7 +1,8 @@
 import { JiT, jitConfig, type FlowMatchingConfig } from '@pixelrepa/jit';
 import { PixelRepaObjective, RepaObjective, type AlignmentObjective } from '@pixelrepa/align';
 import type { Parameter, RandomSource } from '@pixelrepa/nn';
-import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter } from './adamw.js';
+import { tf } from '@pixelrepa/tensor';
+import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter, type StatePlacement } from './adamw.js';
 import { Ema } from './ema.js';
 import type { TrainConfig } from './config.js';
 
@@ -22,7 +23,28 @@ export interface TrainingModules {
  * the optimiser groups (no decay on 1-D parameters and biases) and both EMAs. Initial weights come
  * from `random` (a seeded generator makes them reproducible).
  */
-export function buildTrainingModules(config: TrainConfig, { targetWidth, random }: { targetWidth?: number; random?: RandomSource } = {}): TrainingModules {
+export interface BuildOptions {
+  /** Width of the target encoder's tokens (needed by `repa` and `pixelrepa`). */
+  targetWidth?: number;
+  random?: RandomSource;
+  /**
+   * Where AdamW's moments and the EMAs live (see `StatePlacement`). `auto` (default): `host` on
+   * the wasm backend when they would take more than 1 GiB of its 4 GiB heap, else `device`.
+   */
+  statePlacement?: StatePlacement | 'auto';
+}
+
+/** 1 GiB of moments and EMAs on WASM's 4 GiB heap: beyond it `auto` keeps them on the host. */
+const WASM_STATE_BUDGET = 2 ** 30;
+
+/** The placement `auto` resolves to for a run with these parameter counts on the active backend. */
+export function resolveStatePlacement(placement: StatePlacement | 'auto', trainable: number, averaged: number): StatePlacement {
+  if (placement !== 'auto') return placement;
+  const bytes = 4 * (2 * trainable + 2 * averaged);
+  return tf.getBackend() === 'wasm' && bytes > WASM_STATE_BUDGET ? 'host' : 'device';
+}
+
+export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto' }: BuildOptions = {}): TrainingModules {
   const model = typeof config.model === 'string' ? jitConfig(config.model, config.modelOverrides) : { ...config.model, ...config.modelOverrides };
   const jit = new JiT(model, { random });
   let objective: AlignmentObjective | undefined;
@@ -50,8 +72,10 @@ export function buildTrainingModules(config: TrainConfig, { targetWidth, random 
     ...(objective?.namedParameters() ?? []).map(([n, p]) => [`${objectivePrefix(objective!)}${n}`, p] as [string, Parameter]),
   ];
   const parameters = weightDecayGroups(named, config.weight_decay);
-  const optimizer = adamwInit(parameters);
-  const emas: [Ema, Ema] = [new Ema(jit, config.ema_decay1), new Ema(jit, config.ema_decay2)];
+  const averaged = jit.namedParameters().reduce((n, [, p]) => n + p.value.size, 0);
+  const placement = resolveStatePlacement(statePlacement, parameters.reduce((n, p) => n + p.parameter.value.size, 0), averaged);
+  const optimizer = adamwInit(parameters, { placement });
+  const emas: [Ema, Ema] = [new Ema(jit, config.ema_decay1, { placement }), new Ema(jit, config.ema_decay2, { placement })];
   const flow: FlowMatchingConfig = {
     pMean: config.P_mean, pStd: config.P_std, tEps: config.t_eps, noiseScale: config.noise_scale,
     labelDropProb: config.label_drop_prob, numClasses: model.numClasses,

@@ -50,6 +50,7 @@ async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): 
   const N = (model.inputSize / model.patchSize) ** 2;
   const buildStart = performance.now();
   const modules = buildTrainingModules(resolveTrainConfig({ model: preset, steps: 1, batchSize: batch, objective: 'pixelrepa' }), { targetWidth, random: rng });
+  benchNote(`${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}`);
   modules.jit.train();
   modules.objective?.train();
   const buildSeconds = (performance.now() - buildStart) / 1000;
@@ -71,7 +72,7 @@ async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): 
   try {
     const seconds = await medianSeconds(once, { warmUp, runs });
     return {
-      objective: 'pixelrepa', targetWidth, runs,
+      objective: 'pixelrepa', targetWidth, runs, statePlacement: modules.optimizer.placement,
       imagesPerSecond: round(batch / seconds, 3),
       medianMsPerStep: round(seconds * 1000, 1),
       approxGflopsPerSecond: round((3 * 2 * jitForwardMacs(model) * batch) / seconds / 1e9, 2),

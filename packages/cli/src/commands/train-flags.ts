@@ -41,6 +41,7 @@ export const trainFlags = defineFlags({
   init_from: { type: 'path', value: 'file', group: 'Run', description: 'start a new run from trained weights: an official .pth (JiT, both EMAs, the PixelREPA adapter and AdamW\'s moments and step) or JiT safetensors' },
   fresh_optimizer: { type: 'boolean', group: 'Run', description: 'with --init_from: start AdamW from zero instead of the checkpoint\'s optimizer state' },
   resume: { type: 'path', value: 'file|dir', group: 'Run', description: 'continue a run from a checkpoint or run folder (must exist); its saved config is used, --steps may extend it' },
+  state_placement: { type: 'string', value: 'where', default: 'auto', choices: ['auto', 'device', 'host'], group: 'Run', description: 'where AdamW moments and EMAs live: device tensors, or host memory (off wasm\'s 4 GB heap; same numbers); auto = host on wasm when they exceed 1 GiB' },
   checkpoint_every: { type: 'integer', value: 'n', default: 1000, group: 'Run', description: 'write a checkpoint every n steps (and at the end)' },
   keep_last: { type: 'integer', value: 'n', default: 3, group: 'Run', description: 'checkpoints kept (older ones are removed)' },
   ...backendFlags,

@@ -75,6 +75,7 @@ export const trainCommand = defineCommand({
     trainer = await Trainer.create({
       config: config as Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize'>,
       data, encoder, outDir, resume: resumePath, signal: signals?.signal,
+      statePlacement: values.state_placement as 'auto' | 'device' | 'host',
       onEvent: (event) => { progress = showEvent(event, progress, stderr); },
     });
     if (values.init_from !== undefined) {

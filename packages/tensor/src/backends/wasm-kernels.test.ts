@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, initBackend } from '../index.js';
+import { dense, tf, initBackend } from '../index.js';
 
 /** Sum over the leading `k` axes of a row-major array of `shape`, in float64. */
 function leadingSum(values: Float32Array, shape: number[], k: number): Float64Array {
@@ -47,6 +47,19 @@ describe('wasm kernel replacements', () => {
     expect(Array.from(tf.sum(x, 2).dataSync())).toEqual([6, 22, 38, 54, 70, 86]);
     expect(Array.from(tf.sum(tf.cast(x, 'int32'), 0).dataSync())).toEqual([12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34]);
     expect(tf.sum(x).dataSync()[0]).toBe(276);
+  });
+
+  it('dense with an inner dimension of 1 (an outer product, as in a batch-1 weight gradient) gives exact products', () => {
+    const a = tf.randomNormal([768, 1], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal([1, 4608], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const [av, bv] = [a.dataSync(), b.dataSync()];
+    const { value, grads } = tf.valueAndGrads((x: tf.Tensor, w: tf.Tensor) => tf.sum(dense(x as tf.Tensor2D, w as tf.Tensor2D)))([a, b]);
+    expect(value.dataSync()[0]).toBeCloseTo(av.reduce((s, v) => s + v, 0) * bv.reduce((s, v) => s + v, 0), 0);
+    const product = tf.tidy(() => dense(a, b).dataSync());
+    expect(product[5 * 4608 + 7]).toBe(Math.fround(av[5] * bv[7]));
+    // d/dw of sum(x·w) with x [768, 1]: Σ_i x_i for every w — a product with inner dimension 768, then 1.
+    expect(grads[1].shape).toEqual([1, 4608]);
+    tf.dispose([a, b, value, ...grads]);
   });
 
   it('Identity shares data: a clone outlives its source, and both free their memory', () => {

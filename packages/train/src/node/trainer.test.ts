@@ -37,7 +37,7 @@ async function weightsOf(trainer: Trainer): Promise<Map<string, Float32Array>> {
       moment.dispose();
     }
   }
-  for (const [i, ema] of trainer.modules.emas.entries()) out.set(`ema${i}`, (await ema.flat.data()) as Float32Array);
+  for (const [i, ema] of trainer.modules.emas.entries()) out.set(`ema${i}`, await ema.data());
   return out;
 }
 

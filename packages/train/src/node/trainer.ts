@@ -4,7 +4,7 @@ import { tf, createRng, rngFromState, type Rng, type Tensor } from '@pixelrepa/t
 import { drawFlow } from '@pixelrepa/jit';
 import { batchLabelsTensor, batchToFloatTensor, type DataLoader, type Uint8Batch } from '@pixelrepa/data';
 import { resolveTrainConfig, peakLearningRate, type TrainConfig } from '../config.js';
-import { buildTrainingModules, type TrainingModules } from '../setup.js';
+import { buildTrainingModules, type BuildOptions, type TrainingModules } from '../setup.js';
 import { learningRate } from '../schedule.js';
 import { trainStep, type StepResult } from '../step.js';
 import { checkWritable, listCheckpoints, pruneCheckpoints, readCheckpoint, resolveResumePath, restoreModules, saveCheckpoint } from './checkpoint.js';
@@ -35,6 +35,8 @@ export interface TrainerOptions {
   evaluate?: { every: number; run: (trainer: Trainer) => Promise<Record<string, number>> };
   /** Abort (SIGINT/SIGTERM in the CLI): the current step finishes, a checkpoint is written, `run` returns. */
   signal?: AbortSignal;
+  /** Where AdamW's moments and the EMAs live (default `auto`: host for large models on wasm). */
+  statePlacement?: BuildOptions['statePlacement'];
 }
 
 /**
@@ -71,7 +73,7 @@ export class Trainer {
     if (config.objective !== 'none' && !options.encoder) throw new Error(`the ${config.objective} objective needs an encoder`);
     // One seed gives both the initial weights and the training draws (independent streams).
     const [initRng, trainRng] = createRng(config.seed).split(2);
-    const modules = buildTrainingModules(config, { targetWidth: options.encoder?.embedDim, random: initRng });
+    const modules = buildTrainingModules(config, { targetWidth: options.encoder?.embedDim, random: initRng, statePlacement: options.statePlacement });
     modules.jit.train();
     modules.objective?.train();
     const bytes = 4 * (modules.jit.parameterCount() * 3 + modules.parameters.reduce((n, p) => n + p.parameter.value.size * 3, 0));
