@@ -21,7 +21,7 @@ import { lineChartPng, smooth } from './plot.js';
 const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: process.env.PIXELREPA_BACKEND ?? 'auto' },
-    steps: { type: 'string', default: '400' },
+    steps: { type: 'string', default: '600' },
     batch: { type: 'string', default: '32' },
     out: { type: 'string', default: 'out/quickstart' },
     seed: { type: 'string', default: '0' },
