@@ -52,7 +52,7 @@ describe('wasm kernel replacements', () => {
   it('dense with an inner dimension of 1 (an outer product, as in a batch-1 weight gradient) gives exact products', () => {
     const a = tf.randomNormal([768, 1], 0, 1, 'float32', 1) as tf.Tensor2D;
     const b = tf.randomNormal([1, 4608], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const [av, bv] = [a.dataSync(), b.dataSync()];
+    const [av, bv] = [a.dataSync() as Float32Array, b.dataSync() as Float32Array];
     const { value, grads } = tf.valueAndGrads((x: tf.Tensor, w: tf.Tensor) => tf.sum(dense(x as tf.Tensor2D, w as tf.Tensor2D)))([a, b]);
     expect(value.dataSync()[0]).toBeCloseTo(av.reduce((s, v) => s + v, 0) * bv.reduce((s, v) => s + v, 0), 0);
     const product = tf.tidy(() => dense(a, b).dataSync());
