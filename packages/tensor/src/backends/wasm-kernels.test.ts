@@ -41,6 +41,42 @@ describe('wasm kernel replacements', () => {
     }
   });
 
+  it('batched products (our SIMD kernel where M % 4 = 0 and N % 8 = 0, else tfjs) match a float64 product, transposes included', () => {
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[2, 3, 72, 64], [2, 3, 64, 72], false, false], // attention q·kᵀ with kᵀ explicit
+      [[2, 3, 72, 64], [2, 3, 72, 64], false, true], // q·kᵀ
+      [[6, 72, 72], [6, 72, 64], true, false], // pᵀ·dO (backward)
+      [[5, 12, 7], [5, 7, 16], false, false], // fits
+      [[5, 6, 7], [5, 7, 9], false, false], // does not fit: tfjs's kernel
+    ];
+    for (const [aShape, bShape, transposeA, transposeB] of cases) {
+      const a = tf.randomNormal(aShape, 0, 1, 'float32', 11);
+      const b = tf.randomNormal(bShape, 0, 1, 'float32', 12);
+      const before = tf.memory().numTensors;
+      const c = tf.matMul(a, b, transposeA, transposeB);
+      const [av, bv, cv] = [a.dataSync(), b.dataSync(), c.dataSync()];
+      const r = aShape.length;
+      const [M, K] = transposeA ? [aShape[r - 1], aShape[r - 2]] : [aShape[r - 2], aShape[r - 1]];
+      const N = transposeB ? bShape[r - 2] : bShape[r - 1];
+      expect(c.shape).toEqual([...aShape.slice(0, -2), M, N]);
+      const batch = c.size / (M * N);
+      let worst = 0;
+      for (let q = 0; q < batch; q++) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          const x = av[q * M * K + (transposeA ? k * M + i : i * K + k)];
+          const y = bv[q * K * N + (transposeB ? j * K + k : k * N + j)];
+          sum += x * y;
+        }
+        worst = Math.max(worst, Math.abs(cv[q * M * N + i * N + j] - sum));
+      }
+      expect(worst, `${aShape} × ${bShape}`).toBeLessThan(2e-5 * Math.sqrt(K) * 4);
+      c.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([a, b]);
+    }
+  });
+
   it('Sum over other axes and of int32 keeps the native kernel and its results', () => {
     const x = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
     expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([12, 15, 18, 21, 48, 51, 54, 57]);

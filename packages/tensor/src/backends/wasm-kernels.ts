@@ -1,9 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMulShared, batchMatMulUnshared } from './kernels/batch-matmul-wasm.js';
 
-// Replacements for two tfjs-backend-wasm kernels whose implementation costs a training step far
-// more than the work they do. Both compute the same values (Sum to float32 rounding order).
+// Replacements for tfjs-backend-wasm kernels whose implementation costs a training step far more
+// than the work they do. They compute the same values (Sum and BatchMatMul to float32 rounding
+// order).
 
 interface WasmBackend {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  disposeData(dataId: object): boolean;
   incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
@@ -24,48 +29,100 @@ export function installWasmKernels(): void {
   });
   replace(tf.Sum, (native) => (args) => {
     // A sum over leading axes (bias and broadcast gradients: [M, N] → [N]) makes the wasm kernel
-    // transpose the input first (~4 ms for 2304×512); ones[1, R] @ x[R, rest] on XNNPACK takes
-    // ~0.3 ms. Other reductions (trailing axes: already fast) keep the native kernel.
+    // transpose its input first (~4 ms for 2304×512). ones[4, R] @ x[R, rest] on our SIMD kernel
+    // reads x once in order (~0.5 ms) and row 0 is the sum. Other reductions keep the native kernel.
     const x = args.inputs.x as tf.TensorInfo;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-    const leading = axes.every((a, i) => a === i);
-    if (x.dtype !== 'float32' || !leading || axes.length === 0 || axes.length === x.shape.length) return native(args);
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const leading = axes.every((value, i) => value === i);
+    const backend = args.backend as unknown as WasmBackend;
+    const kernel = simdBatchMatMul(backend);
+    if (!kernel || x.dtype !== 'float32' || !leading || axes.length === 0 || axes.length === x.shape.length) return native(args);
     const reduce = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
     const restShape = x.shape.slice(axes.length);
     const rest = tf.util.sizeFromShape(restShape);
-    if (reduce < 2 || rest < 2) return native(args);
+    if (reduce < 2 || rest % 8 !== 0) return native(args);
+    const rows = backend.makeOutput([4, rest], 'float32');
+    const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+    kernel(offset(ones(backend, reduce)), offset(x), offset(rows), 1, 4, reduce, rest);
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...restShape] : restShape, 'float32');
+    backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap({ ...rows, shape: [rest] }));
+    backend.disposeData(rows.dataId);
+    return out;
+  });
+  replace(tf.BatchMatMul, (native) => (args) => {
+    // Batched products (attention) go to our SIMD kernel when their shapes fit it.
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const backend = args.backend as unknown as WasmBackend;
-    const out = batchMatMul({
-      inputs: { a: onesRow(backend, reduce), b: { dataId: x.dataId, shape: [reduce, rest], dtype: 'float32' } },
-      attrs: { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap,
-      backend: args.backend,
-    }) as tf.TensorInfo;
-    out.shape = keepDims ? [...axes.map(() => 1), ...restShape] : restShape;
+    const kernel = simdBatchMatMul(backend);
+    const batchDims = a.shape.slice(0, -2);
+    const batch = tf.util.sizeFromShape(batchDims);
+    const M = a.shape[a.shape.length - (transposeA ? 1 : 2)];
+    const K = a.shape[a.shape.length - (transposeA ? 2 : 1)];
+    const N = b.shape[b.shape.length - (transposeB ? 2 : 1)];
+    const fits = kernel && a.dtype === 'float32' && b.dtype === 'float32' && batch > 1 && a.shape.length === b.shape.length
+      && tf.util.arraysEqual(batchDims, b.shape.slice(0, -2)) && M % 4 === 0 && N % 8 === 0 && K > 0;
+    if (!fits) return native(args);
+    const transposed = (x: tf.TensorInfo, yes: boolean): tf.TensorInfo => {
+      if (!yes) return x;
+      const rank = x.shape.length;
+      const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
+      return transpose({ inputs: { x }, backend: args.backend, attrs: { perm } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+    };
+    const left = transposed(a, transposeA);
+    const right = transposed(b, transposeB);
+    const out = backend.makeOutput([...batchDims, M, N], 'float32');
+    const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)!.memoryOffset;
+    kernel(offset(left), offset(right), offset(out), batch, M, K, N);
+    if (left !== a) backend.disposeData(left.dataId);
+    if (right !== b) backend.disposeData(right.dataId);
     return out;
   });
 }
 
-let batchMatMul: tf.KernelFunc;
+type BatchMatMulKernel = (a: number, b: number, c: number, batch: number, m: number, k: number, n: number) => void;
 
-/** ones [1, n], kept for the backend's lifetime (XNNPACK also keeps its packed copy). */
+/** Our SIMD kernel instantiated on the backend's memory (once per memory); null where WASM SIMD or the memory is unavailable. */
+const kernels = new WeakMap<WebAssembly.Memory, BatchMatMulKernel | null>();
+function simdBatchMatMul(backend: WasmBackend): BatchMatMulKernel | null {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (!memory) return null;
+  let kernel = kernels.get(memory);
+  if (kernel === undefined) {
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const bytes = Uint8Array.from(atob(shared ? batchMatMulShared : batchMatMulUnshared), (c) => c.charCodeAt(0));
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      kernel = instance.exports.bmm as BatchMatMulKernel;
+    } catch {
+      kernel = null; // no WASM SIMD in this engine: tfjs's own kernel stays in use
+    }
+    kernels.set(memory, kernel);
+  }
+  return kernel;
+}
+
+let transpose: tf.KernelFunc;
+
+/** ones [4, n], kept for the backend's lifetime. */
 const onesCache = new WeakMap<object, Map<number, tf.TensorInfo>>();
-function onesRow(backend: WasmBackend, n: number): tf.TensorInfo {
+function ones(backend: WasmBackend, n: number): tf.TensorInfo {
   let byLength = onesCache.get(backend);
   if (!byLength) onesCache.set(backend, (byLength = new Map()));
-  let ones = byLength.get(n);
-  if (!ones) {
-    ones = backend.makeOutput([1, n], 'float32');
-    backend.typedArrayFromHeap(ones).fill(1);
-    byLength.set(n, ones);
+  let block = byLength.get(n);
+  if (!block) {
+    block = backend.makeOutput([4, n], 'float32');
+    backend.typedArrayFromHeap(block).fill(1);
+    byLength.set(n, block);
   }
-  return ones;
+  return block;
 }
 
 function replace(name: string, make: (native: tf.KernelFunc) => tf.KernelFunc): void {
   const kernel = tf.getKernel(name, 'wasm') as Marked | undefined;
   if (!kernel || kernel.pixelrepa) return;
-  batchMatMul ??= tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
+  transpose ??= tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc;
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ ...kernel, kernelFunc: make(kernel.kernelFunc), pixelrepa: true } as Marked);
 }
