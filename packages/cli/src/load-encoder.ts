@@ -1,11 +1,8 @@
 // The frozen encoder whose tokens are the alignment target: a DINOv2 (downloaded or a local
 // file) or a small ViT saved as safetensors (the quickstart's procedural-data encoder).
 import { existsSync } from 'node:fs';
-import { SmallViT, dinov2Presets, smallViTProcedural, type Encoder, type SmallViTConfig } from '@pixelrepa/encoders';
-import { loadEncoder } from '@pixelrepa/encoders/node';
-import { readSafetensorsFile } from '@pixelrepa/io/node';
-import { tensorStateDict } from '@pixelrepa/nn';
-import { tf } from '@pixelrepa/tensor';
+import { dinov2Presets, type Encoder, type SmallViT } from '@pixelrepa/encoders';
+import { loadEncoder, loadSmallViTFile } from '@pixelrepa/encoders/node';
 import { UsageError } from './errors.js';
 
 export interface TargetEncoderOptions {
@@ -38,28 +35,13 @@ export async function loadTargetEncoder(name: string, options: TargetEncoderOpti
   return encoder;
 }
 
-/**
- * A SmallViT from a safetensors file. Its config comes from the `pixelrepa` metadata
- * (`{"model": "SmallViT", "config": {...}}`, as the quickstart writes it); without one the
- * procedural preset is assumed and the shapes must fit it.
- */
+/** A SmallViT from a safetensors file (config from its metadata, else the procedural preset). */
 export function loadSmallViT(path: string): SmallViT {
-  const file = readSafetensorsFile(path);
-  let config: SmallViTConfig = smallViTProcedural;
-  const metadata = file.metadata.pixelrepa ? (JSON.parse(file.metadata.pixelrepa) as { model?: string; config?: SmallViTConfig }) : undefined;
-  if (metadata?.config) {
-    if (metadata.model && metadata.model !== 'SmallViT') throw new UsageError(`${path} holds a ${metadata.model}, not a SmallViT; for DINOv2 weights pass --encoder dinov2-vitb14 --encoder_weights ${path}`);
-    config = metadata.config;
-  }
-  const encoder = new SmallViT(config);
-  const state = tensorStateDict(file.tensors);
   try {
-    encoder.loadStateDict(state, { context: metadata?.config ? `the config in its metadata is ${JSON.stringify(config)}` : `no config in its metadata, so the procedural SmallViT (${JSON.stringify(config)}) was assumed` });
+    return loadSmallViTFile(path);
   } catch (error) {
-    encoder.dispose();
+    const message = (error as Error).message;
+    if (/not a SmallViT$/.test(message)) throw new UsageError(`${message}; for DINOv2 weights pass --encoder dinov2-vitb14 --encoder_weights ${path}`);
     throw error;
-  } finally {
-    tf.dispose([...state.values()]);
   }
-  return encoder.freeze();
 }

@@ -109,9 +109,7 @@ function readSafetensorsCheckpoint(path: string, weights: CheckpointWeights): Fo
   const training = file.metadata.pixelrepa;
   if (training) {
     const info = JSON.parse(training) as CheckpointInfo;
-    const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
-    const state = new Map([...file.tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-    if (state.size === 0) throw new UsageError(`${path} has no ${weights} weights (no tensor starts with "${prefix}")`);
+    const state = trainingCheckpointWeights(path, file.tensors, weights);
     return { kind: `ours, step ${info.step}`, state, config: trainConfigModel(info.config), hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps } };
   }
   const exported = file.metadata[exportedModelKey] ? (JSON.parse(file.metadata[exportedModelKey]) as Record<string, unknown>) : undefined;
@@ -131,6 +129,17 @@ function readOfficialCheckpoint(path: string, weights: CheckpointWeights): Found
   const args = checkpoint.args && typeof checkpoint.args === 'object' ? (checkpoint.args as Record<string, unknown>) : undefined;
   const state = jitStateDict(checkpoint, weights);
   return { kind: 'official PyTorch checkpoint', state, ...fromReferenceArgs(args) };
+}
+
+/**
+ * The JiT weights in one of our training checkpoints' tensors, under JiT's names: `model_ema1.*`,
+ * `model_ema2.*`, or the live weights `model.net.*`.
+ */
+export function trainingCheckpointWeights(path: string, tensors: Map<string, RawTensor>, weights: CheckpointWeights): Map<string, RawTensor> {
+  const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
+  const state = new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+  if (state.size === 0) throw new UsageError(`${path} has no ${weights} weights (no tensor starts with "${prefix}")`);
+  return state;
 }
 
 /** The reference's argparse flags (`model`, `img_size`, `class_num`, `cfg`, …) → model and hints. */

@@ -27,15 +27,10 @@ export class Ema {
     });
     if (placement === 'host') {
       this.host = new Float32Array(offset);
-      for (const [slot, [, p]] of this.pairs()) this.host.set(p.value.dataSync() as Float32Array, slot.offset);
+      module.namedParameters().forEach(([, p], i) => this.host!.set(p.value.dataSync() as Float32Array, this.slots[i].offset));
     } else {
       this.device = tf.tidy(() => tf.variable(this.parameters(), false));
     }
-  }
-
-  private pairs() {
-    const named = this.module.namedParameters();
-    return this.slots.map((slot, i) => [slot, named[i]] as const);
   }
 
   /** The module's current parameters as one [P] vector. */
@@ -44,16 +39,37 @@ export class Ema {
   }
 
   update(): void {
+    Ema.updateAll([this]);
+  }
+
+  /**
+   * One update of every EMA given. Host EMAs of the same module share one read of each parameter
+   * (the trainer's two EMAs of the JiT: one download of the weights per step, not two).
+   */
+  static updateAll(emas: Ema[]): void {
+    const hosts = new Map<Module, Ema[]>();
+    for (const ema of emas) {
+      if (ema.host) hosts.set(ema.module, [...(hosts.get(ema.module) ?? []), ema]);
+      else ema.updateDevice();
+    }
+    for (const [module, group] of hosts) {
+      let offset = 0;
+      for (const [, p] of module.namedParameters()) {
+        const values = p.value.dataSync() as Float32Array;
+        for (const ema of group) {
+          const host = ema.host!;
+          const keep = f32(ema.decay);
+          const take = f32(1 - ema.decay);
+          for (let i = 0; i < values.length; i++) host[offset + i] = f32(host[offset + i] * keep) + f32(values[i] * take);
+        }
+        offset += values.length;
+      }
+    }
+  }
+
+  private updateDevice(): void {
     const keep = f32(this.decay);
     const take = f32(1 - this.decay);
-    if (this.host) {
-      const host = this.host;
-      for (const [{ offset }, [, p]] of this.pairs()) {
-        const values = p.value.dataSync() as Float32Array;
-        for (let i = 0; i < values.length; i++) host[offset + i] = f32(host[offset + i] * keep) + f32(values[i] * take);
-      }
-      return;
-    }
     tf.tidy(() => {
       this.device!.assign(tf.add(tf.mul(this.device!, keep), tf.mul(this.parameters(), take)));
     });

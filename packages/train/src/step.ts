@@ -3,7 +3,7 @@ import { valueAndGrads } from '@pixelrepa/nn';
 import type { FlowMatchingConfig, JiT } from '@pixelrepa/jit';
 import type { AlignmentObjective } from '@pixelrepa/align';
 import { adamwUpdate, type AdamWConfig, type AdamWState, type OptimizedParameter } from './adamw.js';
-import type { Ema } from './ema.js';
+import { Ema } from './ema.js';
 import { trainingLoss, type TrainingBatch, type TrainingDraws } from './loss.js';
 
 export interface StepContext {
@@ -49,7 +49,7 @@ export async function trainStep(context: StepContext, batch: TrainingBatch, draw
     if (!Number.isFinite(result.lossJit)) throw new NonFiniteLossError('diffusion (v-loss)', result.lossJit);
     if (result.lossAlign !== undefined && !Number.isFinite(result.lossAlign)) throw new NonFiniteLossError(`${context.objective!.kind} alignment`, result.lossAlign);
     adamwUpdate(context.optimizer, context.parameters, grads, lr, context.adamw);
-    for (const ema of context.emas) ema.update();
+    Ema.updateAll(context.emas);
     return result;
   } finally {
     tf.dispose([value, parts!.jit, ...(parts!.align ? [parts!.align] : []), ...grads.values()]);

@@ -7,7 +7,7 @@ import { readCheckpoint, resolveResumePath } from '@pixelrepa/train/node';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defineFlags } from '../flags.js';
-import { exportedModelKey, trainConfigModel } from '../load-model.js';
+import { exportedModelKey, trainConfigModel, trainingCheckpointWeights } from '../load-model.js';
 import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 
 const convertFlags = defineFlags({
@@ -83,9 +83,7 @@ function trainingCheckpoint(input: string): string | undefined {
 /** The JiT weights of one of our checkpoints under PyTorch names, and the run's model in the metadata. */
 function exportTrainingWeights(path: string, weights: CheckpointWeights, metadata: Record<string, string>): Map<string, RawTensor> {
   const { info, tensors } = readCheckpoint(path);
-  const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
-  const state = new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-  if (state.size === 0) throw new UsageError(`${path} has no ${weights} weights (no tensor starts with "${prefix}")`);
+  const state = trainingCheckpointWeights(path, tensors, weights);
   const config = trainConfigModel(info.config);
   metadata[exportedModelKey] = JSON.stringify({
     weights, source: path, step: info.step,

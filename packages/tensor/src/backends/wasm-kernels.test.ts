@@ -41,13 +41,14 @@ describe('wasm kernel replacements', () => {
     }
   });
 
-  it('batched products (our SIMD kernel where M % 4 = 0 and N % 8 = 0, else tfjs) match a float64 product, transposes included', () => {
+  it('batched products (our SIMD kernel where M % 4 = 0 and N % 8 = 0, a multiply where K = 1, else tfjs) match a float64 product, transposes included', () => {
     const cases: Array<[number[], number[], boolean, boolean]> = [
       [[2, 3, 72, 64], [2, 3, 64, 72], false, false], // attention q·kᵀ with kᵀ explicit
       [[2, 3, 72, 64], [2, 3, 72, 64], false, true], // q·kᵀ
       [[6, 72, 72], [6, 72, 64], true, false], // pᵀ·dO (backward)
       [[5, 12, 7], [5, 7, 16], false, false], // fits
       [[5, 6, 7], [5, 7, 9], false, false], // does not fit: tfjs's kernel
+      [[3, 1, 8], [3, 16, 1], true, true], // K = 1: outer products by a broadcasting multiply
     ];
     for (const [aShape, bShape, transposeA, transposeB] of cases) {
       const a = tf.randomNormal(aShape, 0, 1, 'float32', 11);

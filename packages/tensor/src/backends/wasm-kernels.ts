@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulShared, batchMatMulUnshared } from './kernels/batch-matmul-wasm.js';
 
 // Replacements for tfjs-backend-wasm kernels whose implementation costs a training step far more
-// than the work they do. They compute the same values (Sum and BatchMatMul to float32 rounding
+// than the work they do (or, for K = 1 products, crashes). They compute the same values (Sum and BatchMatMul to float32 rounding
 // order).
 
 interface WasmBackend {
@@ -43,8 +43,7 @@ export function installWasmKernels(): void {
     const rest = tf.util.sizeFromShape(restShape);
     if (reduce < 2 || rest % 8 !== 0) return native(args);
     const rows = backend.makeOutput([4, rest], 'float32');
-    const offset = (info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
-    kernel(offset(ones(backend, reduce)), offset(x), offset(rows), 1, 4, reduce, rest);
+    kernel(offsetOf(backend, ones(backend, reduce)), offsetOf(backend, x), offsetOf(backend, rows), 1, 4, reduce, rest);
     const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...restShape] : restShape, 'float32');
     backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap({ ...rows, shape: [rest] }));
     backend.disposeData(rows.dataId);
@@ -61,6 +60,14 @@ export function installWasmKernels(): void {
     const M = a.shape[a.shape.length - (transposeA ? 1 : 2)];
     const K = a.shape[a.shape.length - (transposeA ? 2 : 1)];
     const N = b.shape[b.shape.length - (transposeB ? 2 : 1)];
+    if (K === 1 && a.dtype === 'float32' && b.dtype === 'float32') {
+      // An outer product (a layer's weight gradient at batch 1) crashes the multi-threaded
+      // XNNPACK path ("memory access out of bounds"). With K = 1 a transposed operand has the
+      // same memory layout, and every output is one product: a broadcasting multiply.
+      const column = { dataId: a.dataId, shape: [...batchDims, M, 1], dtype: a.dtype };
+      const row = { dataId: b.dataId, shape: [...b.shape.slice(0, -2), 1, N], dtype: b.dtype };
+      return multiply({ inputs: { a: column, b: row }, backend: args.backend, attrs: {} });
+    }
     const fits = kernel && a.dtype === 'float32' && b.dtype === 'float32' && batch > 1 && a.shape.length === b.shape.length
       && tf.util.arraysEqual(batchDims, b.shape.slice(0, -2)) && M % 4 === 0 && N % 8 === 0 && K > 0;
     if (!fits) return native(args);
@@ -73,12 +80,16 @@ export function installWasmKernels(): void {
     const left = transposed(a, transposeA);
     const right = transposed(b, transposeB);
     const out = backend.makeOutput([...batchDims, M, N], 'float32');
-    const offset = (x: tf.TensorInfo) => backend.dataIdMap.get(x.dataId)!.memoryOffset;
-    kernel(offset(left), offset(right), offset(out), batch, M, K, N);
+    kernel(offsetOf(backend, left), offsetOf(backend, right), offsetOf(backend, out), batch, M, K, N);
     if (left !== a) backend.disposeData(left.dataId);
     if (right !== b) backend.disposeData(right.dataId);
     return out;
   });
+}
+
+/** Where a tensor's data starts in the WASM heap (bytes). */
+function offsetOf(backend: WasmBackend, info: tf.TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
 }
 
 type BatchMatMulKernel = (a: number, b: number, c: number, batch: number, m: number, k: number, n: number) => void;
@@ -104,6 +115,7 @@ function simdBatchMatMul(backend: WasmBackend): BatchMatMulKernel | null {
 }
 
 let transpose: tf.KernelFunc;
+let multiply: tf.KernelFunc;
 
 /** ones [4, n], kept for the backend's lifetime. */
 const onesCache = new WeakMap<object, Map<number, tf.TensorInfo>>();
@@ -123,6 +135,7 @@ function replace(name: string, make: (native: tf.KernelFunc) => tf.KernelFunc): 
   const kernel = tf.getKernel(name, 'wasm') as Marked | undefined;
   if (!kernel || kernel.pixelrepa) return;
   transpose ??= tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc;
+  multiply ??= tf.getKernel(tf.Multiply, 'wasm')!.kernelFunc;
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ ...kernel, kernelFunc: make(kernel.kernelFunc), pixelrepa: true } as Marked);
 }

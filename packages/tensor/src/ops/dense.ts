@@ -12,23 +12,14 @@ function needsExplicitTranspose(): boolean {
 
 function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
   if (!needsExplicitTranspose()) return tf.matMul(a, b, transposeA, transposeB);
-  return matMul2d(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
 }
 
-/**
- * `a @ b` for plain 2-D operands. An inner dimension of 1 (an outer product: the weight gradient
- * of a layer at batch 1) crashes tfjs-wasm's multi-threaded XNNPACK path with "memory access out
- * of bounds"; it is one product per element, so a broadcasting multiply gives the same values.
- */
-function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (a.shape[1] === 1 && needsExplicitTranspose()) return tf.mul(a, b);
-  return tf.matMul(a, b);
-}
 
 const denseOp = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: (tensors: tf.Tensor[]) => void) => {
   save([a, b]);
   return {
-    value: matMul2d(a, b),
+    value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [x, w] = saved as tf.Tensor2D[];
       // tidy: the explicit transposes are freed now, not when the whole backward pass ends.
