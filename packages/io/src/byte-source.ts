@@ -11,6 +11,11 @@ export interface ByteSource {
   readonly size: number;
   /** `length` bytes starting at `offset`; callers check the range against `size` first. */
   read(offset: number, length: number): Uint8Array;
+  /**
+   * Optional: copies `target.length` bytes at `offset` straight into `target` (a tensor's own
+   * buffer), so a reader needs no second copy of the data. Without it, `read` + `set` is used.
+   */
+  readInto?(offset: number, target: Uint8Array): void;
 }
 
 /** A ByteSource over bytes already in memory (reads are views, not copies). */
@@ -18,6 +23,7 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
     read: (offset, length) => bytes.subarray(offset, offset + length),
+    readInto: (offset, target) => target.set(bytes.subarray(offset, offset + target.length)),
   };
 }
 
@@ -26,14 +32,31 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
  * corrupt length or offset becomes a FormatError instead of a short read or a huge allocation.
  */
 export function readRange(source: ByteSource, offset: number, length: number, format: string, what: string): Uint8Array {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > source.size) {
-    throw new FormatError(format, `${what} (bytes ${offset}..${offset + length}) lies outside the ${source.size}-byte file; is the file truncated?`, `byte ${offset}`);
-  }
+  checkRange(source, offset, length, format, what);
   const bytes = source.read(offset, length);
   if (bytes.length !== length) {
     throw new FormatError(format, `${what}: read ${bytes.length} of ${length} bytes; the file may have changed while reading`, `byte ${offset}`);
   }
   return bytes;
+}
+
+function checkRange(source: ByteSource, offset: number, length: number, format: string, what: string): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > source.size) {
+    throw new FormatError(format, `${what} (bytes ${offset}..${offset + length}) lies outside the ${source.size}-byte file; is the file truncated?`, `byte ${offset}`);
+  }
+}
+
+/**
+ * Fills `target` with the bytes at `offset` after the same range check as `readRange`, straight
+ * from the source when it can (`readInto`): tensor data is then read into the tensor's own buffer.
+ */
+export function readRangeInto(source: ByteSource, offset: number, target: Uint8Array, format: string, what: string): void {
+  if (!source.readInto) {
+    target.set(readRange(source, offset, target.length, format, what));
+    return;
+  }
+  checkRange(source, offset, target.length, format, what);
+  source.readInto(offset, target);
 }
 
 /** Accepts either a ByteSource or bytes in memory. */

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../byte-source.js';
+import { FormatError } from '../errors.js';
 
 /** A ByteSource over an open file, plus `close()`. */
 export interface FileSource extends ByteSource {
@@ -26,6 +27,13 @@ export function openFileSource(path: string): FileSource {
         done += count;
       }
       return out;
+    },
+    readInto(offset, target) {
+      for (let done = 0; done < target.length;) {
+        const count = readSync(fd, target, done, Math.min(MAX_READ, target.length - done), offset + done);
+        if (count === 0) throw new FormatError('file', `read ${done} of ${target.length} bytes at byte ${offset}: the file shrank while reading`, path);
+        done += count;
+      }
     },
     close: () => closeSync(fd),
   };

@@ -1,4 +1,5 @@
 import { copyBytes } from '../byte-source.js';
+import { describeValue } from '../describe-value.js';
 import { dtypeBytes, elementCount, typedArrayFrom, type RawTensor } from '../dtypes.js';
 import { FormatError } from '../errors.js';
 import { gatherStrided } from '../strided.js';
@@ -68,13 +69,13 @@ function parseHeader(text: string, where: string) {
   const fortranOrder = header.get('fortran_order');
   const shape = header.get('shape');
   if (typeof descr !== 'string') {
-    throw new FormatError(FORMAT, `descr ${JSON.stringify(descr)} is not a simple dtype (structured arrays are not supported)`, where);
+    throw new FormatError(FORMAT, `descr ${describeValue(descr)} is not a simple dtype (structured arrays are not supported)`, where);
   }
   const parsed = dtypeFromDescr(descr);
   if (!parsed) throw new FormatError(FORMAT, `dtype '${descr}' is not supported (supported kinds: ${SUPPORTED_DESCRS})`, where);
   if (typeof fortranOrder !== 'boolean') throw new FormatError(FORMAT, 'fortran_order is not True or False', where);
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && d >= 0)) {
-    throw new FormatError(FORMAT, `shape ${JSON.stringify(shape)} is not a tuple of non-negative integers`, where);
+    throw new FormatError(FORMAT, `shape ${describeValue(shape)} is not a tuple of non-negative integers`, where);
   }
   return { ...parsed, fortranOrder, shape: shape as number[] };
 }

@@ -1,13 +1,15 @@
-import { readRange, toByteSource, type ByteSource } from '../byte-source.js';
+import { readRange, readRangeInto, toByteSource, type ByteSource } from '../byte-source.js';
+import { describeValue } from '../describe-value.js';
 import { FormatError } from '../errors.js';
-import { dtypeBytes, elementCount, isDType, typedArrayFrom, widenHalf, type RawTensor } from '../dtypes.js';
+import { allocateTypedArray, bytesOf, dtypeBytes, elementCount, isDType, widenHalf, type RawTensor } from '../dtypes.js';
+import { checkMaxBytes, maxBytesOf, MAX_NESTING, type ReadLimits } from '../limits.js';
 
 export interface SafetensorsFile {
   tensors: Map<string, RawTensor>;
   metadata: Record<string, string>;
 }
 
-export interface ReadSafetensorsOptions {
+export interface ReadSafetensorsOptions extends ReadLimits {
   /** Widen F16 and BF16 tensors to F32 (exact). Default false: keep the 16-bit patterns. */
   widenHalf?: boolean;
 }
@@ -20,7 +22,9 @@ const MAX_HEADER_BYTES = 100_000_000;
  * Parses a safetensors file: an 8-byte little-endian header length, a JSON header
  * `{name: {dtype, shape, data_offsets}, __metadata__}`, then the raw little-endian data.
  * Takes the bytes (browsers) or a ByteSource (`readSafetensorsFile` in `@pixelrepa/io/node`
- * reads from disk); only the header and the tensors' ranges are read.
+ * reads from disk); only the header and the tensors' ranges are read, each straight into its
+ * tensor's buffer. The tensors must cover the data section exactly (no holes, no overlaps,
+ * nothing left over), as the format requires: a wrong header length cannot shift every tensor.
  *
  * @example
  * const { tensors, metadata } = readSafetensors(bytes, { widenHalf: true });
@@ -49,13 +53,13 @@ export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSaf
     if (entry === null || typeof entry !== 'object') throw new FormatError(FORMAT, 'entry is not an object', where);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
     if (typeof dtype !== 'string' || !isDType(dtype)) {
-      throw new FormatError(FORMAT, `unknown dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(dtypeBytes).join(', ')})`, where);
+      throw new FormatError(FORMAT, `unknown dtype ${describeValue(dtype)} (supported: ${Object.keys(dtypeBytes).join(', ')})`, where);
     }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new FormatError(FORMAT, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`, where);
+      throw new FormatError(FORMAT, `shape ${describeValue(shape)} is not a list of non-negative integers`, where);
     }
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      throw new FormatError(FORMAT, `data_offsets ${JSON.stringify(offsets)} is not [begin, end]`, where);
+      throw new FormatError(FORMAT, `data_offsets ${describeValue(offsets)} is not [begin, end]`, where);
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > dataLength) {
@@ -63,30 +67,44 @@ export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSaf
     }
     const count = elementCount(shape as number[]);
     if (count * dtypeBytes[dtype] !== end - begin) {
-      throw new FormatError(FORMAT, `shape [${shape.join(', ')}] of ${dtype} needs ${count * dtypeBytes[dtype]} bytes, data_offsets give ${end - begin}`, where);
+      throw new FormatError(FORMAT, `shape ${describeValue(shape)} of ${dtype} needs ${count * dtypeBytes[dtype]} bytes, data_offsets give ${end - begin}`, where);
     }
     ranges.push([begin, end, name]);
   }
-  // Overlaps are checked before any data is read, so a hostile header cannot make us copy
-  // the same bytes many times over.
-  ranges.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i][0] < ranges[i - 1][1]) {
-      throw new FormatError(FORMAT, `data of "${ranges[i][2]}" overlaps "${ranges[i - 1][2]}"`, `data offset ${ranges[i][0]}`);
-    }
-  }
+  checkCoverage(ranges, dataLength);
+  checkMaxBytes(dataLength, maxBytesOf(options), FORMAT, 'tensor data', `bytes ${dataStart}..${source.size}`);
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: [begin, end] } = entry as { dtype: RawTensor['dtype']; shape: number[]; data_offsets: [number, number] };
-    const bytes = readRange(source, dataStart + begin, end - begin, FORMAT, `data of tensor "${name}"`);
-    let tensor: RawTensor = { dtype, shape: [...shape], data: typedArrayFrom(dtype, bytes, 0, elementCount(shape)) };
+    const { dtype, shape, data_offsets: [begin] } = entry as { dtype: RawTensor['dtype']; shape: number[]; data_offsets: [number, number] };
+    const data = allocateTypedArray(dtype, elementCount(shape));
+    readRangeInto(source, dataStart + begin, bytesOf(data), FORMAT, `data of tensor "${name}"`);
+    let tensor: RawTensor = { dtype, shape: [...shape], data };
     if (options.widenHalf) tensor = widenHalf(tensor);
     tensors.set(name, tensor);
   }
   return { tensors, metadata };
 }
 
+/**
+ * The tensors' byte ranges must tile [0, dataLength) exactly, as the format requires. Checked
+ * before any data is read, so a hostile header cannot make us copy the same bytes many times,
+ * and a header length a few bytes off (every tensor read shifted) is caught.
+ */
+function checkCoverage(ranges: Array<[number, number, string]>, dataLength: number): void {
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let covered = 0;
+  for (const [begin, end, name] of ranges) {
+    if (begin < covered) throw new FormatError(FORMAT, `data of "${name}" (bytes ${begin}..${end}) overlaps the tensor before it, which ends at ${covered}`, `data offset ${begin}`);
+    if (begin > covered) throw new FormatError(FORMAT, `bytes ${covered}..${begin} of the data section belong to no tensor (a hole before "${name}")`, `data offset ${covered}`);
+    covered = end;
+  }
+  if (covered !== dataLength) {
+    throw new FormatError(FORMAT, `the tensors cover ${covered} bytes but the data section holds ${dataLength}: the header length or the offsets are wrong (truncated or padded file?)`, `data offset ${covered}`);
+  }
+}
+
 function parseHeader(bytes: Uint8Array, dataStart: number): Record<string, unknown> {
+  if (nestsDeeperThan(bytes, MAX_NESTING)) throw new FormatError(FORMAT, `header JSON nests more than ${MAX_NESTING} levels deep`, `bytes 8..${dataStart}`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -107,4 +125,27 @@ function parseMetadata(entry: unknown): Record<string, string> {
     if (typeof value !== 'string') throw new FormatError(FORMAT, `__metadata__.${key} is not a string`, 'header');
   }
   return { ...(entry as Record<string, string>) };
+}
+
+/**
+ * Whether JSON text nests arrays and objects more than `limit` deep, found in one pass without
+ * parsing, so JSON.parse never sees input that could overflow its stack.
+ */
+function nestsDeeperThan(bytes: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped character
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }

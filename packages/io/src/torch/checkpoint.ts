@@ -1,5 +1,6 @@
 import { toByteSource, type ByteSource } from '../byte-source.js';
 import { isRawTensor } from '../dtypes.js';
+import { nameOf } from '../describe-value.js';
 import { FormatError } from '../errors.js';
 import { unpickle } from '../pickle/unpickler.js';
 import { openTorchArchive } from './archive.js';
@@ -57,8 +58,15 @@ function selectKeys(root: unknown, keys: string[]): Map<unknown, unknown> {
   if (!(root instanceof Map)) throw new FormatError('pth', 'select needs a checkpoint that is a dict, but this one is not', 'data.pkl');
   const missing = keys.filter((key) => !root.has(key));
   if (missing.length > 0) {
-    const present = [...root.keys()].map(String).join(', ');
-    throw new FormatError('pth', `checkpoint has no top-level key ${missing.map((k) => `"${k}"`).join(', ')} (it has: ${present})`, 'data.pkl');
+    const present: string[] = [];
+    for (const key of root.keys()) {
+      if (present.length === 20) {
+        present.push(`… ${root.size - 20} more`);
+        break;
+      }
+      present.push(nameOf(key));
+    }
+    throw new FormatError('pth', `checkpoint has no top-level key ${missing.map((k) => `"${nameOf(k)}"`).join(', ')} (it has: ${present.join(', ')})`, 'data.pkl');
   }
   return new Map(keys.map((key) => [key, root.get(key)]));
 }

@@ -1,3 +1,4 @@
+import { nameOf } from '../describe-value.js';
 import { isRawTensor, type RawTensor } from '../dtypes.js';
 
 /**
@@ -23,7 +24,7 @@ export function flattenTensors(tree: unknown, prefix = ''): Map<string, RawTenso
     if (visited.has(value)) return;
     visited.add(value);
     if (Array.isArray(value)) value.forEach((item, i) => walk(item, join(path, String(i))));
-    else if (value instanceof Map) for (const [key, item] of value) walk(item, join(path, String(key)));
+    else if (value instanceof Map) for (const [key, item] of value) walk(item, join(path, nameOf(key))); // bounded: a key may be a huge shared list
     else if (ArrayBuffer.isView(value) || value instanceof Set) return;
     else for (const [key, item] of Object.entries(value)) walk(item, join(path, key));
   };

@@ -1,6 +1,7 @@
 import { dtypeBytes, type DType } from '../dtypes.js';
 import { FormatError } from '../errors.js';
 import { pythonGlobals, type GlobalResolver, type PickleGlobal } from '../pickle/globals.js';
+import { describeValue, nameOf } from '../describe-value.js';
 import { stridedExtent } from '../strided.js';
 import { StorageRef, TensorRef } from './references.js';
 
@@ -25,6 +26,9 @@ export class TorchDType implements PickleGlobal {
     readonly dtype: DType,
   ) {}
 }
+
+/** Longest storage key or device name accepted; real ones are a few characters ("0", "cuda:0"). */
+const MAX_NAME = 256;
 
 const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: 'F32', DoubleStorage: 'F64', HalfStorage: 'F16', BFloat16Storage: 'BF16',
@@ -61,7 +65,7 @@ export function torchGlobalResolver(): GlobalResolver {
   add({ module: 'torch', name: 'Tensor' });
   add({ module: 'torch.nn.parameter', name: 'Parameter' });
   add({ module: 'torch', name: 'Size', call: (args) => sizeTuple(args[0]) });
-  add({ module: 'torch', name: 'device', call: (args) => args.map(String).join(':') });
+  add({ module: 'torch', name: 'device', call: deviceName });
   return (module, name) => globals.get(`${module}.${name}`);
 }
 
@@ -77,8 +81,13 @@ export function storageLoader(): (id: unknown) => StorageRef {
     }
     const [, type, key, location, size] = id as [string, unknown, unknown, unknown, unknown];
     if (!(type instanceof StorageType)) throw new FormatError(FORMAT, 'persistent id names something that is not a torch storage type');
-    if (typeof key !== 'string' || typeof location !== 'string') throw new FormatError(FORMAT, 'storage key and location must be strings');
-    if (!Number.isSafeInteger(size) || (size as number) < 0) throw new FormatError(FORMAT, `storage "${key}" has size ${String(size)}`);
+    if (typeof key !== 'string' || typeof location !== 'string') {
+      throw new FormatError(FORMAT, `storage key and location must be strings, found ${describeValue(key)} and ${describeValue(location)}`);
+    }
+    if (key.length > MAX_NAME || location.length > MAX_NAME) {
+      throw new FormatError(FORMAT, `storage key or location is longer than ${MAX_NAME} characters (torch.save writes short numeric keys): "${nameOf(key)}"`);
+    }
+    if (!Number.isSafeInteger(size) || (size as number) < 0) throw new FormatError(FORMAT, `storage "${key}" has size ${describeValue(size)}, not a non-negative integer`);
     const byteLength = type.untyped ? (size as number) : (size as number) * dtypeBytes[type.dtype];
     const cacheKey = `${key}\u0000${type.dtype}`;
     let storage = loaded.get(cacheKey);
@@ -97,14 +106,14 @@ function rebuildTensor(args: unknown[], explicitDType: unknown): TensorRef {
   if (explicitDType !== undefined && !(explicitDType instanceof TorchDType)) throw new FormatError(FORMAT, '_rebuild_tensor_v3 dtype is not a torch dtype');
   const dtype = explicitDType instanceof TorchDType ? explicitDType.dtype : storage.dtype;
   const where = `tensor in storage "${storage.key}"`;
-  if (!Number.isSafeInteger(offset) || (offset as number) < 0) throw new FormatError(FORMAT, `storage offset ${String(offset)} is not a non-negative integer`, where);
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0) throw new FormatError(FORMAT, `storage offset ${describeValue(offset)} is not a non-negative integer`, where);
   const size = sizeTuple(shape);
   const stride = sizeTuple(strides);
-  if (size.length !== stride.length) throw new FormatError(FORMAT, `size [${size}] and stride [${stride}] have different lengths`, where);
+  if (size.length !== stride.length) throw new FormatError(FORMAT, `size ${describeValue(size)} and stride ${describeValue(stride)} have different lengths`, where);
   const storageElements = Math.floor(storage.byteLength / dtypeBytes[dtype]);
   const extent = stridedExtent(offset as number, size, stride);
   if (extent > storageElements) {
-    throw new FormatError(FORMAT, `view (offset ${offset}, size [${size}], stride [${stride}]) reaches element ${extent - 1} of a ${storageElements}-element storage`, where);
+    throw new FormatError(FORMAT, `view (offset ${offset}, size ${describeValue(size)}, stride ${describeValue(stride)}) reaches element ${extent - 1} of a ${storageElements}-element storage`, where);
   }
   return new TensorRef(storage, dtype, offset as number, size, stride);
 }
@@ -124,7 +133,7 @@ function tensorArgument(value: unknown, caller: string): TensorRef {
 
 function sizeTuple(value: unknown): number[] {
   if (!Array.isArray(value) || !value.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new FormatError(FORMAT, `size/stride ${describeShort(value)} is not a tuple of non-negative integers`);
+    throw new FormatError(FORMAT, `size/stride ${describeValue(value)} is not a tuple of non-negative integers`);
   }
   return [...(value as number[])];
 }
@@ -133,10 +142,9 @@ function isStorage(value: unknown): value is StorageRef {
   return value instanceof StorageRef;
 }
 
-function describeShort(value: unknown): string {
-  try {
-    return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? String(v) : v))?.slice(0, 60) ?? String(value);
-  } catch {
-    return 'a cyclic value';
-  }
+/** torch.device('cuda', 0) or torch.device('cuda:0') → "cuda:0"; anything but short strings and integers is refused. */
+function deviceName(args: unknown[]): string {
+  const valid = args.length >= 1 && args.length <= 2 && args.every((a) => (typeof a === 'string' && a.length <= MAX_NAME) || Number.isSafeInteger(a));
+  if (!valid) throw new FormatError(FORMAT, `torch.device arguments ${describeValue(args)} are not (type[, index])`);
+  return args.map(String).join(':');
 }

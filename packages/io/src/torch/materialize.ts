@@ -1,5 +1,6 @@
 import { dtypeBytes, widenHalf as widen, type RawTensor } from '../dtypes.js';
 import { FormatError } from '../errors.js';
+import { MAX_NESTING } from '../limits.js';
 import { PickledObject } from '../pickle/globals.js';
 import { StorageRef, TensorRef } from './references.js';
 
@@ -21,8 +22,8 @@ export type CheckpointValue =
   | Map<CheckpointValue, CheckpointValue>
   | { [key: string]: CheckpointValue };
 
-/** Deeper nesting than this is refused: real checkpoints nest a few levels, and recursion must not overflow. */
-const MAX_DEPTH = 1000;
+/** Deeper nesting is refused: real checkpoints nest a few levels, and recursion must not overflow. */
+const MAX_DEPTH = MAX_NESTING;
 
 /**
  * Turns the unpickler's values into CheckpointValues, loading tensor data through `load`.
