@@ -82,16 +82,20 @@ export function bytesOf(data: TypedArray): Uint8Array {
 export function typedArrayFrom(dtype: DType, bytes: Uint8Array, offset: number, count: number): TypedArray {
   const size = dtypeBytes[dtype];
   // A fresh, aligned buffer: Buffer#slice would return a view into the caller's pooled memory.
-  const buffer = copyBytes(bytes, offset, offset + count * size).buffer;
+  return typedArrayView(dtype, copyBytes(bytes, offset, offset + count * size).buffer, 0, count);
+}
+
+/** `count` elements of `dtype` at `byteOffset` of `buffer`, sharing its memory (byteOffset must be element-aligned). */
+export function typedArrayView(dtype: DType, buffer: ArrayBufferLike, byteOffset: number, count: number): TypedArray {
   switch (dtype) {
-    case 'F64': return new Float64Array(buffer, 0, count);
-    case 'F32': return new Float32Array(buffer, 0, count);
-    case 'F16': case 'BF16': return new Uint16Array(buffer, 0, count);
-    case 'I64': return new BigInt64Array(buffer, 0, count);
-    case 'I32': return new Int32Array(buffer, 0, count);
-    case 'I16': return new Int16Array(buffer, 0, count);
-    case 'I8': return new Int8Array(buffer, 0, count);
-    case 'U8': case 'BOOL': return new Uint8Array(buffer, 0, count);
+    case 'F64': return new Float64Array(buffer, byteOffset, count);
+    case 'F32': return new Float32Array(buffer, byteOffset, count);
+    case 'F16': case 'BF16': return new Uint16Array(buffer, byteOffset, count);
+    case 'I64': return new BigInt64Array(buffer, byteOffset, count);
+    case 'I32': return new Int32Array(buffer, byteOffset, count);
+    case 'I16': return new Int16Array(buffer, byteOffset, count);
+    case 'I8': return new Int8Array(buffer, byteOffset, count);
+    case 'U8': case 'BOOL': return new Uint8Array(buffer, byteOffset, count);
   }
 }
 

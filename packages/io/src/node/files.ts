@@ -3,6 +3,7 @@ import { writeSafetensors } from '../safetensors/write.js';
 import { readTorchCheckpoint, type ReadTorchCheckpointOptions } from '../torch/checkpoint.js';
 import type { CheckpointValue } from '../torch/materialize.js';
 import type { RawTensor } from '../dtypes.js';
+import type { ReadLimits } from '../limits.js';
 import { readNpz, writeNpz } from '../npy/npz.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { withFileSource } from './file-source.js';
@@ -33,8 +34,8 @@ export function readTorchCheckpointFile(path: string, options: ReadTorchCheckpoi
 }
 
 /** Reads an .npz file from disk (e.g. FID reference statistics). */
-export function readNpzFile(path: string): Map<string, RawTensor> {
-  return withFileSource(path, (source) => readNpz(source));
+export function readNpzFile(path: string, options: ReadLimits = {}): Map<string, RawTensor> {
+  return withFileSource(path, (source) => readNpz(source, options));
 }
 
 /** Writes arrays as an uncompressed .npz file, atomically. */

@@ -82,6 +82,10 @@ describe('npz', () => {
     const archive = writeNpz({ mu, bad: sigma }).slice();
     const at = Buffer.from(archive).indexOf('bad.npy') + 7; // start of that entry's data
     archive[at] = 0;
+    expect(() => readNpz(archive)).toThrow(/magic string.*npz entry "bad\.npy"/);
+    const data = at + 140; // past the 128-byte header, inside the array's data: only the CRC notices
+    archive[at] = 0x93;
+    archive[data] ^= 0xff;
     expect(() => readNpz(archive)).toThrow(/CRC-32.*bad\.npy/);
   });
 });

@@ -20,7 +20,7 @@ export interface TorchArchive {
  * Opens a torch.save archive: finds `<top>/data.pkl` whatever the top folder is called,
  * refuses the pre-1.6 formats with advice, and reads the pickle (CRC-checked).
  */
-export function openTorchArchive(source: ByteSource): TorchArchive {
+export function openTorchArchive(source: ByteSource, maxBytes?: number): TorchArchive {
   refuseNonZip(source);
   const directory = readZipDirectory(source, FORMAT);
   const pickles = directory.entries.filter((entry) => /^[^/]+\/data\.pkl$/.test(entry.name));
@@ -34,10 +34,10 @@ export function openTorchArchive(source: ByteSource): TorchArchive {
   const prefix = pickles[0].name.slice(0, -'data.pkl'.length);
   const byteOrder = directory.byName.get(`${prefix}byteorder`);
   if (byteOrder) {
-    const order = new TextDecoder().decode(readZipEntry(source, byteOrder, FORMAT)).trim();
+    const order = new TextDecoder().decode(readZipEntry(source, byteOrder, FORMAT, { maxBytes: 64 })).trim();
     if (order !== 'little') throw new FormatError(FORMAT, `checkpoint was saved on a ${order}-endian machine; only little-endian checkpoints are supported`, byteOrder.name);
   }
-  return { source, directory, prefix, pickle: readZipEntry(source, pickles[0], FORMAT, { verifyCrc: true }) };
+  return { source, directory, prefix, pickle: readZipEntry(source, pickles[0], FORMAT, { verifyCrc: true, maxBytes }) };
 }
 
 /** torch < 1.6 wrote a bare pickle stream (or a tar archive even earlier): explain instead of "not a zip". */

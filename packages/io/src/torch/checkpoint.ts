@@ -5,10 +5,12 @@ import { FormatError } from '../errors.js';
 import { unpickle } from '../pickle/unpickler.js';
 import { openTorchArchive } from './archive.js';
 import { storageLoader, torchGlobalResolver } from './globals.js';
+import { maxBytesOf, type ReadLimits } from '../limits.js';
 import { materialize, type CheckpointValue } from './materialize.js';
+import { collectTensorRefs } from './tensor-refs.js';
 import { StorageReader } from './storage-reader.js';
 
-export interface ReadTorchCheckpointOptions {
+export interface ReadTorchCheckpointOptions extends ReadLimits {
   /**
    * Top-level keys to load (e.g. `['model_ema1']`); the others are left out of the result
    * and their tensor data is never read. Default: everything.
@@ -37,7 +39,8 @@ export interface ReadTorchCheckpointOptions {
  */
 export function readTorchCheckpoint(input: ByteSource | Uint8Array, options: ReadTorchCheckpointOptions = {}): { [key: string]: CheckpointValue } {
   const source = toByteSource(input);
-  const archive = openTorchArchive(source);
+  const maxBytes = maxBytesOf(options);
+  const archive = openTorchArchive(source, maxBytes);
   const root = unpickle(archive.pickle, {
     findGlobal: torchGlobalResolver(),
     persistentLoad: storageLoader(),
@@ -45,7 +48,8 @@ export function readTorchCheckpoint(input: ByteSource | Uint8Array, options: Rea
     where: `zip entry "${archive.prefix}data.pkl"`,
   });
   const selected = options.select ? selectKeys(root, options.select) : root;
-  const reader = new StorageReader(source, archive.directory, archive.prefix);
+  // Every tensor read is planned (and checked against maxBytes) before any is allocated.
+  const reader = new StorageReader(source, archive.directory, archive.prefix, collectTensorRefs(selected), maxBytes);
   const tree = materialize(selected, (ref) => reader.load(ref), { widenHalf: options.widenHalf });
   if (tree === null || typeof tree !== 'object' || Array.isArray(tree) || tree instanceof Map || tree instanceof Set || tree instanceof Uint8Array || isRawTensor(tree)) {
     // Not a dict of named things (a bare tensor or list was saved): wrap it so callers always get an object.

@@ -1,4 +1,4 @@
-import { dtypeBytes, widenHalf as widen, type RawTensor } from '../dtypes.js';
+import { widenHalf as widen, type RawTensor } from '../dtypes.js';
 import { FormatError } from '../errors.js';
 import { MAX_NESTING } from '../limits.js';
 import { PickledObject } from '../pickle/globals.js';
@@ -29,7 +29,7 @@ const MAX_DEPTH = MAX_NESTING;
  * Turns the unpickler's values into CheckpointValues, loading tensor data through `load`.
  * Shared objects stay shared and cycles stay cycles (each object is converted once).
  */
-export function materialize(root: unknown, load: (ref: TensorRef) => RawTensor, options: { widenHalf?: boolean }): CheckpointValue {
+export function materialize(root: unknown, load: (ref: TensorRef | StorageRef) => RawTensor, options: { widenHalf?: boolean }): CheckpointValue {
   const converted = new Map<object, CheckpointValue>();
 
   const visit = (value: unknown, depth: number): CheckpointValue => {
@@ -39,8 +39,7 @@ export function materialize(root: unknown, load: (ref: TensorRef) => RawTensor, 
     if (seen !== undefined) return seen;
     if (depth > MAX_DEPTH) throw new FormatError('pth', `values are nested more than ${MAX_DEPTH} levels deep`, 'data.pkl');
     if (value instanceof TensorRef || value instanceof StorageRef) {
-      const ref = value instanceof StorageRef ? wholeStorage(value) : value;
-      const tensor = load(ref);
+      const tensor = load(value); // a storage on its own reads as a 1-D tensor of its elements
       const result = options.widenHalf ? widen(tensor) : tensor;
       converted.set(value, result);
       return result;
@@ -77,10 +76,4 @@ export function materialize(root: unknown, load: (ref: TensorRef) => RawTensor, 
   };
 
   return visit(root, 0);
-}
-
-/** A storage pickled on its own (not through a tensor) reads as a 1-D tensor of its elements. */
-function wholeStorage(storage: StorageRef): TensorRef {
-  const count = Math.floor(storage.byteLength / dtypeBytes[storage.dtype]);
-  return new TensorRef(storage, storage.dtype, 0, [count], [1]);
 }

@@ -12,9 +12,21 @@ function crcTable(): Uint32Array {
   return table;
 }
 
+/** The CRC-32 of `bytes`. */
 export function crc32(bytes: Uint8Array): number {
+  return crc32Final(crc32Update(CRC32_START, bytes));
+}
+
+/** Running state of a CRC-32 computed over several pieces: start, update with each, final. */
+export const CRC32_START = 0xffffffff;
+
+export function crc32Update(state: number, bytes: Uint8Array): number {
   const t = crcTable();
-  let crc = 0xffffffff;
+  let crc = state;
   for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc;
+}
+
+export function crc32Final(state: number): number {
+  return (state ^ 0xffffffff) >>> 0;
 }

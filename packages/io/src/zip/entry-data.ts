@@ -2,7 +2,8 @@ import { readRange, type ByteSource } from '../byte-source.js';
 import { FormatError } from '../errors.js';
 import type { ZipEntry } from './central-directory.js';
 import { crc32 } from './crc32.js';
-import { inflateRaw } from './inflate.js';
+import { DeflateReader } from './inflate.js';
+import { checkMaxBytes, DEFAULT_MAX_BYTES } from '../limits.js';
 
 const LOCAL_FILE_HEADER = 0x04034b50;
 const LOCAL_HEADER_BYTES = 30;
@@ -35,15 +36,24 @@ export function entryDataOffset(source: ByteSource, entry: ZipEntry, format: str
 }
 
 /**
- * The whole uncompressed content of an entry. Stored entries from a Uint8Array source come
- * back as views; deflated entries are inflated, never past their declared size.
- * `verifyCrc` checks the CRC-32 (cheap for small entries such as a pickle or an .npy).
+ * The whole uncompressed content of an entry (a pickle, a version file). Stored entries from a
+ * Uint8Array source come back as views; deflated entries are inflated step by step into one
+ * buffer of the declared size, after that size is checked against `maxBytes` and against what
+ * DEFLATE can produce from the entry's compressed bytes. `verifyCrc` checks the CRC-32.
  */
-export function readZipEntry(source: ByteSource, entry: ZipEntry, format: string, options: { verifyCrc?: boolean } = {}): Uint8Array {
+export function readZipEntry(source: ByteSource, entry: ZipEntry, format: string, options: { verifyCrc?: boolean; maxBytes?: number } = {}): Uint8Array {
   const dataStart = entryDataOffset(source, entry, format);
   const where = `zip entry "${entry.name}"`;
-  const raw = readRange(source, dataStart, entry.compressedSize, format, `data of ${where}`);
-  const data = entry.method === STORED ? raw : inflateRaw(raw, entry.uncompressedSize, format, where);
+  checkMaxBytes(entry.uncompressedSize, options.maxBytes ?? DEFAULT_MAX_BYTES, format, 'entry', where);
+  let data: Uint8Array;
+  if (entry.method === STORED) {
+    data = readRange(source, dataStart, entry.compressedSize, format, `data of ${where}`);
+  } else {
+    const reader = new DeflateReader((offset, length) => readRange(source, dataStart + offset, length, format, `data of ${where}`), entry.compressedSize, entry.uncompressedSize, format, where);
+    data = new Uint8Array(entry.uncompressedSize);
+    reader.readInto(data);
+    reader.finish();
+  }
   if (options.verifyCrc && crc32(data) !== entry.crc32) {
     throw new FormatError(format, 'CRC-32 of the data does not match the zip directory: the file is corrupt', where);
   }

@@ -2,7 +2,7 @@ import { deflateRawSync, constants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../errors.js';
 import { seededRandom } from '../test-support/bytes.js';
-import { inflateRaw } from './inflate.js';
+import { DeflateReader, inflateRaw } from './inflate.js';
 
 function sample(length: number, seed: number): Uint8Array {
   const random = seededRandom(seed);
@@ -36,7 +36,44 @@ describe('inflateRaw', () => {
 
   it('refuses a declared size the stream does not reach', () => {
     const compressed = new Uint8Array(deflateRawSync(new Uint8Array(10)));
-    expect(() => inflateRaw(compressed, 4_000_000_000, 'test', 'entry')).toThrow(/ends after 10 bytes/);
+    expect(() => inflateRaw(compressed, 1000, 'test', 'entry')).toThrow(/ends after 10 bytes/);
+  });
+
+  it('refuses a declared size beyond what DEFLATE can encode in the compressed bytes, before allocating', () => {
+    const compressed = new Uint8Array(deflateRawSync(new Uint8Array(10)));
+    expect(() => inflateRaw(compressed, 4_000_000_000, 'test', 'entry')).toThrow(/declares 4000000000 bytes from \d+ deflated bytes, more than DEFLATE can encode/);
+  });
+
+  it('decodes only as far as asked: 16 bytes of a 64 MiB stream of zeros decode a few MiB at most', () => {
+    const size = 64 << 20;
+    const compressed = new Uint8Array(deflateRawSync(new Uint8Array(size), { level: 1 }));
+    let inputRead = 0;
+    const reader = new DeflateReader((offset, length) => {
+      inputRead += length;
+      return compressed.subarray(offset, offset + length);
+    }, compressed.length, size, 'test', 'entry');
+    const head = new Uint8Array(16).fill(1);
+    reader.readInto(head);
+    expect([...head]).toEqual(new Array(16).fill(0));
+    expect(reader.decodedBytes).toBeLessThan(8 << 20);
+    expect(inputRead).toBeLessThan(compressed.length / 8);
+  });
+
+  it('streams a large entry in steps that stay small whatever the compression ratio', () => {
+    const size = 32 << 20;
+    const compressed = new Uint8Array(deflateRawSync(new Uint8Array(size).fill(3), { level: 1 }));
+    const steps: number[] = [];
+    let last = 0;
+    const reader = new DeflateReader((offset, length) => compressed.subarray(offset, offset + length), compressed.length, size, 'test', 'entry');
+    const out = new Uint8Array(1 << 20);
+    for (let done = 0; done < size; done += out.length) {
+      reader.readInto(out);
+      steps.push(reader.decodedBytes - last);
+      last = reader.decodedBytes;
+    }
+    reader.finish();
+    expect(out.every((v) => v === 3)).toBe(true);
+    expect(Math.max(...steps)).toBeLessThan(24 << 20);
   });
 
   it('reports truncated streams as FormatError at every cut', () => {

@@ -1,40 +1,114 @@
 import { Inflate } from 'fflate';
 import { FormatError } from '../errors.js';
 
-/** Thrown from the data callback to stop decoding a stream that is already too long. */
-class TooLong extends Error {}
+/**
+ * Most bytes one byte of DEFLATE data can decode to (a length-258 copy costs at least 2 bits,
+ * so the format's ceiling is about 1032:1). A zip entry that declares more is lying.
+ */
+export const MAX_DEFLATE_RATIO = 1032;
+/** Aim for about this much output per step: a step of a bomb stays small, and fflate is fastest with small steps. */
+const STEP_OUTPUT = 1 << 20;
 
 /**
- * Inflates a raw DEFLATE stream (a zip entry's data) that must produce exactly `expectedSize`
- * bytes. Decoding is streamed (fflate), so the output grows only as data is actually decoded: a
- * corrupt size in a tiny file cannot force a huge allocation, and decoding stops as soon as the
- * stream would exceed the declared size.
+ * Streams a raw DEFLATE stream (a zip entry's data) that must decode to exactly `declaredSize`
+ * bytes into buffers the caller owns, only as far as the caller asks: `readInto(target)` fills
+ * target with the next bytes and stops. The compressed input is pulled in small steps sized so
+ * that one step decodes to a few MiB at most, so memory beyond the caller's buffers stays a
+ * small constant whatever the compression ratio, and a caller that needs only the first 16 bytes
+ * of a 1 GiB entry decodes little more than that.
  */
-export function inflateRaw(input: Uint8Array, expectedSize: number, format: string, where: string): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let written = 0;
-  const inflater = new Inflate((chunk) => {
-    written += chunk.length;
-    if (written > expectedSize) throw new TooLong();
-    chunks.push(chunk.slice());
-  });
-  try {
-    inflater.push(input, true);
-  } catch (error) {
-    if (error instanceof TooLong) {
-      throw new FormatError(format, `deflated data decodes to more than the ${expectedSize} bytes the zip directory declares`, where);
+export class DeflateReader {
+  /** Decoded bytes not yet handed out (the tail of the last step). */
+  private pending = new Uint8Array(0);
+  private pendingAt = 0;
+  private consumed = 0;
+  /** Decoded bytes so far (handed out or pending). */
+  private produced = 0;
+  private ended = false;
+  private readonly inflater: Inflate;
+
+  constructor(
+    private readonly readInput: (offset: number, length: number) => Uint8Array,
+    private readonly compressedSize: number,
+    readonly declaredSize: number,
+    private readonly format: string,
+    private readonly where: string,
+  ) {
+    if (declaredSize > compressedSize * MAX_DEFLATE_RATIO + 1024) {
+      throw new FormatError(format, `entry declares ${declaredSize} bytes from ${compressedSize} deflated bytes, more than DEFLATE can encode (about ${MAX_DEFLATE_RATIO}:1)`, where);
     }
-    throw new FormatError(format, `deflated data is corrupt or truncated (${(error as Error).message}) after ${written} decoded bytes`, where);
+    this.inflater = new Inflate((chunk) => {
+      this.produced += chunk.length;
+      if (this.produced > declaredSize) {
+        throw new FormatError(format, `deflated data decodes to more than the ${declaredSize} bytes the zip directory declares`, where);
+      }
+      // fflate hands out a fresh chunk per step and we take at most one step at a time.
+      this.pending = chunk;
+      this.pendingAt = 0;
+    });
   }
-  if (written !== expectedSize) {
-    throw new FormatError(format, `deflated data ends after ${written} bytes, but the zip directory declares ${expectedSize}`, where);
+
+  /** Bytes decoded so far (handed out or waiting): how far the stream has been inflated. */
+  get decodedBytes(): number {
+    return this.produced;
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(written);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
+
+  /** Fills `target` with the next decoded bytes; throws if the stream ends first. */
+  readInto(target: Uint8Array): void {
+    let filled = 0;
+    while (filled < target.length) {
+      const available = this.pending.length - this.pendingAt;
+      if (available > 0) {
+        const count = Math.min(available, target.length - filled);
+        target.set(this.pending.subarray(this.pendingAt, this.pendingAt + count), filled);
+        this.pendingAt += count;
+        filled += count;
+        continue;
+      }
+      if (this.ended) {
+        throw new FormatError(this.format, `deflated data ends after ${this.produced} bytes, but the zip directory declares ${this.declaredSize}`, this.where);
+      }
+      this.step();
+    }
+    if (this.pendingAt === this.pending.length) this.pending = new Uint8Array(0); // let the step's buffer go
   }
+
+  /** After the caller has read all `declaredSize` bytes: checks the stream ends exactly there. */
+  finish(): void {
+    while (!this.ended) {
+      if (this.pending.length > this.pendingAt) break;
+      this.step();
+    }
+    if (this.pending.length > this.pendingAt || this.produced > this.declaredSize) {
+      throw new FormatError(this.format, `deflated data decodes to more than the ${this.declaredSize} bytes the zip directory declares`, this.where);
+    }
+  }
+
+  /** Decodes one step of input, sized from the ratio seen so far. */
+  private step(): void {
+    const ratio = this.consumed > 0 ? Math.max(1, this.produced / this.consumed) : MAX_DEFLATE_RATIO; // first step: assume the worst
+    const size = Math.min(this.compressedSize - this.consumed, Math.max(1024, Math.min(256 << 10, Math.floor(STEP_OUTPUT / ratio))));
+    const input = this.readInput(this.consumed, size);
+    this.consumed += size;
+    const final = this.consumed >= this.compressedSize;
+    const producedBefore = this.produced;
+    try {
+      this.inflater.push(input, final);
+    } catch (error) {
+      if (error instanceof FormatError) throw error;
+      throw new FormatError(this.format, `deflated data is corrupt or truncated (${(error as Error).message}) after ${producedBefore} decoded bytes`, this.where);
+    }
+    // fflate throws on input that ends inside the stream once told it is final; after that,
+    // nothing more will come (a stream shorter than declared is caught by readInto).
+    if (final) this.ended = true;
+  }
+}
+
+/** Inflates a whole in-memory DEFLATE stream that must decode to exactly `expectedSize` bytes. */
+export function inflateRaw(input: Uint8Array, expectedSize: number, format: string, where: string): Uint8Array {
+  const reader = new DeflateReader((offset, length) => input.subarray(offset, offset + length), input.length, expectedSize, format, where);
+  const out = new Uint8Array(expectedSize);
+  reader.readInto(out);
+  reader.finish();
   return out;
 }
