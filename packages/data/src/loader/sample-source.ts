@@ -28,6 +28,7 @@ export interface SampleSource {
 export type SkipReason =
   | 'corrupt'
   | 'truncated'
+  | 'too-large'
   | 'not-an-image'
   | 'unreadable'
   | 'unsupported-extension'

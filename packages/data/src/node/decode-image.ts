@@ -6,22 +6,39 @@ import { SampleSkipError, type SkipReason } from '../loader/sample-source.js';
 import { looksTruncated, sniffImageSignature } from './image-signature.js';
 
 /**
+ * Default pixel budget per image: 64 Mpx (8192 × 8192). Every current camera's photos fit
+ * (61 Mpx at most), while one decode stays under about 0.7 GB (sharp's raw RGB output, our RGB
+ * copy and the crop's buffers, about 10 bytes per pixel); sharp's own limit (268 Mpx) would let
+ * a 746 KB PNG take 2.7 GB per decoding thread.
+ */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
+
+export interface DecodeImageOptions {
+  /** Images with more pixels (width × height, from the header) are skipped as 'too-large' before decoding. */
+  maxPixels?: number;
+}
+
+/**
  * Decodes JPEG / PNG / WebP / TIFF / GIF (first frame) bytes with sharp and converts them to RGB
  * the way `PIL.Image.open(f).convert('RGB')` does (see `convertToRgb`): embedded ICC profiles and
  * EXIF orientation are ignored, as PIL ignores them; CMYK, grey, alpha, palette and 16-bit images
- * are converted with Pillow's rules. Undecodable input rejects with a `SampleSkipError`.
+ * are converted with Pillow's rules. Undecodable input rejects with a `SampleSkipError`, and
+ * so does an image over the pixel budget (`maxPixels`, default 64 Mpx), found from its header
+ * before any pixel is decoded.
  *
  * → [H, W, 3]
  */
-export async function decodeImage(bytes: Uint8Array, where = 'image'): Promise<RgbImage> {
+export async function decodeImage(bytes: Uint8Array, where = 'image', options: DecodeImageOptions = {}): Promise<RgbImage> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const signature = sniffImageSignature(bytes);
   if (!signature) {
     const what = bytes.length === 0 ? 'the file is empty' : 'its first bytes are not those of a JPEG, PNG, WebP, GIF, TIFF, BMP, PNM or HEIF image';
     throw new SampleSkipError('not-an-image', where, what);
   }
   try {
-    return convertToRgb(await decodePixels(bytes));
+    return convertToRgb(await decodePixels(bytes, maxPixels, where));
   } catch (error) {
+    if (error instanceof SampleSkipError) throw error;
     const message = String((error as Error)?.message ?? error).split('\n')[0];
     const reason: SkipReason = looksTruncated(signature, bytes) ? 'truncated' : 'corrupt';
     throw new SampleSkipError(reason, where, `cannot decode ${signature} (${message})`);
@@ -29,7 +46,7 @@ export async function decodeImage(bytes: Uint8Array, where = 'image'): Promise<R
 }
 
 /** Reads and decodes the file at `path`; unreadable files reject with reason `unreadable`. */
-export async function decodeImageFile(path: string): Promise<RgbImage> {
+export async function decodeImageFile(path: string, options: DecodeImageOptions = {}): Promise<RgbImage> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -37,14 +54,19 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new SampleSkipError('unreadable', path, `cannot read the file (${code}: ${(error as Error).message})`);
   }
-  return decodeImage(bytes, path);
+  return decodeImage(bytes, path, options);
 }
 
 /** The image's own channels and bit depth, as sharp decodes them, before any colour conversion. */
-async function decodePixels(bytes: Uint8Array): Promise<DecodedPixels> {
-  const metadata = await sharp(bytes).metadata();
+async function decodePixels(bytes: Uint8Array, maxPixels: number, where: string): Promise<DecodedPixels> {
+  const metadata = await sharp(bytes, { limitInputPixels: false }).metadata(); // reads the header only
+  const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
+  if (pixels > maxPixels) {
+    throw new SampleSkipError('too-large', where, `${metadata.width}×${metadata.height} pixels (${(pixels / 1e6).toFixed(1)} Mpx) exceed the budget of ${(maxPixels / 1e6).toFixed(1)} Mpx per image; not decoded (raise maxPixels to accept it)`);
+  }
   // failOn 'error': refuse truncated and corrupt data (PIL raises on both) but accept warnings.
-  let pipeline = sharp(bytes, { ignoreIcc: true, failOn: 'error' });
+  // limitInputPixels: sharp checks the budget again itself, in case its decoder sees other dimensions.
+  let pipeline = sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: Math.max(1, Math.floor(maxPixels)) });
   const space: string = metadata.space ?? 'srgb';
   const native = ['b-w', 'grey16', 'srgb', 'rgb16', 'cmyk'].includes(space) && ['uchar', 'ushort'].includes(metadata.depth ?? '');
   if (space === 'cmyk') {

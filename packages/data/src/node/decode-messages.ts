@@ -5,6 +5,8 @@ export interface DecodeRequest {
   id: number;
   path: string;
   size?: number;
+  /** Pixel budget per image (see decodeImage). */
+  maxPixels?: number;
 }
 
 export type DecodeReply =

@@ -39,15 +39,15 @@ export class DecodePool {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
-  /** Decodes `path` to RGB, then ADM-center-crops it to `cropSize` when given. → [H, W, 3] */
-  decode(path: string, cropSize?: number): Promise<RgbImage> {
+  /** Decodes `path` to RGB (within `maxPixels`, default 64 Mpx), then ADM-center-crops it to `cropSize` when given. → [H, W, 3] */
+  decode(path: string, cropSize?: number, maxPixels?: number): Promise<RgbImage> {
     if (this.closed) return Promise.reject(new Error('DecodePool: decode() after close()'));
     const target = this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
     const id = this.nextId++;
     return new Promise<RgbImage>((resolve, reject) => {
       target.pending.set(id, { path, resolve, reject });
       target.worker.ref();
-      const request: DecodeRequest = { id, path, size: cropSize };
+      const request: DecodeRequest = { id, path, size: cropSize, maxPixels };
       target.worker.postMessage(request);
     });
   }

@@ -15,7 +15,7 @@ parentPort!.on('message', async (request: DecodeRequest) => {
   let reply: DecodeReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const decoded = await decodeImageFile(request.path);
+    const decoded = await decodeImageFile(request.path, { maxPixels: request.maxPixels });
     const image = request.size ? admCenterCrop(decoded, request.size) : decoded;
     reply = { id: request.id, width: image.width, height: image.height, data: image.data };
     transfer = [image.data.buffer as ArrayBuffer];

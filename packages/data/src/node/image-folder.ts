@@ -19,6 +19,11 @@ export interface ImageFolderOptions {
   extensions?: readonly string[];
   /** Where warnings go (one line per skipped file). Default console.warn. */
   warn?: (line: string) => void;
+  /**
+   * Pixel budget per image (width × height from the header): bigger images are skipped as
+   * 'too-large' before decoding, so one file cannot take gigabytes. Default 64 Mpx (DEFAULT_MAX_PIXELS).
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -39,6 +44,7 @@ export class ImageFolder implements SampleSource {
   readonly scanSummary: SkipSummary;
   readonly size: number | undefined;
   private readonly pool: DecodePool | undefined;
+  private readonly maxPixels: number | undefined;
 
   constructor(root: string, classes: string[], files: ScannedFile[], scanSummary: SkipSummary, options: ImageFolderOptions) {
     this.root = root;
@@ -46,6 +52,7 @@ export class ImageFolder implements SampleSource {
     this.files = files;
     this.scanSummary = scanSummary;
     this.size = options.size;
+    this.maxPixels = options.maxPixels;
     const workers = options.workers ?? Math.min(4, Math.max(1, availableParallelism() - 1));
     this.pool = workers > 0 ? new DecodePool(workers) : undefined;
   }
@@ -66,9 +73,9 @@ export class ImageFolder implements SampleSource {
     if (!file) throw new Error(`imageFolder: index ${index} is outside [0, ${this.files.length})`);
     let image: RgbImage;
     if (this.pool) {
-      image = await this.pool.decode(file.path, this.size);
+      image = await this.pool.decode(file.path, this.size, this.maxPixels);
     } else {
-      const decoded = await decodeImageFile(file.path);
+      const decoded = await decodeImageFile(file.path, { maxPixels: this.maxPixels });
       image = this.size ? admCenterCrop(decoded, this.size) : decoded;
     }
     return { image, label: file.label };
@@ -90,6 +97,9 @@ export class ImageFolder implements SampleSource {
 export async function imageFolder(root: string, options: ImageFolderOptions = {}): Promise<ImageFolder> {
   if (options.size !== undefined && !(Number.isInteger(options.size) && options.size >= 1)) {
     throw new Error(`imageFolder: size must be a positive integer, found ${options.size}`);
+  }
+  if (options.maxPixels !== undefined && !(options.maxPixels >= 1)) {
+    throw new Error(`imageFolder: maxPixels must be a positive number of pixels, found ${options.maxPixels}`);
   }
   const warn = options.warn ?? ((line: string) => console.warn(line));
   const scan = await scanImageFolder(root, options.extensions ?? imageExtensions);

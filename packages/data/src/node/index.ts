@@ -1,6 +1,6 @@
 // @pixelrepa/data/node — the Node-only half: sharp decoding, image folders on disk, decode
 // worker threads, packed caches. Everything browser-safe is in '@pixelrepa/data'.
-export { decodeImage, decodeImageFile } from './decode-image.js';
+export { decodeImage, decodeImageFile, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from './decode-image.js';
 export { scanImageFolder, imageExtensions, type ImageFolderScan, type ScannedFile } from './scan-image-folder.js';
 export { ImageFolder, imageFolder, type ImageFolderOptions } from './image-folder.js';
 export { writeClassIndex, readClassIndex, defaultClassIndexPath, type ClassIndexFile } from './class-index.js';

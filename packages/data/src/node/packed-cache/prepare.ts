@@ -18,6 +18,8 @@ export interface PrepareOptions {
   shardBytes?: number;
   /** Decoding threads. Default as in imageFolder. */
   workers?: number;
+  /** Pixel budget per image; bigger images are skipped as 'too-large'. Default as in imageFolder (64 Mpx). */
+  maxPixels?: number;
   /** Warnings and progress lines. Default console.warn. */
   warn?: (line: string) => void;
   /** Called after each batch with the samples written so far. */
@@ -38,7 +40,7 @@ export interface PrepareOptions {
 export async function prepare(srcDir: string, options: PrepareOptions): Promise<PackedCacheIndex> {
   const { size, out } = options;
   const warn = options.warn ?? ((line: string) => console.warn(line));
-  const folder = await imageFolder(srcDir, { size, workers: options.workers, classIndexPath: join(out, 'classes.json'), warn });
+  const folder = await imageFolder(srcDir, { size, workers: options.workers, maxPixels: options.maxPixels, classIndexPath: join(out, 'classes.json'), warn });
   await mkdir(out, { recursive: true });
   const imageBytes = size * size * 3;
   const perShard = Math.max(1, Math.floor((options.shardBytes ?? 256 * 2 ** 20) / imageBytes));
