@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { convertToRgb, type DecodedPixels } from '../convert-to-rgb.js';
 import type { RgbImage } from '../image.js';
 import { SampleSkipError, type SkipReason } from '../loader/sample-source.js';
-import { looksTruncated, sniffImageSignature } from './image-signature.js';
+import { DecodeLock } from './decode-alone.js';
+import { looksTruncated, sniffImageSignature, type ImageSignature } from './image-signature.js';
 
 /**
  * Default pixel budget per image: 64 Mpx (8192 × 8192). Every current camera's photos fit
@@ -16,7 +17,15 @@ export const DEFAULT_MAX_PIXELS = 2 ** 26;
 export interface DecodeImageOptions {
   /** Images with more pixels (width × height, from the header) are skipped as 'too-large' before decoding. */
   maxPixels?: number;
+  /**
+   * Repeat a failed decode with no other decode of this thread running, so its error message is
+   * its own (see DecodeLock). Default true; decoding workers pass false, their pool does it for all of them.
+   */
+  retryAlone?: boolean;
 }
+
+/** One per thread: decodes of this thread share it; a failed one is repeated alone. */
+const decodeLock = new DecodeLock();
 
 /**
  * Decodes JPEG / PNG / WebP / TIFF / GIF (first frame) bytes with sharp and converts them to RGB
@@ -36,13 +45,23 @@ export async function decodeImage(bytes: Uint8Array, where = 'image', options: D
     throw new SampleSkipError('not-an-image', where, what);
   }
   try {
-    return convertToRgb(await decodePixels(bytes, maxPixels, where));
+    return convertToRgb(await decodeLock.runShared(() => decodePixels(bytes, maxPixels, where)));
   } catch (error) {
-    if (error instanceof SampleSkipError) throw error;
-    const message = String((error as Error)?.message ?? error).split('\n')[0];
-    const reason: SkipReason = looksTruncated(signature, bytes) ? 'truncated' : 'corrupt';
-    throw new SampleSkipError(reason, where, `cannot decode ${signature} (${message})`);
+    if (error instanceof SampleSkipError || options.retryAlone === false) throw decodeFailure(error, signature, bytes, where);
   }
+  try {
+    return convertToRgb(await decodeLock.runAlone(() => decodePixels(bytes, maxPixels, where)));
+  } catch (error) {
+    throw decodeFailure(error, signature, bytes, where);
+  }
+}
+
+/** The skip error for a failed decode: ours as they are, the decoder's as corrupt or truncated. */
+function decodeFailure(error: unknown, signature: ImageSignature, bytes: Uint8Array, where: string): SampleSkipError {
+  if (error instanceof SampleSkipError) return error;
+  const message = String((error as Error)?.message ?? error).split('\n')[0];
+  const reason: SkipReason = looksTruncated(signature, bytes) ? 'truncated' : 'corrupt';
+  return new SampleSkipError(reason, where, `cannot decode ${signature} (${message})`);
 }
 
 /** Reads and decodes the file at `path`; unreadable files reject with reason `unreadable`. */

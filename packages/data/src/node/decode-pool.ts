@@ -4,13 +4,15 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RgbImage } from '../image.js';
-import { SampleSkipError } from '../loader/sample-source.js';
+import { SampleSkipError, type SkipReason } from '../loader/sample-source.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';
 
 interface PendingTask {
-  path: string;
+  request: DecodeRequest;
   resolve: (image: RgbImage) => void;
   reject: (error: unknown) => void;
+  /** Being decoded (again) with nothing else running in any worker. */
+  alone?: boolean;
 }
 
 interface PoolWorker {
@@ -23,6 +25,11 @@ interface PoolWorker {
  * with training on the main thread. Tasks go to the least busy worker; a worker that dies is
  * replaced and its tasks fail (the loader skips them). Idle workers do not keep Node alive.
  *
+ * libvips has one error buffer per process, shared by all workers, so a failed decode may have
+ * read another file's message. Each failed decode is therefore repeated alone: new tasks wait,
+ * running ones finish, the file is decoded with nothing else running, and its own message is
+ * reported (failures are rare; good files never wait for this).
+ *
  * ```ts
  * const pool = new DecodePool(2);
  * const image = await pool.decode('cat.jpg', 256); // [256, 256, 3]
@@ -33,6 +40,13 @@ export class DecodePool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 0;
   private closed = false;
+  /** Tasks posted to a worker and not answered yet. */
+  private inFlight = 0;
+  /** Failed tasks to decode again alone, one at a time. */
+  private readonly aloneQueue: PendingTask[] = [];
+  private aloneRunning = false;
+  /** New tasks held back while failed ones are redone alone. */
+  private readonly held: PendingTask[] = [];
 
   constructor(readonly size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new Error(`DecodePool: size must be an integer ≥ 1, found ${size}`);
@@ -42,18 +56,37 @@ export class DecodePool {
   /** Decodes `path` to RGB (within `maxPixels`, default 64 Mpx), then ADM-center-crops it to `cropSize` when given. → [H, W, 3] */
   decode(path: string, cropSize?: number, maxPixels?: number): Promise<RgbImage> {
     if (this.closed) return Promise.reject(new Error('DecodePool: decode() after close()'));
-    const target = this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
-    const id = this.nextId++;
+    const request: DecodeRequest = { id: this.nextId++, path, size: cropSize, maxPixels };
     return new Promise<RgbImage>((resolve, reject) => {
-      target.pending.set(id, { path, resolve, reject });
-      target.worker.ref();
-      const request: DecodeRequest = { id, path, size: cropSize, maxPixels };
-      target.worker.postMessage(request);
+      const task: PendingTask = { request, resolve, reject };
+      if (this.aloneRunning || this.aloneQueue.length > 0) this.held.push(task);
+      else this.post(task);
     });
+  }
+
+  private post(task: PendingTask): void {
+    const target = this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+    target.pending.set(task.request.id, task);
+    this.inFlight++;
+    target.worker.ref();
+    target.worker.postMessage(task.request);
+  }
+
+  /** Next step of the schedule: a failed task alone once nothing runs, else the held tasks. */
+  private pump(): void {
+    if (this.closed || this.aloneRunning) return;
+    if (this.aloneQueue.length > 0) {
+      if (this.inFlight > 0) return;
+      this.aloneRunning = true;
+      this.post(this.aloneQueue.shift()!);
+      return;
+    }
+    for (const task of this.held.splice(0)) this.post(task);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const task of [...this.held.splice(0), ...this.aloneQueue.splice(0)]) task.reject(new Error('DecodePool: closed before this file was decoded'));
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
@@ -66,19 +99,31 @@ export class DecodePool {
       const task = entry.pending.get(reply.id);
       if (!task) return;
       entry.pending.delete(reply.id);
+      this.inFlight--;
       if (entry.pending.size === 0) worker.unref();
-      if (reply.error) {
-        const detail = reply.error.message.startsWith(`${task.path}: `) ? reply.error.message.slice(task.path.length + 2) : reply.error.message;
-        task.reject(new SampleSkipError(reply.error.reason, task.path, detail));
+      if (task.alone) this.aloneRunning = false;
+      const path = task.request.path;
+      if (reply.error && !task.alone && DECODER_FAILURES.has(reply.error.reason)) {
+        task.alone = true; // its message may be another file's: decode it again alone
+        this.aloneQueue.push(task);
+      } else if (reply.error) {
+        const detail = reply.error.message.startsWith(`${path}: `) ? reply.error.message.slice(path.length + 2) : reply.error.message;
+        task.reject(new SampleSkipError(reply.error.reason, path, detail));
       } else {
         task.resolve({ width: reply.width, height: reply.height, data: new Uint8Array(reply.data.buffer, reply.data.byteOffset, reply.data.length) });
       }
+      this.pump();
     });
     const fail = (why: string) => {
-      for (const task of entry.pending.values()) task.reject(new SampleSkipError('failed', task.path, `decode worker ${why}`));
+      for (const task of entry.pending.values()) {
+        if (task.alone) this.aloneRunning = false;
+        task.reject(new SampleSkipError('failed', task.request.path, `decode worker ${why}`));
+      }
+      this.inFlight -= entry.pending.size;
       entry.pending.clear();
       const index = this.workers.indexOf(entry);
       if (!this.closed && index >= 0) this.workers[index] = this.spawn();
+      this.pump();
     };
     worker.on('error', (error) => fail(`crashed: ${error.message}`));
     worker.on('exit', (code) => {
@@ -87,6 +132,9 @@ export class DecodePool {
     return entry;
   }
 }
+
+/** Failures whose message comes from libvips' shared error buffer (ours, such as 'too-large', do not). */
+const DECODER_FAILURES = new Set<SkipReason>(['corrupt', 'truncated']);
 
 /**
  * The worker: the built `decode-worker.js` beside this module (dist), or, when running from the

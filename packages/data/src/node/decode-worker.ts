@@ -15,7 +15,8 @@ parentPort!.on('message', async (request: DecodeRequest) => {
   let reply: DecodeReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const decoded = await decodeImageFile(request.path, { maxPixels: request.maxPixels });
+    // The pool repeats failed decodes alone across all workers (see DecodePool), so no retry here.
+    const decoded = await decodeImageFile(request.path, { maxPixels: request.maxPixels, retryAlone: false });
     const image = request.size ? admCenterCrop(decoded, request.size) : decoded;
     reply = { id: request.id, width: image.width, height: image.height, data: image.data };
     transfer = [image.data.buffer as ArrayBuffer];
