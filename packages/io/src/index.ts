@@ -1,5 +1,6 @@
 // @pixelrepa/io — file formats as plain bytes: no tensors, no Node APIs (see ./node for files).
 export { FormatError } from './errors.js';
+export { DEFAULT_MAX_BYTES, type ReadLimits } from './limits.js';
 export {
   type DType, type RawTensor, type TypedArray,
   dtypeBytes, isDType, isRawTensor, elementCount, bf16ToFloat32, f16ToFloat32, widenHalf,
