@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { convertToRgb, type DecodedPixels } from '../convert-to-rgb.js';
 import type { RgbImage } from '../image.js';
 import { SampleSkipError, type SkipReason } from '../loader/sample-source.js';
 import { looksTruncated, sniffImageSignature } from './image-signature.js';
+import { loadSharp } from './load-sharp.js';
 
 /**
  * Decodes JPEG / PNG / WebP / TIFF / GIF (first frame) bytes with sharp and converts them to RGB
@@ -14,6 +14,7 @@ import { looksTruncated, sniffImageSignature } from './image-signature.js';
  * → [H, W, 3]
  */
 export async function decodeImage(bytes: Uint8Array, where = 'image'): Promise<RgbImage> {
+  loadSharp(); // a missing sharp is an install error, not a corrupt image
   const signature = sniffImageSignature(bytes);
   if (!signature) {
     const what = bytes.length === 0 ? 'the file is empty' : 'its first bytes are not those of a JPEG, PNG, WebP, GIF, TIFF, BMP, PNM or HEIF image';
@@ -42,6 +43,7 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
 
 /** The image's own channels and bit depth, as sharp decodes them, before any colour conversion. */
 async function decodePixels(bytes: Uint8Array): Promise<DecodedPixels> {
+  const sharp = loadSharp();
   const metadata = await sharp(bytes).metadata();
   // failOn 'error': refuse truncated and corrupt data (PIL raises on both) but accept warnings.
   let pipeline = sharp(bytes, { ignoreIcc: true, failOn: 'error' });
