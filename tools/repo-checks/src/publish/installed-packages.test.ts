@@ -45,7 +45,7 @@ beforeAll(async () => {
     installConsumer(packed, full, folders.map((folder) => `@pixelrepa/${folder}`)),
     installConsumer(packed, withoutSharp, ['@pixelrepa/align', '@pixelrepa/jit', '@pixelrepa/data', '@pixelrepa/nn', '@pixelrepa/tensor']),
   ]);
-}, 10 * minutes);
+}, 15 * minutes); // a real build when the dist is stale: minutes on a busy 2-core machine
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
