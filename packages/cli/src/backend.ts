@@ -1,11 +1,11 @@
-import { initBackend, type BackendInfo, type BackendRequest } from '@pixelrepa/tensor';
+import { backendNames, initBackend, type BackendInfo, type BackendRequest } from '@pixelrepa/tensor';
 import { defineFlags } from './flags.js';
 import type { OutputStream } from './context.js';
 
 /** `--backend` and `--threads`, shared by every command that runs a network. */
 export const backendFlags = defineFlags({
   backend: {
-    type: 'string', value: 'name', default: 'auto', choices: ['auto', 'cpu', 'wasm', 'webgpu', 'webgl', 'node', 'node-gpu'], group: 'Backend',
+    type: 'string', value: 'name', default: 'auto', choices: ['auto', ...[...backendNames].reverse()], group: 'Backend',
     description: 'where tensors run; auto takes the best that starts here (node-gpu > node > webgpu on a hardware GPU > wasm > cpu); see pixelrepa info',
   },
   threads: { type: 'integer', value: 'n', group: 'Backend', description: 'wasm threads (default: all cores)' },

@@ -18,8 +18,6 @@ export interface FlowMatchingConfig {
   numClasses: number;
 }
 
-export const defaultFlowMatching = { pMean: -0.8, pStd: 0.8, tEps: 0.05, noiseScale: 1, labelDropProb: 0.1 } as const;
-
 /** The random draws of one training step, raw as the reference draws them (in this order). */
 export interface FlowDraws {
   /** [B] uniform: drop the label where `dropU < labelDropProb`. */

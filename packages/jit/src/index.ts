@@ -3,7 +3,7 @@ export { jitPresets, jitConfig, jitConfigFromReference, jitParameterCount, jitFo
 export { JiTBlock, FinalLayer, BottleneckPatchEmbed, type Recorder } from './layers.js';
 export { patchify, unpatchify } from './patch.js';
 export {
-  flowStep, drawFlow, dropLabels, logitNormalTime, velocityDenominator, velocityFromPrediction, velocityLoss, defaultFlowMatching,
+  flowStep, drawFlow, dropLabels, logitNormalTime, velocityDenominator, velocityFromPrediction, velocityLoss,
   type FlowMatchingConfig, type FlowDraws, type FlowStep,
 } from './flow.js';
 export { sample, timeGrid, guidanceScale, toUint8Images, type SampleOptions, type SamplingMethod } from './sample.js';

@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { backendCapabilities, type Tensor } from '@pixelrepa/tensor';
 
 /** Checks a batch of NHWC images before any compute; returns the batch size. */
 export function checkImages(z: Tensor, size: number, channels: number, patchSize: number): number {
@@ -27,7 +27,7 @@ export function checkLabels(y: Tensor, batch: number, numClasses: number): void 
   if (y.rank !== 1 || y.shape[0] !== batch) throw new Error(`expected labels as [${batch}], got [${y.shape.join(', ')}]`);
   if (y.dtype !== 'int32') throw new Error(`labels must be int32, got ${y.dtype}`);
   // The range check reads the labels; only where that is a cheap CPU read.
-  if (!['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) return;
+  if (!backendCapabilities().cheapHostReads) return;
   const values = y.dataSync();
   for (let i = 0; i < values.length; i++) {
     if (!(values[i] >= 0 && values[i] <= numClasses)) {

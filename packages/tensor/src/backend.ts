@@ -3,12 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo, BackendName, BackendRequest, InitBackendOptions } from './backends/types.js';
 import { backendNames } from './backends/types.js';
 import { registerGradients } from './backends/common.js';
+import { backendTable } from './backends/table.js';
 
 export type {
   BackendAttempt, BackendInfo, BackendName, BackendRequest, DawnBackend, InitBackendOptions, ModuleLoader,
 } from './backends/types.js';
 export { BackendUnavailableError, backendNames } from './backends/types.js';
 export { setThreadsCount } from './backends/wasm.js';
+export { backendTable, backendCapabilities, type BackendCapabilities, type BackendEntry, type BackendProbe } from './backends/table.js';
 
 /**
  * Makes `name` the active TF.js backend, registering it and every gradient on first use, and says
@@ -41,19 +43,7 @@ async function initBackendNow(name: BackendRequest, options: InitBackendOptions)
 }
 
 async function startBackend(name: BackendName, options: InitBackendOptions): Promise<BackendInfo> {
-  switch (name) {
-    case 'cpu':
-      return (await import('./backends/cpu.js')).initCpu();
-    case 'wasm':
-      return (await import('./backends/wasm.js')).initWasm(options);
-    case 'webgpu':
-      return (await import('./backends/webgpu.js')).initWebGpu(options);
-    case 'webgl':
-      return (await import('./backends/webgl.js')).initWebGl();
-    case 'node':
-    case 'node-gpu':
-      return (await import('./backends/node.js')).initNode(name, options);
-    default:
-      throw new Error(`unknown backend "${String(name)}": expected auto or one of ${backendNames.join(', ')}`);
-  }
+  const entry = Object.hasOwn(backendTable, name) ? backendTable[name] : undefined;
+  if (!entry) throw new Error(`unknown backend "${String(name)}": expected auto or one of ${backendNames.join(', ')}`);
+  return entry.load(options);
 }

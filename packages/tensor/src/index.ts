@@ -4,8 +4,8 @@ export type {
   Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, TensorLike, NamedTensorMap,
 } from '@tensorflow/tfjs-core';
 export {
-  initBackend, setThreadsCount, backendNames, BackendUnavailableError,
-  type BackendName, type BackendRequest, type BackendInfo, type BackendAttempt, type InitBackendOptions,
+  initBackend, setThreadsCount, backendNames, backendTable, backendCapabilities, BackendUnavailableError,
+  type BackendCapabilities, type BackendEntry, type BackendProbe, type BackendName, type BackendRequest, type BackendInfo, type BackendAttempt, type InitBackendOptions,
   type ModuleLoader, type DawnBackend,
 } from './backend.js';
 export {

@@ -62,7 +62,7 @@ function seeded(seed: number) {
   };
 }
 
-describeEachBackend('optimiser state placement', () => {
+describeEachBackend('optimiser state placement', (backend) => {
   it('host moments and EMAs give the same bits as device ones, and leave no tensors behind', async () => {
     const device = await run('device');
     const host = await run('host');
@@ -106,9 +106,9 @@ describeEachBackend('optimiser state placement', () => {
     jit.dispose();
   });
 
-  it('auto keeps large state off the wasm heap only', () => {
+  it('auto keeps large state off a limited heap (wasm) only', () => {
     const big = 300e6;
-    expect(resolveStatePlacement('auto', big, big)).toBe(tf.getBackend() === 'wasm' ? 'host' : 'device');
+    expect(resolveStatePlacement('auto', big, big)).toBe(backend === 'wasm' ? 'host' : 'device');
     expect(resolveStatePlacement('auto', 1e6, 1e6)).toBe('device');
     expect(resolveStatePlacement('host', 1, 1)).toBe('host');
   });

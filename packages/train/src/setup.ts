@@ -1,7 +1,7 @@
 import { JiT, jitConfig, type FlowMatchingConfig } from '@pixelrepa/jit';
 import { PixelRepaObjective, RepaObjective, type AlignmentObjective } from '@pixelrepa/align';
 import type { Parameter, RandomSource } from '@pixelrepa/nn';
-import { tf } from '@pixelrepa/tensor';
+import { backendCapabilities } from '@pixelrepa/tensor';
 import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter, type StatePlacement } from './adamw.js';
 import { Ema } from './ema.js';
 import type { TrainConfig } from './config.js';
@@ -29,19 +29,21 @@ export interface BuildOptions {
   random?: RandomSource;
   /**
    * Where AdamW's moments and the EMAs live (see `StatePlacement`). `auto` (default): `host` on
-   * the wasm backend when they would take more than 1 GiB of its 4 GiB heap, else `device`.
+   * a backend with a heap limit (wasm: 4 GiB) when they would take more than a quarter of it,
+   * else `device`.
    */
   statePlacement?: StatePlacement | 'auto';
 }
 
-/** 1 GiB of moments and EMAs on WASM's 4 GiB heap: beyond it `auto` keeps them on the host. */
-const WASM_STATE_BUDGET = 2 ** 30;
+/** The share of a limited heap (1 GiB of WASM's 4 GiB) that moments and EMAs may take on the device. */
+const STATE_HEAP_SHARE = 1 / 4;
 
 /** The placement `auto` resolves to for a run with these parameter counts on the active backend. */
 export function resolveStatePlacement(placement: StatePlacement | 'auto', trainable: number, averaged: number): StatePlacement {
   if (placement !== 'auto') return placement;
   const bytes = 4 * (2 * trainable + 2 * averaged);
-  return tf.getBackend() === 'wasm' && bytes > WASM_STATE_BUDGET ? 'host' : 'device';
+  const { heapLimitBytes } = backendCapabilities();
+  return heapLimitBytes !== undefined && bytes > STATE_HEAP_SHARE * heapLimitBytes ? 'host' : 'device';
 }
 
 export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto' }: BuildOptions = {}): TrainingModules {

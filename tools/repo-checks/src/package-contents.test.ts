@@ -3,9 +3,14 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importedPackages, packagesReachedFrom } from './source-imports.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const packages = readdirSync(join(root, 'packages')).filter((name) => existsSync(join(root, 'packages', name, 'package.json')));
+const versions = new Map<string, string>(packages.map((name) => {
+  const { name: published, version } = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+  return [published, version];
+}));
 
 describe.each(packages)('@pixelrepa/%s is publishable on its own', (name) => {
   const dir = join(root, 'packages', name);
@@ -27,9 +32,47 @@ describe.each(packages)('@pixelrepa/%s is publishable on its own', (name) => {
     }
   });
 
-  it('depends on other @pixelrepa packages with "*"', () => {
-    for (const [dep, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies } as Record<string, string>)) {
-      if (dep.startsWith('@pixelrepa/')) expect(range, dep).toBe('*');
+  it('depends on other @pixelrepa packages with a caret range of their current version', () => {
+    for (const field of ['dependencies', 'peerDependencies', 'devDependencies']) {
+      for (const [dep, range] of Object.entries((manifest[field] ?? {}) as Record<string, string>)) {
+        if (!dep.startsWith('@pixelrepa/')) continue;
+        const version = versions.get(dep);
+        expect(version, `${field}.${dep}: no such package in packages/`).toBeDefined();
+        expect(range, `${field}.${dep}: publish with "^${version}", not "${range}"`).toBe(`^${version}`);
+      }
     }
+  });
+
+  it('publishes publicly', () => {
+    expect(manifest.private, 'a published package is not private').toBeUndefined();
+    expect(manifest.publishConfig?.access, 'scoped packages are private on npm unless publishConfig.access is "public"').toBe('public');
+  });
+
+  it('declares exactly the packages its sources import', () => {
+    const imported = importedPackages(join(dir, 'src'));
+    const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }));
+    expect([...imported].filter((dep) => !declared.has(dep)).sort(), 'imported by src/ but not in dependencies or peerDependencies').toEqual([]);
+    // Peers may be loaded by name at run time (the TF.js node bindings, webgpu), so only
+    // dependencies are held to being imported.
+    expect(Object.keys(manifest.dependencies ?? {}).filter((dep) => !imported.has(dep)).sort(), 'in dependencies but imported by no file of src/').toEqual([]);
+  });
+});
+
+describe('@pixelrepa/data needs sharp only in its Node entry', () => {
+  const dir = join(root, 'packages', 'data');
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+
+  it('declares sharp an optional peer, not a dependency', () => {
+    expect(manifest.dependencies?.sharp).toBeUndefined();
+    expect(manifest.peerDependencies?.sharp).toBeDefined();
+    expect(manifest.peerDependenciesMeta?.sharp?.optional).toBe(true);
+  });
+
+  it('keeps the browser entry free of sharp and node: modules', () => {
+    const reached = packagesReachedFrom(join(dir, 'src', 'index.ts'));
+    expect(reached.has('sharp')).toBe(false);
+    expect(packagesReachedFrom(join(dir, 'src', 'node', 'index.ts')).has('sharp')).toBe(true);
+    const browserSources = readFileSync(join(dir, 'src', 'index.ts'), 'utf8');
+    expect(browserSources).not.toMatch(/from '\.\/node\//);
   });
 });

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { convertToRgb, type DecodedPixels } from '../convert-to-rgb.js';
 import type { RgbImage } from '../image.js';
 import { SampleSkipError, type SkipReason } from '../loader/sample-source.js';
 import { DecodeLock } from './decode-alone.js';
 import { looksTruncated, sniffImageSignature, type ImageSignature } from './image-signature.js';
+import { loadSharp } from './load-sharp.js';
 
 /**
  * Default pixel budget per image: 64 Mpx (8192 × 8192). Every current camera's photos fit
@@ -38,6 +38,7 @@ const decodeLock = new DecodeLock();
  * → [H, W, 3]
  */
 export async function decodeImage(bytes: Uint8Array, where = 'image', options: DecodeImageOptions = {}): Promise<RgbImage> {
+  loadSharp(); // a missing sharp is an install error, not a corrupt image
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const signature = sniffImageSignature(bytes);
   if (!signature) {
@@ -78,6 +79,7 @@ export async function decodeImageFile(path: string, options: DecodeImageOptions 
 
 /** The image's own channels and bit depth, as sharp decodes them, before any colour conversion. */
 async function decodePixels(bytes: Uint8Array, maxPixels: number, where: string): Promise<DecodedPixels> {
+  const sharp = loadSharp();
   const metadata = await sharp(bytes, { limitInputPixels: false }).metadata(); // reads the header only
   const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
   if (pixels > maxPixels) {

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { RgbImage } from '../image.js';
 import { SampleSkipError, type SkipReason } from '../loader/sample-source.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';
+import { loadSharp } from './load-sharp.js';
 
 interface PendingTask {
   request: DecodeRequest;
@@ -50,6 +51,7 @@ export class DecodePool {
 
   constructor(readonly size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new Error(`DecodePool: size must be an integer ≥ 1, found ${size}`);
+    loadSharp(); // throws the install hint here rather than crashing every worker
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 

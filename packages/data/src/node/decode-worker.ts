@@ -2,14 +2,14 @@
 // with the pixels' buffer transferred, or {id, error}. Imports only relative modules and sharp,
 // so it runs from the sources (through tsx) and from dist alike.
 import { parentPort } from 'node:worker_threads';
-import sharp from 'sharp';
 import { admCenterCrop } from '../center-crop.js';
 import { SampleSkipError } from '../loader/sample-source.js';
 import { decodeImageFile } from './decode-image.js';
 import type { DecodeReply, DecodeRequest } from './decode-messages.js';
+import { loadSharp } from './load-sharp.js';
 
 // One libvips thread per worker: parallelism comes from the workers themselves.
-sharp.concurrency(1);
+loadSharp().concurrency(1);
 
 parentPort!.on('message', async (request: DecodeRequest) => {
   let reply: DecodeReply;

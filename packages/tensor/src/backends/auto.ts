@@ -1,17 +1,10 @@
 import type { BackendAttempt, BackendInfo, BackendName, InitBackendOptions } from './types.js';
 import { backendNames } from './types.js';
 import { messageOf } from './common.js';
-import { isNode } from './environment.js';
+import { backendTable, type BackendEntry } from './table.js';
 
 /** Starts one named backend (the dispatcher's `initBackend` without `auto`). */
 export type StartBackend = (name: BackendName, options: InitBackendOptions) => Promise<BackendInfo>;
-
-/** Why each backend may be skipped before trying it. */
-function skipReason(name: BackendName, options: InitBackendOptions): string | undefined {
-  if ((name === 'node' || name === 'node-gpu') && !isNode() && !options.loadModule) return 'runs only in Node';
-  if (name === 'webgl' && isNode()) return 'runs only in browsers';
-  return undefined;
-}
 
 /**
  * Tries the candidates in order (default: node-gpu > node > webgpu > webgl > wasm > cpu) and keeps
@@ -22,13 +15,14 @@ export async function initAuto(options: InitBackendOptions, start: StartBackend)
   const candidates = options.candidates ?? [...backendNames];
   const tried: BackendAttempt[] = [];
   for (const name of candidates) {
-    const skip = skipReason(name, options);
+    const entry = backendTable[name] as BackendEntry | undefined; // undefined: start() says it is unknown
+    const skip = entry?.skip?.(options);
     if (skip) {
       tried.push({ name, ok: false, reason: skip });
       continue;
     }
     try {
-      const info = name === 'webgpu' || name === 'webgl' ? await startGpuIfHardware(name, options, tried) : await start(name, options);
+      const info = entry?.probe ? await startGpuIfHardware(name, entry, options, tried) : await start(name, options);
       if (!info) continue;
       const rejected = tried.map((attempt) => attempt.name);
       const how = info.reason.replace(/^requested\s*/, '');
@@ -43,10 +37,8 @@ export async function initAuto(options: InitBackendOptions, start: StartBackend)
   throw new Error(`no backend could be started (${summary})`);
 }
 
-async function startGpuIfHardware(name: 'webgpu' | 'webgl', options: InitBackendOptions, tried: BackendAttempt[]): Promise<BackendInfo | undefined> {
-  const probe = name === 'webgpu'
-    ? await (await import('./webgpu.js')).probeWebGpu(options)
-    : await (await import('./webgl.js')).probeWebGl();
+async function startGpuIfHardware(name: BackendName, entry: BackendEntry, options: InitBackendOptions, tried: BackendAttempt[]): Promise<BackendInfo | undefined> {
+  const probe = await entry.probe!(options);
   if (probe.software && !options.allowSoftwareGpu) {
     tried.push({ name, ok: false, reason: `only a software ${name === 'webgpu' ? 'adapter' : 'renderer'} (${probe.adapter}), slower than wasm; pass allowSoftwareGpu to accept it` });
     return undefined;

@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { backendCapabilities } from '../backends/table.js';
 
 /**
- * On WASM only a plain 2-D `a @ b` reaches XNNPACK (~20–40 GFLOP/s); transposed or batched
- * products fall back to a naive loop (~2 GFLOP/s). `dense` keeps every product of a layer's
- * forward AND backward pass in that fast form by transposing explicitly (cheap) where the
- * gradient needs `dy @ bᵀ` and `aᵀ @ dy`.
+ * Where only a plain 2-D `a @ b` is fast (WASM: XNNPACK ~20–40 GFLOP/s; transposed or batched
+ * products fall back to a naive loop, ~2 GFLOP/s), `dense` keeps every product of a layer's
+ * forward AND backward pass in that form by transposing explicitly (cheap) where the gradient
+ * needs `dy @ bᵀ` and `aᵀ @ dy`.
  */
-function needsExplicitTranspose(): boolean {
-  return tf.getBackend() === 'wasm';
-}
-
 function product(a: tf.Tensor2D, b: tf.Tensor2D, transposeA: boolean, transposeB: boolean): tf.Tensor2D {
-  if (!needsExplicitTranspose()) return tf.matMul(a, b, transposeA, transposeB);
+  if (!backendCapabilities().plainMatmulOnly) return tf.matMul(a, b, transposeA, transposeB);
   return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
 }
 

@@ -1,0 +1,108 @@
+// Backends are data: for each backend `initBackend` knows, how it is started, how `auto` probes
+// or skips it, and what library code may count on while it is active. Library code reads
+// `backendCapabilities()` instead of comparing backend names.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendInfo, BackendName, InitBackendOptions } from './types.js';
+import { backendNames } from './types.js';
+import { isNode } from './environment.js';
+
+/** What code running on a backend may count on. */
+export interface BackendCapabilities {
+  /**
+   * Reading values to the host (`dataSync`) costs about a copy: the tensors live in host memory
+   * (or libtensorflow's), so cheap checks of inputs may read them. False on GPUs (a readback
+   * stalls the pipeline; WebGPU in Node cannot `dataSync` at all).
+   */
+  cheapHostReads: boolean;
+  /** The most bytes all tensors together can take (WASM's 4 GiB heap); undefined: no fixed limit. */
+  heapLimitBytes?: number;
+  /**
+   * Only a plain 2-D `a @ b` reaches the fast matmul kernel (XNNPACK): transposed operands are
+   * better transposed explicitly first.
+   */
+  plainMatmulOnly: boolean;
+}
+
+/** A GPU found without starting its backend: what it is, and how to start on it. */
+export interface BackendProbe {
+  /** The adapter or renderer in words. */
+  adapter: string;
+  /** Whether it renders in software (llvmpipe, SwiftShader, …): `auto` passes it over unless `allowSoftwareGpu`. */
+  software: boolean;
+  start(): Promise<BackendInfo>;
+}
+
+export interface BackendEntry {
+  /** The TF.js backend it registers (`tensorflow` for node and node-gpu). */
+  tfjsBackend: string;
+  /** Starts it (importing its TF.js package on first use) and says how it was set up. */
+  load(options: InitBackendOptions): Promise<BackendInfo>;
+  /** GPUs: finds the adapter first, so `auto` can pass over a software one. */
+  probe?(options: InitBackendOptions): Promise<BackendProbe>;
+  /** Why `auto` does not try it here, or undefined when it may. */
+  skip?(options: InitBackendOptions): string | undefined;
+  capabilities: BackendCapabilities;
+}
+
+const onHost: BackendCapabilities = { cheapHostReads: true, plainMatmulOnly: false };
+const onGpu: BackendCapabilities = { cheapHostReads: false, plainMatmulOnly: false };
+const nodeOnly = (options: InitBackendOptions) => (!isNode() && !options.loadModule ? 'runs only in Node' : undefined);
+
+/** Every backend, in `auto`'s order of preference (`backendNames`). */
+export const backendTable: Readonly<Record<BackendName, BackendEntry>> = {
+  'node-gpu': {
+    tfjsBackend: 'tensorflow',
+    load: async (options) => (await import('./node.js')).initNode('node-gpu', options),
+    skip: nodeOnly,
+    // libtensorflow copies results to the host synchronously; reads are as cheap as node's.
+    capabilities: onHost,
+  },
+  node: {
+    tfjsBackend: 'tensorflow',
+    load: async (options) => (await import('./node.js')).initNode('node', options),
+    skip: nodeOnly,
+    capabilities: onHost,
+  },
+  webgpu: {
+    tfjsBackend: 'webgpu',
+    load: async (options) => (await import('./webgpu.js')).initWebGpu(options),
+    probe: async (options) => (await import('./webgpu.js')).probeWebGpu(options),
+    capabilities: onGpu,
+  },
+  webgl: {
+    tfjsBackend: 'webgl',
+    load: async () => (await import('./webgl.js')).initWebGl(),
+    probe: async () => (await import('./webgl.js')).probeWebGl(),
+    skip: () => (isNode() ? 'runs only in browsers' : undefined),
+    capabilities: onGpu,
+  },
+  wasm: {
+    tfjsBackend: 'wasm',
+    load: async (options) => (await import('./wasm.js')).initWasm(options),
+    capabilities: { cheapHostReads: true, heapLimitBytes: 2 ** 32, plainMatmulOnly: true },
+  },
+  cpu: {
+    tfjsBackend: 'cpu',
+    load: async () => (await import('./cpu.js')).initCpu(),
+    capabilities: onHost,
+  },
+};
+
+/** What an unknown TF.js backend (one registered outside `initBackend`) is assumed to offer. */
+const unknownBackend: BackendCapabilities = { cheapHostReads: false, plainMatmulOnly: false };
+
+const byTfjsName = new Map<string, BackendCapabilities>(
+  backendNames.map((name) => [backendTable[name].tfjsBackend, backendTable[name].capabilities]),
+);
+
+/**
+ * The capabilities of the active TF.js backend (see `BackendCapabilities`); a backend this table
+ * does not know gets the cautious answers (no cheap reads, no heap limit).
+ *
+ * ```ts
+ * if (backendCapabilities().cheapHostReads) checkRange(labels.dataSync());
+ * ```
+ */
+export function backendCapabilities(): BackendCapabilities {
+  return byTfjsName.get(tf.getBackend()) ?? unknownBackend;
+}
