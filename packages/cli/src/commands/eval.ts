@@ -86,7 +86,7 @@ export const evalCommand = defineCommand({
       total = labels.length;
       what = `${values.num_images} samples of ${loaded.description} (${settings.method}, ${settings.steps} steps, cfg ${settings.cfg})`;
       images = (async function* () {
-        for await (const batch of generateImages(loaded!, labels, { ...settings, batchSize: values.batch_size, seed: values.seed })) yield { images: batch.pixels, shape: batch.shape };
+        for await (const batch of generateImages(loaded!, labels.map((label, index) => ({ index, label })), { ...settings, batchSize: values.batch_size, seed: values.seed })) yield { images: batch.pixels, shape: batch.shape };
       })();
     }
     context.stderr.write(`evaluating ${what}\n`);
