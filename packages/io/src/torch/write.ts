@@ -45,7 +45,7 @@ export function writeTorchCheckpoint(value: TorchSaveValue, { name = 'archive' }
 
 /** A Map of named tensors as the OrderedDict `state_dict()` returns. */
 export function stateDict(tensors: ReadonlyMap<string, RawTensor>): PythonOrderedDict {
-  return new PythonOrderedDict(tensors as ReadonlyMap<PickleValue, PickleValue>);
+  return new PythonOrderedDict(tensors as unknown as ReadonlyMap<PickleValue, PickleValue>);
 }
 
 /** `_rebuild_tensor_v2(storage, 0, size, stride, False, OrderedDict())` over a storage of its own. */
