@@ -186,9 +186,10 @@ export async function featureNetwork(values: { inception_weights?: string; offli
 
 export async function referenceSet(
   values: { reference?: string; reference_folder?: string; batch_size: number; img_size?: number },
-  metrics: MetricName[], extractor: InceptionFeatureExtractor, context: CommandContext, path: (value: string | undefined) => string | undefined,
+  metrics: MetricName[], extractor: InceptionFeatureExtractor | undefined, context: CommandContext, path: (value: string | undefined) => string | undefined,
 ): Promise<ReferenceSet | undefined> {
   if (values.reference_folder !== undefined) {
+    if (!extractor) throw new Error('reference images need the feature network');
     const files = listImageFiles(path(values.reference_folder)!);
     const progress = createProgress(context.stderr, { label: 'reference', total: files.length });
     try {

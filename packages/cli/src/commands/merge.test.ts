@@ -122,6 +122,11 @@ describe('pixelrepa merge (sharded sampling and evaluation)', () => {
     expect(largest(a.mean, b.mean)).toBeLessThan(1e-14);
     expect(a.count).toBe(9);
     expect(Math.abs(fromShards.fid - fromOne.fid)).toBeLessThan(1e-5);
+
+    // Against statistics (--reference): the one-process statistics of the same images are at distance ~0.
+    const againstItself = withExtractor();
+    expect(await runCli(['merge', ...shards, '--reference', singleStatistics, '--metrics', 'fid'], againstItself.context), againstItself.stderr()).toBe(0);
+    expect(Math.abs((JSON.parse(againstItself.stdout()) as Scores).fid)).toBeLessThan(1e-5);
     expect(fromShards.is).toEqual(fromOne.is);
     expect(fromShards.kid).toEqual(fromOne.kid);
     expect(fromShards.pr).toEqual(fromOne.pr);

@@ -80,7 +80,7 @@ export const mergeCommand = defineCommand({
       if (!context.extractor) (extractor as { dispose?: () => void }).dispose?.();
     }
   } else if (values.reference !== undefined) {
-    reference = await referenceSet(values, metrics, undefined as never, context, path);
+    reference = await referenceSet(values, metrics, undefined, context, path);
   }
   context.stderr.write(`merging ${shards.length} shard${shards.length === 1 ? '' : 's'}: ${merged.count} images\n`);
   const result = await scoreFeatures(merged, {
