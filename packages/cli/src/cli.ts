@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench.js';
 import { convertCommand } from './commands/convert.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { mergeCommand } from './commands/merge.js';
 import { prepareCommand } from './commands/prepare.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
@@ -14,6 +15,7 @@ export const commands = {
   train: trainCommand,
   sample: sampleCommand,
   eval: evalCommand,
+  merge: mergeCommand,
   convert: convertCommand,
   prepare: prepareCommand,
   bench: benchCommand,

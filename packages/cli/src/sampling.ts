@@ -1,6 +1,6 @@
 // Generating images from a loaded JiT: the flags `sample` and `eval --checkpoint` share, and the loop.
-import { createRng, tf } from '@pixelrepa/tensor';
-import { sample, toUint8Images, type CheckpointWeights } from '@pixelrepa/jit';
+import { tf } from '@pixelrepa/tensor';
+import { imageNoise, sample, toUint8Images, type CheckpointWeights } from '@pixelrepa/jit';
 import { defineFlags, type FlagValues } from './flags.js';
 import { UsageError } from './errors.js';
 import { loadJiTForSampling, type LoadedJiT } from './load-model.js';
@@ -20,7 +20,7 @@ export const samplingFlags = defineFlags({
   sampling_method: { type: 'string', value: 'name', default: 'heun', choices: ['heun', 'euler'], group: 'Sampling', description: 'Heun (last step Euler) or Euler' },
   noise_scale: { type: 'number', value: 'x', group: 'Sampling', description: 'initial noise std (default: the checkpoint\'s training value, else 1)' },
   t_eps: { type: 'number', value: 'x', group: 'Sampling', description: 'floor of 1 − t in the velocity (default: the checkpoint\'s, else 0.05)' },
-  seed: { type: 'integer', value: 'n', default: 0, group: 'Sampling', description: 'noise seed (same seed and batch size → same images)' },
+  seed: { type: 'integer', value: 'n', default: 0, group: 'Sampling', description: 'noise seed: image i\'s noise depends only on (seed, i), so any batch size or sharding gives the same images' },
   batch_size: { type: 'integer', value: 'n', default: 16, group: 'Sampling', description: 'images generated at once (each step runs 2 × batch through the network)' },
 });
 
@@ -56,38 +56,48 @@ export function samplerSettings(values: SamplingFlagValues, loaded: LoadedJiT) {
 
 export type SamplerSettings = ReturnType<typeof samplerSettings>;
 
-/** One generated batch: uint8 pixels [B, H, W, 3] and their labels. */
+/** One generated batch: uint8 pixels [B, H, W, 3], their labels and their indices in the sample set. */
 export interface GeneratedBatch {
   pixels: Uint8Array;
   shape: [number, number, number, number];
   labels: number[];
+  indices: number[];
+}
+
+/** An image to generate: its index in the whole sample set (which fixes its noise) and its class. */
+export interface ImageToGenerate {
+  index: number;
+  label: number;
 }
 
 /**
- * Generates an image per label, `batchSize` at a time, with noise from `seed`. `onStep(done)`
+ * Generates the given images, `batchSize` at a time. Each image's noise depends only on
+ * (`seed`, its index), so the images are the same whatever the batching or sharding (as long
+ * as the backend computes each row of a batch on its own, as cpu and wasm do). `onStep(done)`
  * counts ODE steps over all batches (batches × steps in total).
  */
-export async function* generateImages(loaded: LoadedJiT, labels: readonly number[], options: SamplerSettings & { batchSize: number; seed: number; onStep?: (done: number) => void }): AsyncGenerator<GeneratedBatch> {
+export async function* generateImages(loaded: LoadedJiT, images: readonly ImageToGenerate[], options: SamplerSettings & { batchSize: number; seed: number; onStep?: (done: number) => void }): AsyncGenerator<GeneratedBatch> {
   const { model, config } = loaded;
-  for (const label of labels) {
+  for (const { label } of images) {
     if (!(Number.isInteger(label) && label >= 0 && label < config.numClasses)) {
       throw new UsageError(`class ${label} does not exist: the model has classes 0…${config.numClasses - 1}`);
     }
   }
-  const rng = createRng(options.seed);
   let batchIndex = 0;
-  for (let start = 0; start < labels.length; start += options.batchSize, batchIndex++) {
-    const batchLabels = labels.slice(start, start + options.batchSize);
-    const shape: [number, number, number, number] = [batchLabels.length, config.inputSize, config.inputSize, config.inChannels];
-    const y = tf.tensor1d(batchLabels, 'int32');
-    const noise = rng.normal(shape);
+  for (let start = 0; start < images.length; start += options.batchSize, batchIndex++) {
+    const batch = images.slice(start, start + options.batchSize);
+    const labels = batch.map(({ label }) => label);
+    const indices = batch.map(({ index }) => index);
+    const shape: [number, number, number, number] = [batch.length, config.inputSize, config.inputSize, config.inChannels];
+    const y = tf.tensor1d(labels, 'int32');
+    const noise = imageNoise(options.seed, indices, [config.inputSize, config.inputSize, config.inChannels]);
     const before = batchIndex * options.steps;
     const { steps, method, cfg, interval, noiseScale, tEps } = options;
-    const images = sample(model, { labels: y, noise, steps, method, cfg, interval, noiseScale, tEps, onStep: (step) => options.onStep?.(before + step) });
-    const quantised = toUint8Images(images);
-    tf.dispose([y, noise, images]);
+    const generated = sample(model, { labels: y, noise, steps, method, cfg, interval, noiseScale, tEps, onStep: (step) => options.onStep?.(before + step) });
+    const quantised = toUint8Images(generated);
+    tf.dispose([y, noise, generated]);
     const values = await quantised.data();
     quantised.dispose();
-    yield { pixels: Uint8Array.from(values), shape, labels: batchLabels };
+    yield { pixels: Uint8Array.from(values), shape, labels, indices };
   }
 }

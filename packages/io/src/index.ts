@@ -14,3 +14,7 @@ export { flattenTensors } from './torch/flatten.js';
 export { readNpy } from './npy/read.js';
 export { writeNpy } from './npy/write.js';
 export { readNpz, writeNpz } from './npy/npz.js';
+export { writeTorchCheckpoint, stateDict, type TorchSaveValue } from './torch/write.js';
+export {
+  pickle, PythonTuple, PythonFloat, PythonOrderedDict, PythonCall, PythonGlobal, PersistentId, type PickleValue,
+} from './pickle/pickler.js';

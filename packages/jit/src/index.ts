@@ -8,3 +8,5 @@ export {
 } from './flow.js';
 export { sample, timeGrid, guidanceScale, toUint8Images, type SampleOptions, type SamplingMethod } from './sample.js';
 export { jitStateDict, loadJiTWeights, describeJiTState, type CheckpointWeights } from './checkpoint.js';
+export { shardRange, parseShard, shardFromEnvironment, formatShard, type Shard, type ShardRange, type ShardEnvironment } from './shard.js';
+export { imageNoise } from './image-noise.js';

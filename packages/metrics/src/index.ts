@@ -29,12 +29,17 @@ export { precisionRecall, type PrecisionRecall, type PrecisionRecallOptions } fr
 
 // Whole evaluations over image batches.
 export {
-  computeMetrics, type ComputeMetricsOptions, type MetricsResult, type MetricName, type MetricsProgress, type MetricsStage,
+  computeMetrics, scoreFeatures, type ScoreFeaturesOptions, type ComputeMetricsOptions, type MetricsResult, type MetricName, type MetricsProgress, type MetricsStage,
 } from './evaluate/compute-metrics.js';
 export {
   computeReferenceStatistics, mergeStatistics, type ReferenceSet, type ReferenceStatisticsOptions,
 } from './evaluate/reference-statistics.js';
 export { extractFeatures, type ExtractFeaturesOptions } from './evaluate/extract-features.js';
+export { collectFeatures, type CollectedFeatures, type CollectFeaturesOptions } from './evaluate/collect-features.js';
+
+// Evaluations split across processes: shard files and their exact merge.
+export { metricShardToNpz, metricShardFromNpz, type MetricShard } from './shards/metric-shard.js';
+export { mergeMetricShards, type NamedShard } from './shards/merge-shards.js';
 export { type ImageBatch, type ImageSource } from './evaluate/image-batches.js';
 
 // numpy-exact randomness (the IS shuffle and KID subsets).

@@ -9,3 +9,4 @@ export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } 
 export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from './step.js';
 export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, type TrainConfig, type ObjectiveKind } from './config.js';
 export { buildTrainingModules, resolveStatePlacement, type TrainingModules, type BuildOptions } from './setup.js';
+export { officialCheckpoint, IMAGENET_TRAIN_IMAGES, type OfficialCheckpointOptions } from './official-checkpoint.js';

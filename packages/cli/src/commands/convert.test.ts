@@ -32,7 +32,7 @@ describe('pixelrepa convert', () => {
   it('--help explains the arguments', async () => {
     const { context, stdout } = bufferContext(dir);
     expect(await runCli(['convert', '--help'], context)).toBe(0);
-    expect(stdout()).toContain('Usage: pixelrepa convert <in.pth|checkpoint.safetensors|run-dir> <out.safetensors> [flags]');
+    expect(stdout()).toContain('Usage: pixelrepa convert <in.pth|checkpoint.safetensors|run-dir> <out.safetensors|out.pth> [flags]');
     expect(stdout()).toContain('--weights <which>');
   });
 

@@ -1,7 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
-import { flattenTensors, isRawTensor, type CheckpointValue, type RawTensor } from '@pixelrepa/io';
-import { readTorchCheckpointFile, writeSafetensorsFile } from '@pixelrepa/io/node';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { flattenTensors, isRawTensor, writeTorchCheckpoint, type CheckpointValue, type RawTensor } from '@pixelrepa/io';
+import { readTorchCheckpointFile, writeFileAtomic, writeSafetensorsFile } from '@pixelrepa/io/node';
+import { initBackend } from '@pixelrepa/tensor';
+import { IMAGENET_TRAIN_IMAGES, buildTrainingModules, officialCheckpoint } from '@pixelrepa/train';
 import { describeJiTState, jitStateDict, type CheckpointWeights } from '@pixelrepa/jit';
 import { readCheckpoint, resolveResumePath } from '@pixelrepa/train/node';
 import { defineCommand } from '../context.js';
@@ -14,32 +16,38 @@ const convertFlags = defineFlags({
   weights: { type: 'string', value: 'which', default: 'model_ema1', choices: ['model_ema1', 'model_ema2', 'model'], description: 'which JiT weights to export (model: the live weights, net.* of the Denoiser)' },
   all: { type: 'boolean', description: 'write every tensor of a .pth (model, both EMAs, optimizer) under dotted paths instead' },
   widen_half: { type: 'boolean', description: 'store F16 / BF16 tensors as F32 (exact); default keeps their 16-bit values' },
+  to: { type: 'string', value: 'format', default: 'safetensors', choices: ['safetensors', 'pth'], description: 'pth: write a pixelrepa train checkpoint as the official code\'s checkpoint-last.pth (model, model_ema1, model_ema2, optimizer, epoch, args) for main_pixelREPA.py --resume' },
+  epoch: { type: 'integer', value: 'n', description: 'with --to pth: the epoch to record (--resume continues at epoch + 1); default: the ImageNet-1k epochs the steps completed, minus 1' },
 });
 
 export const convertCommand = defineCommand({
   name: 'convert',
   summary: 'export JiT weights (an EMA by default) of an official .pth or of a pixelrepa train run to PyTorch-named safetensors',
-  usage: '<in.pth|checkpoint.safetensors|run-dir> <out.safetensors> [flags]',
+  usage: '<in.pth|checkpoint.safetensors|run-dir> <out.safetensors|out.pth> [flags]',
   description: [
     'Writes the chosen JiT weights under their PyTorch names (blocks.0.attn.qkv.weight, …, the names of JiT\'s state_dict)',
     'with the exact values, in PyTorch layout, so torch / safetensors users load them with load_state_dict. The input is an',
     'official torch.save checkpoint (read with a restricted unpickler: nothing in it is executed) or a checkpoint of',
     'pixelrepa train (a file, or a run folder: its newest). The model (preset or full config), img_size, class_num and',
     'sampling args go into the metadata, so pixelrepa sample --checkpoint out.safetensors needs no --model.',
+    'With --to pth it goes the other way: a checkpoint of pixelrepa train becomes the official training checkpoint, with',
+    'PyTorch names and layouts and torch AdamW\'s state, readable by torch.load(weights_only=True).',
   ].join('\n'),
   positionals: [
     { name: 'in', description: 'a torch.save checkpoint ({model, model_ema1, model_ema2, optimizer, args, …}) or bare state dict; or a pixelrepa train checkpoint or run folder' },
-    { name: 'out.safetensors', description: 'where to write (atomically)' },
+    { name: 'out', description: 'where to write (atomically): .safetensors, or .pth with --to pth' },
   ],
   flags: convertFlags,
   examples: [
     'pixelrepa convert checkpoint-last.pth jit-b16-ema1.safetensors --weights model_ema1',
     'pixelrepa convert checkpoint-last.pth everything.safetensors --all',
     'pixelrepa convert runs/quickstart jit-ema1.safetensors          # the newest checkpoint of a run',
+    'pixelrepa convert runs/b16 output_dir/checkpoint-last.pth --to pth   # then: python main_pixelREPA.py --resume output_dir …',
   ],
 }, async ({ values, positionals }, context) => {
   if (positionals.length !== 2) throw new UsageError(`convert takes an input .pth and an output .safetensors, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
   const [input, output] = positionals.map((path) => resolve(context.cwd, path));
+  if (values.to === 'pth') return writeOfficialCheckpoint(input, output, values.epoch, context.stderr);
   if (extname(output) !== '.safetensors') throw new UsageError(`the output ${output} should end in .safetensors`);
   const weights = values.weights as CheckpointWeights;
   let tensors: Map<string, RawTensor>;
@@ -66,6 +74,32 @@ export const convertCommand = defineCommand({
   context.stderr.write(`wrote ${tensors.size} tensors (${(bytes / 1e6).toFixed(1)} MB) to ${output}\n`);
   return 0;
 });
+
+/** `--to pth`: one of our checkpoints as the official code's training checkpoint. */
+async function writeOfficialCheckpoint(input: string, output: string, epoch: number | undefined, stderr: { write(text: string): unknown }): Promise<number> {
+  if (extname(output) !== '.pth') throw new UsageError(`with --to pth the output ${output} should end in .pth (the official code resumes from <dir>/checkpoint-last.pth)`);
+  const ours = trainingCheckpoint(input);
+  if (!ours) throw new UsageError(`${input} is not a checkpoint of pixelrepa train; --to pth converts those (an official .pth needs no converting)`);
+  const { info, tensors, optimizerStep } = readCheckpoint(ours);
+  // The parameters' order and AdamW groups are the modules' own: build them (on the cpu backend; no weights are computed).
+  await initBackend('cpu');
+  const targetWidth = info.extra.targetWidth as number | undefined;
+  const modules = buildTrainingModules(info.config, { targetWidth, statePlacement: 'host' });
+  let checkpoint;
+  try {
+    checkpoint = officialCheckpoint({
+      config: info.config, tensors, optimizerStep, parameters: modules.parameters.map(({ name, group }) => ({ name, group })),
+      epoch: epoch ?? Math.floor((info.step * info.config.batchSize) / IMAGENET_TRAIN_IMAGES) - 1,
+    });
+  } finally {
+    modules.dispose();
+  }
+  const bytes = writeTorchCheckpoint(checkpoint, { name: basename(output, '.pth') });
+  mkdirSync(dirname(output), { recursive: true });
+  writeFileAtomic(output, bytes);
+  stderr.write(`wrote ${output} (${(bytes.length / 1e6).toFixed(1)} MB): step ${info.step} as epoch ${String(checkpoint.epoch)}, ${modules.parameters.length} optimised parameters; the official code takes repa_model.* (DINOv2) from timm\n`);
+  return 0;
+}
 
 /** A checkpoint of pixelrepa train (file or run folder → its newest), or undefined for other inputs. */
 function trainingCheckpoint(input: string): string | undefined {

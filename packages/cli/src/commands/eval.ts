@@ -1,18 +1,21 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { formatShard, shardRange, type Shard } from '@pixelrepa/jit';
 import { writeFileAtomic } from '@pixelrepa/io/node';
 import {
-  computeMetrics, computeReferenceStatistics, statisticsFromNpz, statisticsToNpz,
+  collectFeatures, computeMetrics, computeReferenceStatistics, metricShardToNpz, statisticsFromNpz, statisticsToNpz,
   type ImageSource, type InceptionFeatureExtractor, type MetricName, type ReferenceSet,
 } from '@pixelrepa/metrics';
 import { loadFidInceptionV3Cached } from '@pixelrepa/metrics/node';
 import { backendFlags, startBackend } from '../backend.js';
 import { defineCommand, type CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { defineFlags } from '../flags.js';
+import { defineFlags, type FlagValues } from '../flags.js';
 import { imageFileBatches, listImageFiles } from '../images.js';
 import { createProgress, type Progress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
+import { shardFlags, shardFromFlag } from '../shard-flag.js';
 import type { LoadedJiT } from '../load-model.js';
 
 const evalFlags = defineFlags({
@@ -29,8 +32,9 @@ const evalFlags = defineFlags({
   offline: { type: 'boolean', group: 'Metrics', description: 'never download' },
   cache_dir: { type: 'path', value: 'dir', group: 'Metrics', description: 'download cache (default $PIXELREPA_CACHE or ~/.cache/pixelrepa)' },
   output: { type: 'path', value: 'file.json', group: 'Metrics', description: 'also write the JSON result here' },
-  save_statistics: { type: 'path', value: 'file.npz', group: 'Metrics', description: 'also write the generated images\' statistics (mergeable across shards)' },
+  save_statistics: { type: 'path', value: 'file.npz', group: 'Metrics', description: 'also write the generated images\' statistics (mergeable across shards); with --shard: the shard file for pixelrepa merge' },
   ...samplingFlags,
+  ...shardFlags,
   img_size: { type: 'integer', value: 'px', group: 'Images', description: 'ADM center-crop every image read from a folder to this size (reference sets); with --checkpoint: the model\'s image side (default: the checkpoint\'s)' },
   ...backendFlags,
 });
@@ -42,7 +46,9 @@ export const evalCommand = defineCommand({
   description: [
     'Computes the metrics as torch-fidelity does (FID Inception, 2048-d pool features in float64) and prints JSON.',
     'With --checkpoint it first samples --num_images images (the Sampling flags apply). With --save_reference it only',
-    'writes the statistics of a folder of images, for later FIDs.',
+    'writes the statistics of a folder of images, for later FIDs. With --shard k/N it does only part k of the images (of the',
+    'folder, or of the --num_images samples, each seeded by its index) and writes its statistics, plus the per-image logits',
+    '(is) or features (kid, pr), to --save_statistics; pixelrepa merge turns the N files into the scores of the whole set.',
   ].join('\n'),
   flags: evalFlags,
   examples: [
@@ -50,12 +56,15 @@ export const evalCommand = defineCommand({
     'pixelrepa eval --checkpoint output_dir --num_images 50000 --cfg 3.1 --reference jit_in256_stats.npz --metrics fid,is',
     'pixelrepa eval --save_reference in256_stats.npz --images imagenet/train --img_size 256',
     'pixelrepa eval --images samples/images --reference_folder imagenet/val --img_size 256 --metrics fid,kid,pr',
+    'pixelrepa eval --checkpoint run --num_images 50000 --metrics fid,is --shard auto --save_statistics shards/shard-$JOB_COMPLETION_INDEX.npz',
   ],
 }, async ({ values }, context) => {
   const path = (value: string | undefined) => value && resolve(context.cwd, value);
   const metrics = values.metrics as MetricName[];
   if (values.save_reference !== undefined) return saveReference(path(values.save_reference)!, path(values.images ?? values.reference_folder), values, context);
   if ((values.images === undefined) === (values.checkpoint === undefined)) throw new UsageError('evaluate either a folder (--images <dir>) or a checkpoint (--checkpoint <file|dir>), exactly one');
+  const shard = shardFromFlag(values.shard);
+  if (shard) return evaluateShard(shard, values, metrics, context, path);
   if (values.reference === undefined && values.reference_folder === undefined && metrics.some((m) => m !== 'is')) {
     throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz or --reference_folder <dir> (only is needs none)`);
   }
@@ -86,7 +95,7 @@ export const evalCommand = defineCommand({
       total = labels.length;
       what = `${values.num_images} samples of ${loaded.description} (${settings.method}, ${settings.steps} steps, cfg ${settings.cfg})`;
       images = (async function* () {
-        for await (const batch of generateImages(loaded!, labels, { ...settings, batchSize: values.batch_size, seed: values.seed })) yield { images: batch.pixels, shape: batch.shape };
+        for await (const batch of generateImages(loaded!, labels.map((label, index) => ({ index, label })), { ...settings, batchSize: values.batch_size, seed: values.seed })) yield { images: batch.pixels, shape: batch.shape };
       })();
     }
     context.stderr.write(`evaluating ${what}\n`);
@@ -110,17 +119,77 @@ export const evalCommand = defineCommand({
   }
 });
 
+/**
+ * `--shard k/N`: the part's statistics and per-image rows, written as a shard file for `merge`.
+ * The settings recorded in it (checkpoint, sampler, seed, or the folder's file names) must be the
+ * same in every shard; merge refuses shards that differ.
+ */
+async function evaluateShard(
+  shard: Shard, values: FlagValues<typeof evalFlags>, metrics: MetricName[], context: CommandContext, path: (value: string | undefined) => string | undefined,
+): Promise<number> {
+  if (values.save_statistics === undefined) throw new UsageError(`--shard ${formatShard(shard)} computes a part of the statistics: say where to write them with --save_statistics shard-${shard.index}.npz, then combine the parts with pixelrepa merge`);
+  await startBackend(values, context.stderr);
+  let loaded: LoadedJiT | undefined;
+  let progress: Progress | undefined;
+  const extractor = await featureNetwork(values, context);
+  try {
+    let images: ImageSource;
+    let range: { start: number; end: number };
+    let total: number;
+    let settings: Record<string, unknown>;
+    if (values.images !== undefined) {
+      const folder = path(values.images)!;
+      const files = listImageFiles(folder);
+      total = files.length;
+      range = shardRange(total, shard);
+      // Machines may mount the folder in different places: the file names relative to it identify the set.
+      const names = createHash('sha256').update(files.map((file) => relative(folder, file)).join('\n')).digest('hex');
+      settings = { images: 'folder', files: total, file_names_sha256: names, img_size: values.img_size ?? null };
+      images = imageFileBatches(files.slice(range.start, range.end), { batchSize: values.batch_size, size: values.img_size });
+    } else {
+      loaded = loadModelFromFlags({ ...values, checkpoint: path(values.checkpoint) });
+      const sampler = samplerSettings(values, loaded);
+      total = values.num_images;
+      range = shardRange(total, shard);
+      const perClass = Math.ceil(total / loaded.config.numClasses);
+      const items = Array.from({ length: range.end - range.start }, (_, i) => ({ index: range.start + i, label: Math.floor((range.start + i) / perClass) }));
+      settings = { checkpoint: loaded.description, num_images: total, seed: values.seed, ...sampler };
+      images = (async function* () {
+        for await (const batch of generateImages(loaded!, items, { ...sampler, batchSize: values.batch_size, seed: values.seed })) yield { images: batch.pixels, shape: batch.shape };
+      })();
+    }
+    const count = range.end - range.start;
+    if (count < 2) throw new UsageError(`shard ${formatShard(shard)} of ${total} images holds ${count}; statistics need at least 2 images per shard: use fewer shards`);
+    context.stderr.write(`evaluating shard ${formatShard(shard)}: images ${range.start}…${range.end - 1} of ${total}\n`);
+    progress = createProgress(context.stderr, { label: 'eval', total: count });
+    const collected = await collectFeatures({
+      images, extractor, maxBatch: values.batch_size, keepLogits: metrics.includes('is'), keepFeatures: metrics.includes('kid') || metrics.includes('pr'),
+      onImages: (done) => progress?.update(done, 'features'),
+    });
+    progress.stop();
+    const out = path(values.save_statistics)!;
+    writeFileAtomic(out, metricShardToNpz({ ...collected, ...range, total, settings: JSON.stringify(settings) }));
+    context.stdout.write(`${JSON.stringify({ shard: formatShard(shard), images: [range.start, range.end], total, saved: out }, null, 2)}\n`);
+    return 0;
+  } finally {
+    progress?.stop();
+    loaded?.model.dispose();
+    if (!context.extractor) (extractor as { dispose?: () => void }).dispose?.();
+  }
+}
+
 /** The FID Inception network (or the context's stand-in). */
-async function featureNetwork(values: { inception_weights?: string; offline: boolean; cache_dir?: string }, context: CommandContext): Promise<InceptionFeatureExtractor> {
+export async function featureNetwork(values: { inception_weights?: string; offline: boolean; cache_dir?: string }, context: CommandContext): Promise<InceptionFeatureExtractor> {
   if (context.extractor) return context.extractor;
   return loadFidInceptionV3Cached({ path: values.inception_weights && resolve(context.cwd, values.inception_weights), offline: values.offline, cacheDir: values.cache_dir });
 }
 
-async function referenceSet(
+export async function referenceSet(
   values: { reference?: string; reference_folder?: string; batch_size: number; img_size?: number },
-  metrics: MetricName[], extractor: InceptionFeatureExtractor, context: CommandContext, path: (value: string | undefined) => string | undefined,
+  metrics: MetricName[], extractor: InceptionFeatureExtractor | undefined, context: CommandContext, path: (value: string | undefined) => string | undefined,
 ): Promise<ReferenceSet | undefined> {
   if (values.reference_folder !== undefined) {
+    if (!extractor) throw new Error('reference images need the feature network');
     const files = listImageFiles(path(values.reference_folder)!);
     const progress = createProgress(context.stderr, { label: 'reference', total: files.length });
     try {

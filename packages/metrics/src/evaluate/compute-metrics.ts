@@ -1,12 +1,11 @@
-import type { InceptionFeature, InceptionFeatureExtractor } from '../inception/fid-inception-v3.js';
+import type { InceptionFeatureExtractor } from '../inception/fid-inception-v3.js';
 import { frechetDistance, type FrechetDistanceOptions } from '../scores/frechet-distance.js';
 import { inceptionScore, type InceptionScore, type InceptionScoreOptions } from '../scores/inception-score.js';
 import { kernelInceptionDistance, type KernelInceptionDistance, type KernelInceptionDistanceOptions } from '../scores/kernel-inception-distance.js';
 import { precisionRecall, type PrecisionRecall, type PrecisionRecallOptions } from '../scores/precision-recall.js';
 import { validateStatistics, type FeatureStatistics } from '../statistics/feature-statistics.js';
 import { StatisticsAccumulator } from '../statistics/statistics-accumulator.js';
-import { extractFeatures } from './extract-features.js';
-import { FeatureBuffer } from './feature-buffer.js';
+import { collectFeatures, type CollectedFeatures } from './collect-features.js';
 import type { ImageSource } from './image-batches.js';
 import type { ReferenceSet } from './reference-statistics.js';
 
@@ -72,52 +71,71 @@ const known: readonly MetricName[] = ['fid', 'is', 'kid', 'pr'];
  */
 export async function computeMetrics(options: ComputeMetricsOptions): Promise<MetricsResult> {
   const { images, reference, metrics, extractor, onProgress, total, maxBatch } = options;
-  const wanted = new Set(metrics);
-  for (const name of wanted) if (!known.includes(name)) throw new Error(`unknown metric "${name}": choose from ${known.join(', ')}`);
+  const wanted = checkMetrics(metrics);
   checkReference(wanted, reference);
-  const features: InceptionFeature[] = wanted.has('is') ? ['2048', 'logits_unbiased'] : ['2048'];
-  const accumulator = new StatisticsAccumulator(2048);
-  const pool = wanted.has('kid') || wanted.has('pr') ? new FeatureBuffer(2048) : undefined;
-  const logits = wanted.has('is') ? new FeatureBuffer(1008) : undefined;
   let done = 0;
-  const report = (stage: MetricsStage) => onProgress?.({ stage, images: done, total });
-  const count = await extractFeatures({
-    images,
-    extractor,
-    features,
-    maxBatch,
-    onFeatures: (batch) => {
-      accumulator.add(batch['2048']!);
-      pool?.push(batch['2048']!);
-      logits?.push(batch.logits_unbiased!);
-    },
-    onImages: (n) => {
-      done = n;
-      report('features');
-    },
-  });
-  if (count < 2) throw new Error(`metrics need at least 2 generated images, got ${count}`);
-  const statistics = accumulator.statistics();
+  let collected;
+  try {
+    collected = await collectFeatures({
+      images, extractor, maxBatch, keepLogits: wanted.has('is'), keepFeatures: wanted.has('kid') || wanted.has('pr'),
+      onImages: (n) => {
+        done = n;
+        onProgress?.({ stage: 'features', images: done, total });
+      },
+    });
+  } catch (error) {
+    if (/at least 2 images/.test((error as Error).message)) throw new Error(`metrics need at least 2 generated images, got ${done}`);
+    throw error;
+  }
+  return scoreFeatures(collected, { ...options, onStage: (stage) => onProgress?.({ stage, images: done, total }) });
+}
+
+export interface ScoreFeaturesOptions {
+  reference?: ReferenceSet;
+  metrics: readonly MetricName[];
+  fid?: FrechetDistanceOptions;
+  is?: InceptionScoreOptions;
+  kid?: KernelInceptionDistanceOptions;
+  pr?: PrecisionRecallOptions;
+  onStage?: (stage: MetricName) => void;
+}
+
+/**
+ * The scores from what a pass through the network kept (`collectFeatures`, or shards merged with
+ * `mergeMetricShards`): FID from the statistics, IS from the logits in image order, KID and
+ * precision/recall from the pool features.
+ */
+export async function scoreFeatures(collected: CollectedFeatures, { reference, metrics, onStage, ...options }: ScoreFeaturesOptions): Promise<MetricsResult> {
+  const wanted = checkMetrics(metrics);
+  checkReference(wanted, reference);
+  const { count, statistics, logits, features } = collected;
+  if (wanted.has('is') && !logits) throw new Error('is needs the per-image logits (\'logits_unbiased\'), which were not kept');
+  if ((wanted.has('kid') || wanted.has('pr')) && !features) throw new Error('kid and pr need the per-image \'2048\' features, which were not kept');
   const result: MetricsResult = { count, statistics };
   if (wanted.has('fid')) {
-    report('fid');
+    onStage?.('fid');
     const referenceStatistics = reference!.statistics ?? new StatisticsAccumulator(2048).add(reference!.features!).statistics();
     result.fid = frechetDistance(statistics, referenceStatistics, options.fid);
   }
-  if (logits) {
-    report('is');
-    result.is = inceptionScore(logits.concat(), 1008, options.is);
+  if (wanted.has('is')) {
+    onStage?.('is');
+    result.is = inceptionScore(logits!, 1008, options.is);
   }
-  const generated = pool?.concat();
   if (wanted.has('kid')) {
-    report('kid');
-    result.kid = kernelInceptionDistance(reference!.features!, generated!, 2048, options.kid);
+    onStage?.('kid');
+    result.kid = kernelInceptionDistance(reference!.features!, features!, 2048, options.kid);
   }
   if (wanted.has('pr')) {
-    report('pr');
-    result.pr = await precisionRecall(reference!.features!, generated!, 2048, options.pr);
+    onStage?.('pr');
+    result.pr = await precisionRecall(reference!.features!, features!, 2048, options.pr);
   }
   return result;
+}
+
+function checkMetrics(metrics: readonly MetricName[]): Set<MetricName> {
+  const wanted = new Set(metrics);
+  for (const name of wanted) if (!known.includes(name)) throw new Error(`unknown metric "${name}": choose from ${known.join(', ')}`);
+  return wanted;
 }
 
 /** Fails before any image is processed when the reference cannot serve the asked metrics. */
