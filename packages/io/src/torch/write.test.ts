@@ -39,11 +39,14 @@ describe('writeTorchCheckpoint', () => {
     expect(rewritten).toEqual(original);
   });
 
-  it('loads in torch.load(weights_only=True) when python3 has torch', (context) => {
-    const probe = spawnSync('python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-    if (probe.status !== 0) {
-      console.log(`skipped: python3 cannot import torch (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()})`);
+  it('loads in torch.load (weights_only=True on torch ≥ 2) with only the allowed globals when a Python with torch is installed', (context) => {
+    // $PIXELREPA_PYTHON, else the first of python3 on PATH and Debian's (python3-torch installs there).
+    const candidates = [process.env.PIXELREPA_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
+    const python = candidates.find((c) => spawnSync(c, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+    if (!python) {
+      console.log(`skipped: none of ${candidates.join(', ')} can import torch (apt-get install python3-torch)`);
       context.skip();
+      return;
     }
     const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-pth-'));
     try {
@@ -51,16 +54,24 @@ describe('writeTorchCheckpoint', () => {
       writeFileSync(file, writeTorchCheckpoint({ model: stateDict(tensors), epoch: 3, args: { cfg: 3.1 } }, { name: 'checkpoint-last' }));
       const script = [
         'import sys, torch',
-        'c = torch.load(sys.argv[1], map_location="cpu", weights_only=True)',
+        // torch < 2 has no BINFLOAT in its weights-only unpickler (any float, e.g. an lr, fails there):
+        // load as the official --resume does then, and list the file's globals to check they are the allowed ones.
+        'import pickletools, zipfile',
+        'z = zipfile.ZipFile(sys.argv[1]); p = [n for n in z.namelist() if n.endswith("data.pkl")][0]',
+        'globals_ = {a for op, a, _ in pickletools.genops(z.read(p)) if op.name in ("GLOBAL", "STACK_GLOBAL")}',
+        'allowed = {"collections OrderedDict", "torch._utils _rebuild_tensor_v2"}',
+        'assert all(g in allowed or g.startswith("torch ") and g.endswith("Storage") for g in globals_), globals_',
+        'new = int(torch.__version__.split(".")[0]) >= 2',
+        'c = torch.load(sys.argv[1], map_location="cpu", weights_only=new)',
         'm = c["model"]',
         'assert type(m).__name__ == "OrderedDict", type(m)',
-        'assert m["blocks.0.attn.qkv.weight"].tolist() == [[1.5, -2.0], [2.9999999195894442e-08, 4.0], [5.0, 6.25]], m["blocks.0.attn.qkv.weight"].tolist()',
+        'assert torch.equal(m["blocks.0.attn.qkv.weight"], torch.tensor([[1.5, -2.0], [3e-8, 4.0], [5.0, 6.25]], dtype=torch.float32)), m["blocks.0.attn.qkv.weight"]',
         'assert m["half"].dtype == torch.bfloat16 and m["half"].tolist() == [1.0, -2.0]',
         'assert m["count"].item() == 7 and m["mask"].tolist() == [[True, False, True]] and m["empty"].shape == (0, 4)',
         'assert c["epoch"] == 3 and c["args"]["cfg"] == 3.1',
         'print("ok")',
       ].join('\n');
-      const run = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+      const run = spawnSync(python, ['-c', script, file], { encoding: 'utf8' });
       expect(run.stdout.trim(), run.stderr).toBe('ok');
     } finally {
       rmSync(dir, { recursive: true, force: true });
