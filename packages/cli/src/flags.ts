@@ -19,6 +19,8 @@ export interface FlagSpec {
   readonly value?: string;
   /** Help section (flags without one are listed first). */
   readonly group?: string;
+  /** A `path` flag's values that are names, not paths (never resolved): `--encoder dinov2-vitb14`. */
+  readonly keywords?: readonly string[];
 }
 
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -144,7 +146,7 @@ export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv
 }
 
 /** A config file's flags, converted and checked; `path` values are resolved against its folder. */
-function readConfigFile(path: string, spec: CommandSpec, byName: Map<string, string>): Record<string, unknown> {
+function readConfigFile(path: string, spec: Pick<CommandSpec, 'name' | 'flags'>, byName: Map<string, string>): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -165,10 +167,24 @@ function readConfigFile(path: string, spec: CommandSpec, byName: Map<string, str
     const name = byName.get(canonical(key));
     if (!name) throw new UsageError(`${unknownFlag(`"${key}"`, spec)} (in the config file ${path})`);
     const flag = spec.flags[name];
-    const converted = fromJson(name, flag, value, path);
-    out[name] = flag.type === 'path' && typeof converted === 'string' ? resolve(dirname(path), converted) : converted;
+    out[name] = resolveFlagPath(flag, fromJson(name, flag, value, path), dirname(path));
   }
   return out;
+}
+
+/**
+ * The flags a JSON config file sets (as `--config` reads it: values converted and checked, paths
+ * resolved against the file's folder); unknown keys and bad values throw a `UsageError`.
+ */
+export function readFlagsFile<T extends FlagTable>(spec: Pick<CommandSpec<T>, 'name' | 'flags'>, path: string): Partial<FlagValues<T>> {
+  const byName = new Map(Object.keys(spec.flags).map((name) => [canonical(name), name]));
+  return readConfigFile(path, spec, byName) as Partial<FlagValues<T>>;
+}
+
+/** A `path` flag's value resolved against `base` (other flags, and keywords, are returned as they are). */
+export function resolveFlagPath(flag: FlagSpec, value: unknown, base: string): unknown {
+  if (flag.type !== 'path' || typeof value !== 'string' || flag.keywords?.includes(value)) return value;
+  return resolve(base, value);
 }
 
 function fromText(name: string, flag: FlagSpec, text: string): unknown {
@@ -234,7 +250,7 @@ function checkChoices<V extends string | string[]>(name: string, flag: FlagSpec,
   return value;
 }
 
-function unknownFlag(written: string, spec: CommandSpec): string {
+function unknownFlag(written: string, spec: Pick<CommandSpec, 'name' | 'flags'>): string {
   const wanted = canonical(written.replace(/^--|"/g, '')).toLowerCase();
   const names = [...Object.keys(spec.flags), ...Object.keys(universal)];
   const close = names

@@ -1,3 +1,4 @@
+import { dinov2Presets } from '@pixelrepa/encoders';
 import { backendFlags } from '../backend.js';
 import { defineFlags } from '../flags.js';
 
@@ -11,7 +12,7 @@ export const trainFlags = defineFlags({
   mta: { type: 'string', value: 'preset', default: 'MTA-B/16', group: 'Alignment', description: 'PixelREPA adapter preset (its width, heads and classes follow the model)' },
   patch_mask_ratio: { type: 'number', value: 'r', default: 0.2, group: 'Alignment', description: 'PixelREPA: probability that a token is replaced by the mask token' },
   align_weight: { type: 'number', value: 'λ', group: 'Alignment', description: 'weight of the alignment loss (default 0.1 for pixelrepa, 0.5 for repa)' },
-  encoder: { type: 'string', value: 'name|file', default: 'dinov2-vitb14', group: 'Alignment', description: 'target encoder: a DINOv2 name, or a SmallViT .safetensors file' },
+  encoder: { type: 'path', keywords: Object.keys(dinov2Presets), value: 'name|file', default: 'dinov2-vitb14', group: 'Alignment', description: 'target encoder: a DINOv2 name, or a SmallViT .safetensors file' },
   encoder_weights: { type: 'path', value: 'file', group: 'Alignment', description: 'local DINOv2 weights (timm or Hugging Face safetensors, or .pth) instead of the cache/download' },
   offline: { type: 'boolean', group: 'Alignment', description: 'never download (encoder weights must be in the cache or given)' },
   cache_dir: { type: 'path', value: 'dir', group: 'Alignment', description: 'download cache (default $PIXELREPA_CACHE or ~/.cache/pixelrepa)' },
