@@ -1,6 +1,6 @@
 // Command-line flags from ONE declarative table per command: parsing (command line over an
 // optional JSON config file over defaults), typed values and the `--help` text all come from it.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError, messageOf } from './errors.js';
 
@@ -21,6 +21,18 @@ export interface FlagSpec {
   readonly group?: string;
   /** A `path` flag's values that are names, not paths (never resolved): `--encoder dinov2-vitb14`. */
   readonly keywords?: readonly string[];
+  /** Numbers (each item of a `numbers` list): inclusive bounds… */
+  readonly min?: number;
+  readonly max?: number;
+  /** …and exclusive ones. */
+  readonly above?: number;
+  readonly below?: number;
+  /** `numbers`: how many items it takes. */
+  readonly count?: number;
+  /** `path`: what must already be there (checked before the command runs). */
+  readonly exists?: 'file' | 'dir' | 'any';
+  /** Any other check of a value: the problem, said after the flag's name, or undefined when it is fine. */
+  readonly check?: (value: unknown) => string | undefined;
 }
 
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -142,6 +154,7 @@ export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv
     values[name] = typeof text === 'boolean' ? text : fromText(name, spec.flags[name], text);
     given.add(name);
   }
+  for (const name of given) checkExists(name, spec.flags[name], values[name], cwd);
   return { values: values as FlagValues<T>, positionals, help, given: given as Set<keyof T & string>, configFile };
 }
 
@@ -168,8 +181,21 @@ function readConfigFile(path: string, spec: Pick<CommandSpec, 'name' | 'flags'>,
     if (!name) throw new UsageError(`${unknownFlag(`"${key}"`, spec)} (in the config file ${path})`);
     const flag = spec.flags[name];
     out[name] = resolveFlagPath(flag, fromJson(name, flag, value, path), dirname(path));
+    checkExists(name, flag, out[name], dirname(path));
   }
   return out;
+}
+
+/** A `path` flag with `exists`: its file or folder must be there. */
+function checkExists(name: string, flag: FlagSpec, value: unknown, base: string): void {
+  if (!flag.exists || typeof value !== 'string' || flag.keywords?.includes(value)) return;
+  const path = resolve(base, value);
+  const kind = !existsSync(path) ? 'missing' : statSync(path).isDirectory() ? 'dir' : 'file';
+  if (kind === flag.exists || (flag.exists === 'any' && kind !== 'missing')) return;
+  const wanted = { file: 'a file', dir: 'a folder', any: 'a file or folder' }[flag.exists];
+  const found = kind === 'missing' ? 'nothing is there' : `it is ${kind === 'dir' ? 'a folder' : 'a file'}`;
+  const names = flag.keywords?.length ? ` (or one of ${flag.keywords.join(', ')})` : '';
+  throw new UsageError(`--${name} ${value}: expected ${wanted}${names} — ${flag.description} — but ${found} (${path})`);
 }
 
 /**
@@ -188,6 +214,10 @@ export function resolveFlagPath(flag: FlagSpec, value: unknown, base: string): u
 }
 
 function fromText(name: string, flag: FlagSpec, text: string): unknown {
+  return checkValue(name, flag, parseText(name, flag, text), text);
+}
+
+function parseText(name: string, flag: FlagSpec, text: string): unknown {
   switch (flag.type) {
     case 'number':
     case 'integer':
@@ -207,7 +237,46 @@ function fromText(name: string, flag: FlagSpec, text: string): unknown {
   }
 }
 
+/** Ranges, counts and the flag's own check: a wrong value throws a UsageError saying what the flag accepts. */
+function checkValue(name: string, flag: FlagSpec, value: unknown, shown: string): unknown {
+  const range = rangeText(flag);
+  if (flag.type === 'numbers' && Array.isArray(value)) {
+    if ((flag.count !== undefined && value.length !== flag.count) || value.some((item) => !inRange(flag, item as number))) {
+      throw new UsageError(`--${name} takes ${flag.count ?? ''}${flag.count ? ' ' : ''}comma-separated numbers${range ? `, each ${range}` : ''} (${flag.description}), got ${shown}`);
+    }
+  } else if (typeof value === 'number' && !inRange(flag, value)) {
+    throw new UsageError(`--${name} must be ${flag.type === 'integer' ? 'a whole number' : 'a number'} ${range} (${flag.description}), got ${shown}`);
+  }
+  const problem = flag.check?.(value);
+  if (problem) throw new UsageError(`--${name} ${problem}`);
+  return value;
+}
+
+function inRange(flag: FlagSpec, value: number): boolean {
+  return !((flag.min !== undefined && value < flag.min) || (flag.max !== undefined && value > flag.max)
+    || (flag.above !== undefined && value <= flag.above) || (flag.below !== undefined && value >= flag.below));
+}
+
+/** `≥ 1`, `> 0`, `in [0, 1)`; empty without bounds. */
+export function rangeText(flag: FlagSpec): string {
+  const low = flag.min !== undefined ? ['[', flag.min, '≥'] as const : flag.above !== undefined ? ['(', flag.above, '>'] as const : undefined;
+  const high = flag.max !== undefined ? [']', flag.max, '≤'] as const : flag.below !== undefined ? [')', flag.below, '<'] as const : undefined;
+  if (low && high) return `in ${low[0]}${low[1]}, ${high[1]}${high[0]}`;
+  if (low) return `${low[2]} ${low[1]}`;
+  if (high) return `${high[2]} ${high[1]}`;
+  return '';
+}
+
 function fromJson(name: string, flag: FlagSpec, value: unknown, where: string): unknown {
+  const parsed = parseJson(name, flag, value, where);
+  try {
+    return flag.type === 'list' || flag.type === 'numbers' || flag.type === 'boolean' ? parsed : checkValue(name, flag, parsed, JSON.stringify(value));
+  } catch (error) {
+    throw new UsageError(`${messageOf(error)} (in ${where})`);
+  }
+}
+
+function parseJson(name: string, flag: FlagSpec, value: unknown, where: string): unknown {
   const wrong = (expected: string) => new UsageError(`"${name}" in ${where} must be ${expected}, found ${JSON.stringify(value)}`);
   switch (flag.type) {
     case 'boolean':
@@ -257,8 +326,7 @@ function unknownFlag(written: string, spec: Pick<CommandSpec, 'name' | 'flags'>)
     .map((name) => ({ name, distance: editDistance(canonical(name).toLowerCase(), wanted) }))
     .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))
     .sort((a, b) => a.distance - b.distance)[0];
-  const hint = close ? `did you mean --${close.name}? ` : '';
-  return `unknown flag ${written} for "pixelrepa ${spec.name}"; ${hint}see pixelrepa ${spec.name} --help`;
+  return `unknown flag ${written} for "pixelrepa ${spec.name}"${close ? `; did you mean --${close.name}?` : ''}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -279,6 +347,7 @@ export function helpText(spec: CommandSpec): string {
     const left = `  --${name}${flag.type === 'boolean' ? '' : ` <${flag.value ?? flag.type}>`}`;
     const notes = [
       flag.choices ? `one of ${flag.choices.join(', ')}` : undefined,
+      rangeText(flag) || undefined,
       flag.default !== undefined && flag.default !== false ? `default ${Array.isArray(flag.default) ? flag.default.join(',') : String(flag.default)}` : undefined,
     ].filter(Boolean);
     return [left, notes.length ? `${flag.description} (${notes.join('; ')})` : flag.description] as const;

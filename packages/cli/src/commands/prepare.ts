@@ -7,9 +7,9 @@ import { createProgress, type Progress } from '../progress.js';
 
 const prepareFlags = defineFlags({
   out: { type: 'path', value: 'dir', description: 'the cache folder to write (required)' },
-  img_size: { type: 'integer', value: 'px', default: 256, description: 'ADM center crop to img_size × img_size' },
-  workers: { type: 'integer', value: 'n', description: 'decoding threads (default: cores − 1, 1…4)' },
-  shard_mb: { type: 'number', value: 'MiB', default: 256, description: 'target size of each shard file' },
+  img_size: { type: 'integer', min: 1, value: 'px', default: 256, description: 'ADM center crop to img_size × img_size' },
+  workers: { type: 'integer', min: 0, value: 'n', description: 'decoding threads (default: cores − 1, 1…4)' },
+  shard_mb: { type: 'number', above: 0, value: 'MiB', default: 256, description: 'target size of each shard file' },
 });
 
 export const prepareCommand = defineCommand({

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { backendFlags, startBackend } from '../backend.js';
 import { defineCommand } from '../context.js';
 import { defineFlags } from '../flags.js';
+import { wholeNumbers } from '../flag-checks.js';
 import { gridScale, writeGrid, writePng } from '../images.js';
 import { createProgress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
@@ -13,8 +14,8 @@ const imagenetShowcase = [207, 360, 387, 974, 88, 979, 417, 279];
 
 const sampleFlags = defineFlags({
   ...samplingFlags,
-  classes: { type: 'numbers', value: '1,2,3', group: 'Output', description: 'class labels, one grid row each (default: 0…9, or 8 showcase classes for 1000-class models)' },
-  num_per_class: { type: 'integer', value: 'n', default: 4, group: 'Output', description: 'images per class (grid columns)' },
+  classes: { type: 'numbers', min: 0, check: wholeNumbers, value: '1,2,3', group: 'Output', description: 'class labels, one grid row each (default: 0…9, or 8 showcase classes for 1000-class models)' },
+  num_per_class: { type: 'integer', min: 1, value: 'n', default: 4, group: 'Output', description: 'images per class (grid columns)' },
   output_dir: { type: 'path', value: 'dir', default: './samples', group: 'Output', description: 'writes images/class<c>-<k>.png and grid.png' },
   ...backendFlags,
 });

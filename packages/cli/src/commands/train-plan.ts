@@ -2,11 +2,13 @@
 // or a resumed run from its folder (flags.json + the checkpoint's config) with the flags given now on top.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { validateJiTConfig } from '@pixelrepa/jit';
 import { resumedConfig, type TrainConfig } from '@pixelrepa/train';
 import { resolveResumePath, type CheckpointInfo } from '@pixelrepa/train/node';
 import { UsageError, messageOf } from '../errors.js';
 import { readFlagsFile, resolveFlagPath, type FlagValues, type ParsedCommandLine } from '../flags.js';
 import { readSafetensorsMetadata } from '../safetensors-metadata.js';
+import { trainConfigModel } from '../load-model.js';
 import { ignoredOnResume, trainConfigFromFlags } from './train-config.js';
 import { trainFlags } from './train-flags.js';
 
@@ -38,7 +40,10 @@ export interface TrainPlan {
 export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof trainFlags>, 'values' | 'given'>, cwd: string): TrainPlan {
   if (values.resume === undefined) {
     const absolute = withAbsolutePaths(values, cwd);
-    return { values: absolute, config: withoutUndefined(trainConfigFromFlags(absolute)), outDir: absolute.output_dir };
+    const config = withoutUndefined(trainConfigFromFlags(absolute));
+    checkModel(config);
+    checkData(absolute);
+    return { values: absolute, config, outDir: absolute.output_dir };
   }
   if (values.init_from !== undefined) throw new UsageError('--init_from starts a new run; a resumed run continues from its own checkpoint (leave out one of them)');
   const checkpoint = findResumeCheckpoint(resolve(cwd, values.resume));
@@ -51,7 +56,26 @@ export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof tr
   if (!savedConfig) throw new UsageError(`cannot resume from ${checkpoint}: it is not a training checkpoint of pixelrepa train (no "pixelrepa" metadata); to start from official weights, convert them and train from scratch`);
   const ignored = ignoredOnResume(given, trainConfigFromFlags(merged), savedConfig);
   const config = resumedConfig(savedConfig, { steps: given.has('steps') ? values.steps : undefined });
+  checkData(merged, flagsFile ? undefined : runDir);
   return { values: merged, config, outDir: merged.output_dir, resume: { checkpoint, runDir, flagsFile, ignored } };
+}
+
+/** The model the flags describe must be buildable (checked before any data is read or encoder downloaded). */
+function checkModel(config: Pick<TrainConfig, 'model' | 'modelOverrides'>): void {
+  try {
+    validateJiTConfig(trainConfigModel(config));
+  } catch (error) {
+    throw new UsageError(`${messageOf(error)}: check --model, --img_size and --model_overrides`);
+  }
+}
+
+/** Exactly one source of training data. */
+function checkData(values: TrainFlagValues, runWithoutFlags?: string): void {
+  if (values.data !== undefined && values.data_path !== undefined) throw new UsageError('give either --data procedural or --data_path <folder>, not both');
+  if (values.data === undefined && values.data_path === undefined) {
+    const hint = runWithoutFlags ? ` (the run in ${runWithoutFlags} has no flags.json to take them from)` : '';
+    throw new UsageError(`no training data: pass --data_path <image folder or packed cache> or --data procedural${hint}`);
+  }
 }
 
 /** A resume target must exist: a missing one is an error, never a fresh start. */
