@@ -1,10 +1,12 @@
 import { dinov2Presets } from '@pixelrepa/encoders';
 import { backendFlags } from '../backend.js';
+import { trainRecipes } from './train-recipes.js';
 import { defineFlags } from '../flags.js';
 import { jitOverrides, jitPresetName, mtaPresetName } from '../flag-checks.js';
 
 /** `pixelrepa train`'s flags: the reference's names (main_pixelREPA.py), our defaults = its defaults. */
 export const trainFlags = defineFlags({
+  recipe: { type: 'string', value: 'name', choices: Object.keys(trainRecipes), description: `a named set of flags; the others override it. quickstart = ${trainRecipes.quickstart.description}` },
   model: { type: 'string', check: jitPresetName, value: 'preset', default: 'JiT-B/16', group: 'Model', description: 'JiT preset (pixelrepa info lists them)' },
   img_size: { type: 'integer', min: 1, value: 'px', group: 'Model', description: 'image side (default: the preset\'s, 256 for JiT-*/16)' },
   class_num: { type: 'integer', min: 1, value: 'n', group: 'Model', description: 'number of classes (default: the preset\'s, 1000 for ImageNet presets)' },

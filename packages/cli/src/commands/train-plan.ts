@@ -11,6 +11,7 @@ import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 import { trainConfigModel } from '../load-model.js';
 import { ignoredOnResume, trainConfigFromFlags } from './train-config.js';
 import { trainFlags } from './train-flags.js';
+import { applyRecipe, recipeEncoderMissing, type TrainRecipeName } from './train-recipes.js';
 
 export type TrainFlagValues = FlagValues<typeof trainFlags>;
 
@@ -39,7 +40,10 @@ export interface TrainPlan {
  */
 export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof trainFlags>, 'values' | 'given'>, cwd: string): TrainPlan {
   if (values.resume === undefined) {
-    const absolute = withAbsolutePaths(values, cwd);
+    const recipe = values.recipe as TrainRecipeName | undefined;
+    const absolute = withAbsolutePaths(recipe ? applyRecipe(recipe, values, given) : values, cwd);
+    const missing = recipe && recipeEncoderMissing(recipe, absolute.encoder, given);
+    if (missing) throw new UsageError(missing);
     const config = withoutUndefined(trainConfigFromFlags(absolute));
     checkModel(config);
     checkData(absolute);

@@ -22,14 +22,14 @@ export const trainCommand = defineCommand({
   usage: '[flags]',
   description: [
     'Trains with the reference recipe (AdamW, warm-up, two EMAs), writing <output_dir>/log.jsonl (one line per step),',
-    '<output_dir>/flags.json (reusable with --config) and atomic checkpoints in <output_dir>/checkpoints/.',
+    '<output_dir>/flags.json (reusable with --config; --resume reads it) and atomic checkpoints in <output_dir>/checkpoints/.',
     'SIGINT / SIGTERM (Ctrl-C): the current step finishes, a checkpoint is written, and the command exits with 0.',
   ].join('\n'),
   flags: trainFlags,
   examples: [
     'pixelrepa train --model JiT-B/16 --mta MTA-B/16 --data_path imagenet/train --batch_size 128 --epochs 600 --output_dir runs/b16',
-    'pixelrepa train --model JiT-Tiny/4 --data procedural --encoder assets/procedural-encoder.safetensors --steps 2000 --batch_size 32 --warmup_epochs 1',
-    'pixelrepa train --config runs/b16/flags.json --resume runs/b16',
+    'pixelrepa train --recipe quickstart --output_dir runs/tiny                # what npm start trains, from the command line',
+    'pixelrepa train --resume runs/tiny --steps 1200                          # continue a run with everything it was started with',
   ],
 }, async (parsed, context) => {
   const { stderr } = context;
