@@ -9,6 +9,7 @@ import { loadFidInceptionV3Cached } from '@pixelrepa/metrics/node';
 import { backendFlags, startBackend } from '../backend.js';
 import { defineCommand, type CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { emaWarning } from '../ema-warning.js';
 import { defineFlags } from '../flags.js';
 import { imageFileBatches, listImageFiles } from '../images.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -79,6 +80,8 @@ export const evalCommand = defineCommand({
     } else {
       loaded = loadModelFromFlags({ ...values, checkpoint: path(values.checkpoint) });
       const settings = samplerSettings(values, loaded);
+      const warning = emaWarning(loaded.hints);
+      if (warning) context.stderr.write(`${warning}\n`);
       const classes = loaded.config.numClasses;
       // The reference's class-balanced labels: 0,0,…,1,1,… (num_images / classes each).
       const perClass = Math.ceil(values.num_images / classes);

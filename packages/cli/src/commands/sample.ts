@@ -8,6 +8,7 @@ import { gridScale, writeGrid, writePng } from '../images.js';
 import { createProgress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
 import { UsageError } from '../errors.js';
+import { emaWarning } from '../ema-warning.js';
 
 /** The classes DiT and JiT show for ImageNet (golden retriever, otter, panda, ...). */
 const imagenetShowcase = [207, 360, 387, 974, 88, 979, 417, 279];
@@ -38,6 +39,8 @@ export const sampleCommand = defineCommand({
   const loaded = loadModelFromFlags({ ...values, checkpoint: values.checkpoint && resolve(context.cwd, values.checkpoint) });
   try {
     const settings = samplerSettings(values, loaded);
+    const warning = emaWarning(loaded.hints);
+    if (warning) stderr.write(`${warning}\n`);
     const { numClasses, inputSize } = loaded.config;
     const classes = values.classes ?? (numClasses === 1000 ? imagenetShowcase : Array.from({ length: Math.min(numClasses, 10) }, (_, i) => i));
     const labels = classes.flatMap((label) => Array<number>(values.num_per_class).fill(label));
@@ -50,8 +53,12 @@ export const sampleCommand = defineCommand({
     const perImage = inputSize * inputSize * 3;
     let written = 0;
     const perClass = new Map<number, number>();
+    // A batch's last step is shown once its images are written, so the bar ends at n/n images.
+    const onStep = (done: number) => {
+      if (done % settings.steps !== 0) progress.update(done, `${written}/${labels.length} images`);
+    };
     try {
-      for await (const batch of generateImages(loaded, labels, { ...settings, batchSize: values.batch_size, seed: values.seed, onStep: (done) => progress.update(done, `${written}/${labels.length} images`) })) {
+      for await (const batch of generateImages(loaded, labels, { ...settings, batchSize: values.batch_size, seed: values.seed, onStep })) {
         for (let i = 0; i < batch.labels.length; i++) {
           const label = batch.labels[i];
           const k = perClass.get(label) ?? 0;
@@ -61,6 +68,7 @@ export const sampleCommand = defineCommand({
           all.set(pixels, written * perImage);
           written++;
         }
+        progress.update(Math.ceil(written / values.batch_size) * settings.steps, `${written}/${labels.length} images`);
       }
     } finally {
       progress.stop();
