@@ -2,6 +2,9 @@ import type { BackendAttempt, BackendInfo, BackendName, InitBackendOptions } fro
 import { backendNames } from './types.js';
 import { messageOf } from './common.js';
 import { isNode } from './environment.js';
+import { linuxGpuDevices } from './gpu-devices.js';
+
+const debugging = () => isNode() && Boolean(process.env.PIXELREPA_DEBUG);
 
 /** Starts one named backend (the dispatcher's `initBackend` without `auto`). */
 export type StartBackend = (name: BackendName, options: InitBackendOptions) => Promise<BackendInfo>;
@@ -44,6 +47,14 @@ export async function initAuto(options: InitBackendOptions, start: StartBackend)
 }
 
 async function startGpuIfHardware(name: 'webgpu' | 'webgl', options: InitBackendOptions, tried: BackendAttempt[]): Promise<BackendInfo | undefined> {
+  if (name === 'webgpu' && !options.allowSoftwareGpu) {
+    // Dawn prints to stderr while it looks for adapters: where there is no GPU, do not load it.
+    const devices = options.gpuDevices ? options.gpuDevices() : options.loadModule || debugging() ? undefined : linuxGpuDevices();
+    if (devices && devices.length === 0) {
+      tried.push({ name, ok: false, reason: 'no GPU device on this machine (no /dev/dri/renderD*, /dev/nvidia*, /dev/dxg): not probed (a software adapter would be slower than wasm); ask for it by name to use it anyway' });
+      return undefined;
+    }
+  }
   const probe = name === 'webgpu'
     ? await (await import('./webgpu.js')).probeWebGpu(options)
     : await (await import('./webgl.js')).probeWebGl();
