@@ -48,6 +48,8 @@ const cases: Array<[string[], string, RegExp]> = [
   [['eval', '--images', dir, '--reference', join(dir, 'stats.npz')], '--reference', /expected a file/],
   [['eval', '--images', dir, '--metrics', 'is', '--num_images', '0'], '--num_images', /≥ 1/],
   [['prepare', dir, '--out', join(dir, 'cache'), '--shard_mb', '0'], '--shard_mb', /> 0/],
+  [['prepare', join(dir, 'missing'), '--out', join(dir, 'cache')], 'missing', /is not a folder.*prepare takes an image folder/],
+  [['convert', join(dir, 'missing.pth'), join(dir, 'out.safetensors')], 'missing.pth', /does not exist/],
 ];
 
 describe('every flag is checked before any work', () => {

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { prepare } from '@pixelrepa/data/node';
 import { defineCommand } from '../context.js';
@@ -27,6 +28,7 @@ export const prepareCommand = defineCommand({
   if (positionals.length !== 1) throw new UsageError(`prepare takes one image folder, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   if (values.out === undefined) throw new UsageError('--out <dir> is required: where to write the packed cache');
   const source = resolve(context.cwd, positionals[0]);
+  if (!existsSync(source) || !statSync(source).isDirectory()) throw new UsageError(`${positionals[0]} is not a folder (${source}); prepare takes an image folder root/<class>/<image>`);
   const out = resolve(context.cwd, values.out);
   let progress: Progress | undefined;
   try {
