@@ -1,8 +1,8 @@
 // Exports a training checkpoint's EMA weights for the page:
 //   npm run -w @pixelrepa/example-browser export-checkpoint -- ../../out/quickstart/checkpoint.safetensors
 // writes public/quickstart.safetensors (plain JiT weights) and public/quickstart.json (the model).
-import { writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSafetensorsFile } from '@pixelrepa/io/node';
 import { readCheckpoint } from '@pixelrepa/train/node';
@@ -29,6 +29,8 @@ try {
 }
 const out = resolve(values.out!);
 const json = out.replace(/\.safetensors$/, '.json');
+// public/ is not in a fresh clone (its exports are not committed).
+mkdirSync(dirname(out), { recursive: true });
 writeSafetensorsFile(out, exported.tensors, exported.metadata);
 writeFileSync(json, `${JSON.stringify(exported.description, null, 2)}\n`);
 const bytes = [...exported.tensors.values()].reduce((sum, tensor) => sum + tensor.data.byteLength, 0);

@@ -8,7 +8,7 @@ export const backendFlags = defineFlags({
     type: 'string', value: 'name', default: 'auto', choices: ['auto', ...[...backendNames].reverse()], group: 'Backend',
     description: 'where tensors run; auto takes the best that starts here (node-gpu > node > webgpu on a hardware GPU > wasm > cpu); see pixelrepa info',
   },
-  threads: { type: 'integer', value: 'n', group: 'Backend', description: 'wasm threads (default: all cores)' },
+  threads: { type: 'integer', min: 1, value: 'n', group: 'Backend', description: 'wasm threads (default: all cores)' },
 });
 
 /** Starts the backend the flags ask for and says on `stderr` which one runs and how. */

@@ -48,7 +48,7 @@ describe('parseCommandLine', () => {
       }
       throw new Error('no error');
     };
-    expect(message(['--batchsize', '2'])).toBe('unknown flag --batchsize for "pixelrepa demo"; did you mean --batch_size? see pixelrepa demo --help');
+    expect(message(['--batchsize', '2'])).toBe('unknown flag --batchsize for "pixelrepa demo"; did you mean --batch_size?');
     expect(message(['--batch_size', '2.5'])).toBe('--batch_size expects a whole number, got 2.5');
     expect(message(['--P_mean', 'low'])).toBe('--P_mean expects a number, got "low"');
     expect(message(['--metrics', 'fid,lpips'])).toBe('--metrics must be one of fid, is, kid; got "lpips"');
@@ -77,5 +77,28 @@ describe('helpText', () => {
     expect(text).toMatch(/--metrics <list>\s+metrics \(one of fid, is, kid; default fid\)/);
     expect(text).toMatch(/Common:\n {2}--config <file\.json>/);
     expect(text).toContain('Examples:\n  pixelrepa demo --P_mean -1');
+  });
+});
+
+describe('flag checks', () => {
+  const checked = defineFlags({
+    batch_size: { type: 'integer', default: 128, min: 1, description: 'images per step' },
+    ratio: { type: 'number', min: 0, below: 1, description: 'a fraction' },
+    betas: { type: 'numbers', count: 2, min: 0, below: 1, description: 'AdamW betas' },
+    name: { type: 'string', check: (value) => (value === 'ok' ? undefined : 'must be "ok"'), description: 'a name' },
+  });
+  const checkedSpec: CommandSpec<typeof checked> = { name: 'demo', summary: 'a demo', usage: '[flags]', flags: checked, examples: [] };
+
+  it('refuses values out of range, wrong counts and what a check rejects, saying what the flag accepts', () => {
+    expect(() => parseCommandLine(checkedSpec, ['--batch_size', '0'])).toThrow('--batch_size must be a whole number ≥ 1 (images per step), got 0');
+    expect(() => parseCommandLine(checkedSpec, ['--ratio', '1'])).toThrow('--ratio must be a number in [0, 1) (a fraction), got 1');
+    expect(() => parseCommandLine(checkedSpec, ['--betas', '0.9,0.95,0.99'])).toThrow('--betas takes 2 comma-separated numbers, each in [0, 1) (AdamW betas), got 0.9,0.95,0.99');
+    expect(() => parseCommandLine(checkedSpec, ['--name', 'bad'])).toThrow('--name must be "ok"');
+    expect(parseCommandLine(checkedSpec, ['--batch_size', '1', '--ratio', '0', '--betas', '0,0.5', '--name', 'ok']).values).toMatchObject({ batch_size: 1, ratio: 0, betas: [0, 0.5] });
+  });
+
+  it('shows the ranges in --help', () => {
+    expect(helpText(checkedSpec)).toMatch(/--batch_size <integer>\s+images per step \(≥ 1; default 128\)/);
+    expect(helpText(checkedSpec)).toMatch(/--ratio <number>\s+a fraction \(in \[0, 1\)\)/);
   });
 });

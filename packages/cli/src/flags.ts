@@ -1,6 +1,6 @@
 // Command-line flags from ONE declarative table per command: parsing (command line over an
 // optional JSON config file over defaults), typed values and the `--help` text all come from it.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError, messageOf } from './errors.js';
 
@@ -19,6 +19,20 @@ export interface FlagSpec {
   readonly value?: string;
   /** Help section (flags without one are listed first). */
   readonly group?: string;
+  /** A `path` flag's values that are names, not paths (never resolved): `--encoder dinov2-vitb14`. */
+  readonly keywords?: readonly string[];
+  /** Numbers (each item of a `numbers` list): inclusive bounds… */
+  readonly min?: number;
+  readonly max?: number;
+  /** …and exclusive ones. */
+  readonly above?: number;
+  readonly below?: number;
+  /** `numbers`: how many items it takes. */
+  readonly count?: number;
+  /** `path`: what must already be there (checked before the command runs). */
+  readonly exists?: 'file' | 'dir' | 'any';
+  /** Any other check of a value: the problem, said after the flag's name, or undefined when it is fine. */
+  readonly check?: (value: unknown) => string | undefined;
 }
 
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -140,11 +154,12 @@ export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv
     values[name] = typeof text === 'boolean' ? text : fromText(name, spec.flags[name], text);
     given.add(name);
   }
+  for (const name of given) checkExists(name, spec.flags[name], values[name], cwd);
   return { values: values as FlagValues<T>, positionals, help, given: given as Set<keyof T & string>, configFile };
 }
 
 /** A config file's flags, converted and checked; `path` values are resolved against its folder. */
-function readConfigFile(path: string, spec: CommandSpec, byName: Map<string, string>): Record<string, unknown> {
+function readConfigFile(path: string, spec: Pick<CommandSpec, 'name' | 'flags'>, byName: Map<string, string>): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -165,13 +180,44 @@ function readConfigFile(path: string, spec: CommandSpec, byName: Map<string, str
     const name = byName.get(canonical(key));
     if (!name) throw new UsageError(`${unknownFlag(`"${key}"`, spec)} (in the config file ${path})`);
     const flag = spec.flags[name];
-    const converted = fromJson(name, flag, value, path);
-    out[name] = flag.type === 'path' && typeof converted === 'string' ? resolve(dirname(path), converted) : converted;
+    out[name] = resolveFlagPath(flag, fromJson(name, flag, value, path), dirname(path));
+    checkExists(name, flag, out[name], dirname(path));
   }
   return out;
 }
 
+/** A `path` flag with `exists`: its file or folder must be there. */
+function checkExists(name: string, flag: FlagSpec, value: unknown, base: string): void {
+  if (!flag.exists || typeof value !== 'string' || flag.keywords?.includes(value)) return;
+  const path = resolve(base, value);
+  const kind = !existsSync(path) ? 'missing' : statSync(path).isDirectory() ? 'dir' : 'file';
+  if (kind === flag.exists || (flag.exists === 'any' && kind !== 'missing')) return;
+  const wanted = { file: 'a file', dir: 'a folder', any: 'a file or folder' }[flag.exists];
+  const found = kind === 'missing' ? 'nothing is there' : `it is ${kind === 'dir' ? 'a folder' : 'a file'}`;
+  const names = flag.keywords?.length ? ` (or one of ${flag.keywords.join(', ')})` : '';
+  throw new UsageError(`--${name} ${value}: expected ${wanted}${names} — ${flag.description} — but ${found} (${path})`);
+}
+
+/**
+ * The flags a JSON config file sets (as `--config` reads it: values converted and checked, paths
+ * resolved against the file's folder); unknown keys and bad values throw a `UsageError`.
+ */
+export function readFlagsFile<T extends FlagTable>(spec: Pick<CommandSpec<T>, 'name' | 'flags'>, path: string): Partial<FlagValues<T>> {
+  const byName = new Map(Object.keys(spec.flags).map((name) => [canonical(name), name]));
+  return readConfigFile(path, spec, byName) as Partial<FlagValues<T>>;
+}
+
+/** A `path` flag's value resolved against `base` (other flags, and keywords, are returned as they are). */
+export function resolveFlagPath(flag: FlagSpec, value: unknown, base: string): unknown {
+  if (flag.type !== 'path' || typeof value !== 'string' || flag.keywords?.includes(value)) return value;
+  return resolve(base, value);
+}
+
 function fromText(name: string, flag: FlagSpec, text: string): unknown {
+  return checkValue(name, flag, parseText(name, flag, text), text);
+}
+
+function parseText(name: string, flag: FlagSpec, text: string): unknown {
   switch (flag.type) {
     case 'number':
     case 'integer':
@@ -191,7 +237,46 @@ function fromText(name: string, flag: FlagSpec, text: string): unknown {
   }
 }
 
+/** Ranges, counts and the flag's own check: a wrong value throws a UsageError saying what the flag accepts. */
+function checkValue(name: string, flag: FlagSpec, value: unknown, shown: string): unknown {
+  const range = rangeText(flag);
+  if (flag.type === 'numbers' && Array.isArray(value)) {
+    if ((flag.count !== undefined && value.length !== flag.count) || value.some((item) => !inRange(flag, item as number))) {
+      throw new UsageError(`--${name} takes ${flag.count ?? ''}${flag.count ? ' ' : ''}comma-separated numbers${range ? `, each ${range}` : ''} (${flag.description}), got ${shown}`);
+    }
+  } else if (typeof value === 'number' && !inRange(flag, value)) {
+    throw new UsageError(`--${name} must be ${flag.type === 'integer' ? 'a whole number' : 'a number'} ${range} (${flag.description}), got ${shown}`);
+  }
+  const problem = flag.check?.(value);
+  if (problem) throw new UsageError(`--${name} ${problem}`);
+  return value;
+}
+
+function inRange(flag: FlagSpec, value: number): boolean {
+  return !((flag.min !== undefined && value < flag.min) || (flag.max !== undefined && value > flag.max)
+    || (flag.above !== undefined && value <= flag.above) || (flag.below !== undefined && value >= flag.below));
+}
+
+/** `≥ 1`, `> 0`, `in [0, 1)`; empty without bounds. */
+export function rangeText(flag: FlagSpec): string {
+  const low = flag.min !== undefined ? ['[', flag.min, '≥'] as const : flag.above !== undefined ? ['(', flag.above, '>'] as const : undefined;
+  const high = flag.max !== undefined ? [']', flag.max, '≤'] as const : flag.below !== undefined ? [')', flag.below, '<'] as const : undefined;
+  if (low && high) return `in ${low[0]}${low[1]}, ${high[1]}${high[0]}`;
+  if (low) return `${low[2]} ${low[1]}`;
+  if (high) return `${high[2]} ${high[1]}`;
+  return '';
+}
+
 function fromJson(name: string, flag: FlagSpec, value: unknown, where: string): unknown {
+  const parsed = parseJson(name, flag, value, where);
+  try {
+    return flag.type === 'list' || flag.type === 'numbers' || flag.type === 'boolean' ? parsed : checkValue(name, flag, parsed, JSON.stringify(value));
+  } catch (error) {
+    throw new UsageError(`${messageOf(error)} (in ${where})`);
+  }
+}
+
+function parseJson(name: string, flag: FlagSpec, value: unknown, where: string): unknown {
   const wrong = (expected: string) => new UsageError(`"${name}" in ${where} must be ${expected}, found ${JSON.stringify(value)}`);
   switch (flag.type) {
     case 'boolean':
@@ -234,15 +319,14 @@ function checkChoices<V extends string | string[]>(name: string, flag: FlagSpec,
   return value;
 }
 
-function unknownFlag(written: string, spec: CommandSpec): string {
+function unknownFlag(written: string, spec: Pick<CommandSpec, 'name' | 'flags'>): string {
   const wanted = canonical(written.replace(/^--|"/g, '')).toLowerCase();
   const names = [...Object.keys(spec.flags), ...Object.keys(universal)];
   const close = names
     .map((name) => ({ name, distance: editDistance(canonical(name).toLowerCase(), wanted) }))
     .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))
     .sort((a, b) => a.distance - b.distance)[0];
-  const hint = close ? `did you mean --${close.name}? ` : '';
-  return `unknown flag ${written} for "pixelrepa ${spec.name}"; ${hint}see pixelrepa ${spec.name} --help`;
+  return `unknown flag ${written} for "pixelrepa ${spec.name}"${close ? `; did you mean --${close.name}?` : ''}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -263,6 +347,7 @@ export function helpText(spec: CommandSpec): string {
     const left = `  --${name}${flag.type === 'boolean' ? '' : ` <${flag.value ?? flag.type}>`}`;
     const notes = [
       flag.choices ? `one of ${flag.choices.join(', ')}` : undefined,
+      rangeText(flag) || undefined,
       flag.default !== undefined && flag.default !== false ? `default ${Array.isArray(flag.default) ? flag.default.join(',') : String(flag.default)}` : undefined,
     ].filter(Boolean);
     return [left, notes.length ? `${flag.description} (${notes.join('; ')})` : flag.description] as const;

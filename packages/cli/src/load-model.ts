@@ -19,6 +19,8 @@ export interface SamplingHints {
   intervalMax?: number;
   noiseScale?: number;
   tEps?: number;
+  /** Our training checkpoints' EMAs: the decay and how many updates it has had (one per step). */
+  ema?: { weights: 'model_ema1' | 'model_ema2'; decay: number; updates: number };
 }
 
 export interface LoadedJiT {
@@ -110,7 +112,8 @@ function readSafetensorsCheckpoint(path: string, weights: CheckpointWeights): Fo
   if (training) {
     const info = JSON.parse(training) as CheckpointInfo;
     const state = trainingCheckpointWeights(path, file.tensors, weights);
-    return { kind: `ours, step ${info.step}`, state, config: trainConfigModel(info.config), hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps } };
+    const ema = weights === 'model' ? undefined : { weights, decay: weights === 'model_ema1' ? info.config.ema_decay1 : info.config.ema_decay2, updates: info.step };
+    return { kind: `ours, step ${info.step}`, state, config: trainConfigModel(info.config), hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps, ema } };
   }
   const exported = file.metadata[exportedModelKey] ? (JSON.parse(file.metadata[exportedModelKey]) as Record<string, unknown>) : undefined;
   // Exports of our runs carry the whole config (presets with overrides, custom models).

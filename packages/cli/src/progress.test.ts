@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatSeconds } from './progress.js';
+import { createProgress, formatEta, formatSeconds } from './progress.js';
 
 describe('createProgress off a terminal', () => {
   it('prints the first and the last update, notes as they come, and an ETA while work remains', () => {
@@ -19,7 +19,13 @@ describe('createProgress off a terminal', () => {
 });
 
 describe('formatSeconds', () => {
-  it.each([[4.4, '4s'], [75, '1m15s'], [3700, '1h01m'], [Infinity, '?']])('%s s → %s', (seconds, text) => {
+  it.each([[4.4, '4s'], [75, '1m15s'], [239.6, '4m00s'], [3599.7, '1h00m'], [3700, '1h01m'], [Infinity, '?']])('%s s → %s', (seconds, text) => {
     expect(formatSeconds(seconds)).toBe(text);
+  });
+});
+
+describe('formatEta', () => {
+  it.each([[7.2, '7s'], [239, '4m00s'], [238, '4m00s'], [237, '3m55s'], [3598, '1h00m']])('%s s → %s (never 3m60s)', (seconds, text) => {
+    expect(formatEta(seconds)).toBe(text);
   });
 });

@@ -37,6 +37,8 @@ function terminalProgress(stream: NodeJS.WriteStream, { label, total, start = 0 
     clearOnComplete: false,
     etaBuffer: 20,
     barsize: 20,
+    // cli-progress rounds the seconds alone to 5 (239 s → `3m60s`): round the whole time instead.
+    formatTime: (seconds: number) => formatEta(seconds),
   });
   const bar: SingleBar = bars.create(total, start, { status: '' });
   let stopped = false;
@@ -64,7 +66,7 @@ function lineProgress(stream: OutputStream, { label, total, start = 0, intervalS
       lastPrint = now;
       printed = done;
       const rate = (done - start) / ((now - began) / 1000);
-      const eta = rate > 0 && done < total ? ` | ETA ${formatSeconds((total - done) / rate)}` : '';
+      const eta = rate > 0 && done < total ? ` | ETA ${formatEta((total - done) / rate)}` : '';
       stream.write(`${label} ${done}/${total}${lastStatus ? ` | ${lastStatus}` : ''}${eta}\n`);
     },
     note: (line) => stream.write(`${line}\n`),
@@ -72,7 +74,12 @@ function lineProgress(stream: OutputStream, { label, total, start = 0, intervalS
   };
 }
 
-/** 75 → `1m15s`, 3700 → `1h01m`. */
+/** An ETA: to 5 s above ten seconds (it jitters), then as formatSeconds: 239 → `4m00s`. */
+export function formatEta(seconds: number): string {
+  return formatSeconds(seconds > 10 ? 5 * Math.round(seconds / 5) : seconds);
+}
+
+/** 75 → `1m15s`, 3700 → `1h01m`, 239.6 → `4m00s` (the whole time is rounded, never `3m60s`). */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);

@@ -4,3 +4,4 @@ export {
   saveCheckpoint, readCheckpoint, restoreModules, listCheckpoints, pruneCheckpoints, resolveResumePath, checkWritable,
   type CheckpointInfo,
 } from './node/checkpoint.js';
+export { truncateRunLog } from './node/run-log.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,7 @@ describe('pixelrepa eval', () => {
     expect(await runCli(['eval', '--images', join(dir, 'reference'), '--metrics', 'fid'], fid.context)).toBe(2);
     expect(fid.stderr()).toContain('fid need a reference: --reference stats.npz or --reference_folder <dir>');
     const kid = withExtractor();
+    writeFileSync(join(dir, 'x.npz'), '');
     expect(await runCli(['eval', '--images', join(dir, 'reference'), '--reference', 'x.npz', '--metrics', 'kid'], kid.context)).toBe(2);
     expect(kid.stderr()).toContain('kid and pr need the reference images\' features');
   });

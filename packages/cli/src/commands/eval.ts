@@ -11,6 +11,7 @@ import { loadFidInceptionV3Cached } from '@pixelrepa/metrics/node';
 import { backendFlags, startBackend } from '../backend.js';
 import { defineCommand, type CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { emaWarning } from '../ema-warning.js';
 import { defineFlags, type FlagValues } from '../flags.js';
 import { imageFileBatches, listImageFiles } from '../images.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -19,23 +20,23 @@ import { shardFlags, shardFromFlag } from '../shard-flag.js';
 import type { LoadedJiT } from '../load-model.js';
 
 const evalFlags = defineFlags({
-  images: { type: 'path', value: 'dir', group: 'Images', description: 'a folder of generated images to evaluate (searched recursively)' },
-  num_images: { type: 'integer', value: 'n', default: 50000, group: 'Images', description: 'with --checkpoint: images to generate, class-balanced as in the reference' },
-  reference: { type: 'path', value: 'stats.npz', group: 'Reference', description: 'reference statistics (mu, sigma), e.g. jit_in256_stats.npz' },
-  reference_folder: { type: 'path', value: 'dir', group: 'Reference', description: 'reference images instead (their features also give kid and pr)' },
+  images: { type: 'path', exists: 'dir', value: 'dir', group: 'Images', description: 'a folder of generated images to evaluate (searched recursively)' },
+  num_images: { type: 'integer', min: 1, value: 'n', default: 50000, group: 'Images', description: 'with --checkpoint: images to generate, class-balanced as in the reference' },
+  reference: { type: 'path', exists: 'file', value: 'stats.npz', group: 'Reference', description: 'reference statistics (mu, sigma), e.g. jit_in256_stats.npz' },
+  reference_folder: { type: 'path', exists: 'dir', value: 'dir', group: 'Reference', description: 'reference images instead (their features also give kid and pr)' },
   save_reference: { type: 'path', value: 'out.npz', group: 'Reference', description: 'only write the statistics of --images (or --reference_folder) to this .npz' },
   metrics: { type: 'list', value: 'list', default: ['fid', 'is'], choices: ['fid', 'is', 'kid', 'pr'], group: 'Metrics', description: 'which metrics' },
-  is_splits: { type: 'integer', value: 'n', default: 10, group: 'Metrics', description: 'Inception Score splits (torch-fidelity: 10)' },
-  kid_subsets: { type: 'integer', value: 'n', default: 100, group: 'Metrics', description: 'KID random subsets' },
-  kid_subset_size: { type: 'integer', value: 'n', group: 'Metrics', description: 'images per KID subset (default 1000, or the smaller set\'s size when it has fewer)' },
-  inception_weights: { type: 'path', value: 'file', group: 'Metrics', description: 'the FID Inception weights (pt_inception-2015-12-05); default: the cache, downloading once' },
+  is_splits: { type: 'integer', min: 1, value: 'n', default: 10, group: 'Metrics', description: 'Inception Score splits (torch-fidelity: 10)' },
+  kid_subsets: { type: 'integer', min: 1, value: 'n', default: 100, group: 'Metrics', description: 'KID random subsets' },
+  kid_subset_size: { type: 'integer', min: 1, value: 'n', group: 'Metrics', description: 'images per KID subset (default 1000, or the smaller set\'s size when it has fewer)' },
+  inception_weights: { type: 'path', exists: 'file', value: 'file', group: 'Metrics', description: 'the FID Inception weights (pt_inception-2015-12-05); default: the cache, downloading once' },
   offline: { type: 'boolean', group: 'Metrics', description: 'never download' },
   cache_dir: { type: 'path', value: 'dir', group: 'Metrics', description: 'download cache (default $PIXELREPA_CACHE or ~/.cache/pixelrepa)' },
   output: { type: 'path', value: 'file.json', group: 'Metrics', description: 'also write the JSON result here' },
   save_statistics: { type: 'path', value: 'file.npz', group: 'Metrics', description: 'also write the generated images\' statistics (mergeable across shards); with --shard: the shard file for pixelrepa merge' },
   ...samplingFlags,
   ...shardFlags,
-  img_size: { type: 'integer', value: 'px', group: 'Images', description: 'ADM center-crop every image read from a folder to this size (reference sets); with --checkpoint: the model\'s image side (default: the checkpoint\'s)' },
+  img_size: { type: 'integer', min: 1, value: 'px', group: 'Images', description: 'ADM center-crop every image read from a folder to this size (reference sets); with --checkpoint: the model\'s image side (default: the checkpoint\'s)' },
   ...backendFlags,
 });
 
@@ -88,6 +89,8 @@ export const evalCommand = defineCommand({
     } else {
       loaded = loadModelFromFlags({ ...values, checkpoint: path(values.checkpoint) });
       const settings = samplerSettings(values, loaded);
+      const warning = emaWarning(loaded.hints);
+      if (warning) context.stderr.write(`${warning}\n`);
       const classes = loaded.config.numClasses;
       // The reference's class-balanced labels: 0,0,…,1,1,… (num_images / classes each).
       const perClass = Math.ceil(values.num_images / classes);

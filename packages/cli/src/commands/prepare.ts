@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { prepare } from '@pixelrepa/data/node';
 import { defineCommand } from '../context.js';
@@ -7,9 +8,9 @@ import { createProgress, type Progress } from '../progress.js';
 
 const prepareFlags = defineFlags({
   out: { type: 'path', value: 'dir', description: 'the cache folder to write (required)' },
-  img_size: { type: 'integer', value: 'px', default: 256, description: 'ADM center crop to img_size × img_size' },
-  workers: { type: 'integer', value: 'n', description: 'decoding threads (default: cores − 1, 1…4)' },
-  shard_mb: { type: 'number', value: 'MiB', default: 256, description: 'target size of each shard file' },
+  img_size: { type: 'integer', min: 1, value: 'px', default: 256, description: 'ADM center crop to img_size × img_size' },
+  workers: { type: 'integer', min: 0, value: 'n', description: 'decoding threads (default: cores − 1, 1…4)' },
+  shard_mb: { type: 'number', above: 0, value: 'MiB', default: 256, description: 'target size of each shard file' },
 });
 
 export const prepareCommand = defineCommand({
@@ -27,6 +28,7 @@ export const prepareCommand = defineCommand({
   if (positionals.length !== 1) throw new UsageError(`prepare takes one image folder, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   if (values.out === undefined) throw new UsageError('--out <dir> is required: where to write the packed cache');
   const source = resolve(context.cwd, positionals[0]);
+  if (!existsSync(source) || !statSync(source).isDirectory()) throw new UsageError(`${positionals[0]} is not a folder (${source}); prepare takes an image folder root/<class>/<image>`);
   const out = resolve(context.cwd, values.out);
   let progress: Progress | undefined;
   try {

@@ -42,6 +42,12 @@ describe('pixelrepa sample', () => {
     const before = tf.memory().numTensors;
     const code = await runCli(['sample', '--backend', 'cpu', '--checkpoint', run, '--classes', '1,2,3', '--num_per_class', '2', '--num_sampling_steps', '3', '--cfg', '2', '--batch_size', '4', '--output_dir', out], context);
     expect(stderr()).toContain('wrote 6 images');
+    // Off a terminal the last progress line is the finished work: every step, every image.
+    expect(stderr()).toMatch(/\nsample 6\/6 \| 6\/6 images\n/);
+    expect(stderr()).not.toMatch(/sample 6\/6 \| [0-5]\/6 images/);
+    // 2 steps of training with the reference's decay 0.9999: model_ema1 is still the initial weights.
+    expect(stderr()).toMatch(/warning: model_ema1 \(decay 0\.9999\) has had 2 updates, so 100 % of it is still the weights the run started from/);
+    expect(stderr()).toContain('--weights model');
     expect(code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     const files = readdirSync(join(out, 'images')).sort();
@@ -49,6 +55,12 @@ describe('pixelrepa sample', () => {
     expect(await sharp(join(out, 'images', files[0])).metadata()).toMatchObject({ width: 16, height: 16, channels: 3 });
     // 16 px images enlarged 8× into 2 columns × 3 rows with 2 px gaps.
     expect(await sharp(join(out, 'grid.png')).metadata()).toMatchObject({ width: 2 * (128 + 2) + 2, height: 3 * (128 + 2) + 2 });
+  });
+
+  it('does not warn about the EMA when sampling the trained weights', async () => {
+    const { context, stderr } = bufferContext(dir);
+    expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', run, '--weights', 'model', '--classes', '1', '--num_per_class', '1', '--num_sampling_steps', '1', '--output_dir', join(dir, 'model')], context), stderr()).toBe(0);
+    expect(stderr()).not.toContain('warning');
   });
 
   it('samples the same images from an official .pth and from its converted safetensors', async () => {

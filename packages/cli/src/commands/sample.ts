@@ -5,20 +5,22 @@ import { formatShard, shardRange } from '@pixelrepa/jit';
 import { backendFlags, startBackend } from '../backend.js';
 import { defineCommand } from '../context.js';
 import { defineFlags } from '../flags.js';
+import { wholeNumbers } from '../flag-checks.js';
 import { gridScale, writeGrid } from '../images.js';
 import { createProgress } from '../progress.js';
 import { checkSampleSettings, isWrittenImage, sampleFileName, writePngAtomic } from '../sample-folder.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags, type ImageToGenerate } from '../sampling.js';
 import { shardFlags, shardFromFlag } from '../shard-flag.js';
 import { UsageError } from '../errors.js';
+import { emaWarning } from '../ema-warning.js';
 
 /** The classes DiT and JiT show for ImageNet (golden retriever, otter, panda, ...). */
 const imagenetShowcase = [207, 360, 387, 974, 88, 979, 417, 279];
 
 const sampleFlags = defineFlags({
   ...samplingFlags,
-  classes: { type: 'numbers', value: '1,2,3', group: 'Output', description: 'class labels, one grid row each (default: 0…9, or 8 showcase classes for 1000-class models)' },
-  num_per_class: { type: 'integer', value: 'n', default: 4, group: 'Output', description: 'images per class (grid columns); image i has class classes[⌊i / num_per_class⌋]' },
+  classes: { type: 'numbers', min: 0, check: wholeNumbers, value: '1,2,3', group: 'Output', description: 'class labels, one grid row each (default: 0…9, or 8 showcase classes for 1000-class models)' },
+  num_per_class: { type: 'integer', min: 1, value: 'n', default: 4, group: 'Output', description: 'images per class (grid columns); image i has class classes[⌊i / num_per_class⌋]' },
   output_dir: { type: 'path', value: 'dir', default: './samples', group: 'Output', description: 'writes images/<index>-class<c>.png, samples.json (the settings) and, unsharded, grid.png' },
   ...shardFlags,
   ...backendFlags,
@@ -49,6 +51,8 @@ export const sampleCommand = defineCommand({
   const loaded = loadModelFromFlags({ ...values, checkpoint: values.checkpoint && resolve(context.cwd, values.checkpoint) });
   try {
     const settings = samplerSettings(values, loaded);
+    const warning = emaWarning(loaded.hints);
+    if (warning) stderr.write(`${warning}\n`);
     const { numClasses, inputSize } = loaded.config;
     const classes = values.classes ?? (numClasses === 1000 ? imagenetShowcase : Array.from({ length: Math.min(numClasses, 10) }, (_, i) => i));
     const total = classes.length * values.num_per_class;
@@ -72,12 +76,17 @@ export const sampleCommand = defineCommand({
     const progress = createProgress(stderr, { label: 'sample', total: batches * settings.steps });
     const perImage = inputSize * inputSize * 3;
     let written = 0;
+    // A batch's last step is shown once its images are written, so the bar ends at n/n images.
+    const onStep = (done: number) => {
+      if (done % settings.steps !== 0) progress.update(done, `${written}/${todo.length} images`);
+    };
     try {
-      for await (const batch of generateImages(loaded, todo, { ...settings, batchSize: values.batch_size, seed: values.seed, onStep: (done) => progress.update(done, `${written}/${todo.length} images`) })) {
+      for await (const batch of generateImages(loaded, todo, { ...settings, batchSize: values.batch_size, seed: values.seed, onStep })) {
         for (let i = 0; i < batch.indices.length; i++) {
           await writePngAtomic(fileOf(batch.indices[i]), batch.pixels.subarray(i * perImage, (i + 1) * perImage), inputSize, inputSize);
           written++;
         }
+        progress.update(Math.ceil(written / values.batch_size) * settings.steps, `${written}/${todo.length} images`);
       }
     } finally {
       progress.stop();

@@ -61,6 +61,31 @@ describe('pixelrepa train', () => {
     expect(again.stderr()).toContain('already holds checkpoints');
   });
 
+  it('resumes by the short form from another folder, bit-identical to the uninterrupted run', async () => {
+    // Started from `dir` with relative paths (the encoder, the output folder); resumed from elsewhere with only --resume and --steps.
+    const flags = ['--backend', 'cpu', ...tinyModelFlags, '--data', 'procedural', '--data_length', '24', '--batch_size', '4', '--warmup_epochs', '0', '--blr', '1e-3', '--encoder', 'encoder.safetensors', '--seed', '3'];
+    const straight = bufferContext(dir);
+    expect(await runCli(['train', ...flags, '--steps', '4', '--output_dir', 'straight'], straight.context), straight.stderr()).toBe(0);
+    const first = bufferContext(dir);
+    expect(await runCli(['train', ...flags, '--steps', '2', '--output_dir', 'halves'], first.context), first.stderr()).toBe(0);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'pixelrepa-cli-elsewhere-'));
+    try {
+      const second = bufferContext(elsewhere);
+      expect(await runCli(['train', '--resume', join(dir, 'halves'), '--steps', '4'], second.context), second.stderr()).toBe(0);
+      expect(second.stderr()).toContain(`resuming the run in ${join(dir, 'halves')} with its flags`);
+      expect(second.stderr()).not.toContain('ignored');
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    expect(readLog(join(dir, 'halves')).map((line) => line.step)).toEqual([1, 2, 3, 4]);
+    const a = readSafetensorsFile(join(dir, 'straight', 'checkpoints', 'checkpoint-4.safetensors')).tensors;
+    const b = readSafetensorsFile(join(dir, 'halves', 'checkpoints', 'checkpoint-4.safetensors')).tensors;
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    expect(a.size).toBeGreaterThan(50);
+    for (const [name, tensor] of a) expect(Buffer.from(b.get(name)!.data.buffer).equals(Buffer.from(tensor.data.buffer)), name).toBe(true);
+  });
+
   it('reads flags from a config file, and the command line overrides it', async () => {
     const out = join(dir, 'from-config');
     const config = join(dir, 'run.json');

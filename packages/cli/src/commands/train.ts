@@ -1,19 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { SampleSource } from '@pixelrepa/data';
 import type { Encoder } from '@pixelrepa/encoders';
 import { NonFiniteLossError, type TrainConfig } from '@pixelrepa/train';
-import { Trainer, listCheckpoints, resolveResumePath, type CheckpointInfo, type TrainerEvent } from '@pixelrepa/train/node';
+import { Trainer, listCheckpoints, type TrainerEvent } from '@pixelrepa/train/node';
 import { startBackend } from '../backend.js';
 import { defineCommand, type OutputStream } from '../context.js';
-import { UsageError, messageOf } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { initializeFrom } from '../init-from.js';
 import { loadTargetEncoder } from '../load-encoder.js';
 import { trainConfigModel } from '../load-model.js';
 import { createProgress, type Progress } from '../progress.js';
-import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 import { openTrainingData } from '../training-data.js';
-import { ignoredOnResume, trainConfigFromFlags } from './train-config.js';
+import { planTrainRun, withoutUndefined } from './train-plan.js';
 import { trainFlags } from './train-flags.js';
 import { YieldingDataLoader } from '../yielding-loader.js';
 
@@ -23,30 +22,25 @@ export const trainCommand = defineCommand({
   usage: '[flags]',
   description: [
     'Trains with the reference recipe (AdamW, warm-up, two EMAs), writing <output_dir>/log.jsonl (one line per step),',
-    '<output_dir>/flags.json (reusable with --config) and atomic checkpoints in <output_dir>/checkpoints/.',
+    '<output_dir>/flags.json (reusable with --config; --resume reads it) and atomic checkpoints in <output_dir>/checkpoints/.',
     'SIGINT / SIGTERM (Ctrl-C): the current step finishes, a checkpoint is written, and the command exits with 0.',
   ].join('\n'),
   flags: trainFlags,
   examples: [
     'pixelrepa train --model JiT-B/16 --mta MTA-B/16 --data_path imagenet/train --batch_size 128 --epochs 600 --output_dir runs/b16',
-    'pixelrepa train --model JiT-Tiny/4 --data procedural --encoder assets/procedural-encoder.safetensors --steps 2000 --batch_size 32 --warmup_epochs 1',
-    'pixelrepa train --config runs/b16/flags.json --resume runs/b16',
+    'pixelrepa train --recipe quickstart --output_dir runs/tiny                # what npm start trains, from the command line',
+    'pixelrepa train --resume runs/tiny --steps 1200                          # continue a run with everything it was started with',
   ],
-}, async ({ values, given }, context) => {
+}, async (parsed, context) => {
   const { stderr } = context;
-  const outDir = resolve(context.cwd, values.output_dir);
-  const resumePath = values.resume !== undefined ? findResumeCheckpoint(resolve(context.cwd, values.resume)) : undefined;
-  const fromFlags = trainConfigFromFlags(values);
-  let config: Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'batchSize'> = withoutUndefined(fromFlags);
-  if (resumePath) {
-    const saved = (JSON.parse(readSafetensorsMetadata(resumePath).pixelrepa ?? 'null') as CheckpointInfo | null)?.config;
-    if (!saved) throw new UsageError(`cannot resume from ${resumePath}: it is not a training checkpoint of pixelrepa train (no "pixelrepa" metadata); to start from official weights, convert them and train from scratch`);
-    const ignored = ignoredOnResume(given, fromFlags, saved);
+  const { values, config, outDir, resume } = planTrainRun(parsed, context.cwd);
+  const resumePath = resume?.checkpoint;
+  if (resume) {
+    const { ignored, flagsFile, runDir } = resume;
+    stderr.write(`resuming the run in ${runDir}${flagsFile ? ` with its flags (${flagsFile})` : ' (it has no flags.json: only the flags given now apply)'}\n`);
     if (ignored.length) stderr.write(`resuming: the run's saved config is used, so ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} ignored (only --steps may change)\n`);
-    config = { ...saved, steps: values.steps ?? saved.steps };
-    if (values.init_from !== undefined) throw new UsageError('--init_from starts a new run; a resumed run continues from its own checkpoint (leave out one of them)');
   } else {
-    refuseUsedOutputDir(outDir, values.output_dir);
+    refuseUsedOutputDir(outDir, parsed.values.output_dir);
   }
   const model = trainConfigModel(config);
   const signals = context.handleSignals === false ? undefined : listenForStop(stderr);
@@ -59,7 +53,7 @@ export const trainCommand = defineCommand({
     // Data warnings (skipped files) go above the progress bar once it runs.
     const warn = (line: string) => (progress ? progress.note(line) : stderr.write(`${line}\n`));
     const opened = await openTrainingData({
-      dataPath: values.data_path && resolve(context.cwd, values.data_path), data: values.data, imageSize: model.inputSize, numClasses: model.numClasses,
+      dataPath: values.data_path, data: values.data, imageSize: model.inputSize, numClasses: model.numClasses,
       length: values.data_length, workers: values.num_workers, warn,
     });
     source = opened.source;
@@ -70,7 +64,7 @@ export const trainCommand = defineCommand({
       encoder = await loadTargetEncoder(values.encoder, { grid, weightsFile: values.encoder_weights, offline: values.offline, cacheDir: values.cache_dir });
       stderr.write(`target encoder: ${encoder.label} (${encoder.embedDim}-d tokens)\n`);
     }
-    if (!resumePath) writeFlagsFile(outDir, values, context.cwd);
+    if (!resumePath) writeFlagsFile(outDir, values);
     stderr.write(`data: ${opened.description}\n`);
     trainer = await Trainer.create({
       config: config as Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize'>,
@@ -79,7 +73,7 @@ export const trainCommand = defineCommand({
       onEvent: (event) => { progress = showEvent(event, progress, stderr); },
     });
     if (values.init_from !== undefined) {
-      const from = resolve(context.cwd, values.init_from);
+      const from = values.init_from;
       const { parts } = initializeFrom(trainer.modules, from, { freshOptimizer: values.fresh_optimizer });
       progress?.note(`initialised ${parts.join(', ')} from ${from}`);
     }
@@ -87,9 +81,9 @@ export const trainCommand = defineCommand({
     progress?.stop();
     const last = listCheckpoints(trainer.checkpointDir)[0];
     if (result.reason === 'signal') {
-      stderr.write(`stopped at step ${result.step} (${signals?.received}); checkpoint ${last}\ncontinue with: pixelrepa train --resume ${values.output_dir}\n`);
+      stderr.write(`stopped at step ${result.step} (${signals?.received}); checkpoint ${last}\ncontinue with: pixelrepa train --resume ${shownPath(context.cwd, outDir)}\n`);
     } else {
-      stderr.write(`done: ${result.step} steps; checkpoint ${last}\nsample with: pixelrepa sample --checkpoint ${values.output_dir}\n`);
+      stderr.write(`done: ${result.step} steps; checkpoint ${last}\nsample with: pixelrepa sample --checkpoint ${shownPath(context.cwd, outDir)}\n`);
     }
     return 0;
   } finally {
@@ -100,15 +94,6 @@ export const trainCommand = defineCommand({
     await source?.close?.();
   }
 });
-
-/** A resume target must exist: a missing one is an error, never a fresh start. */
-function findResumeCheckpoint(target: string): string {
-  try {
-    return resolveResumePath(target);
-  } catch (error) {
-    throw new UsageError(`${messageOf(error)}; check --resume, or leave it out to start a new run`);
-  }
-}
 
 function stepsFromEpochs(epochs: number | undefined, perEpoch: number): number {
   if (epochs === undefined) throw new UsageError('say how long to train: --steps <n> or --epochs <n>');
@@ -177,24 +162,23 @@ function listenForStop(stderr: OutputStream): { signal: AbortSignal; received?: 
 }
 
 /**
- * The flags of a fresh run as a config file (`--config <output_dir>/flags.json` repeats it); paths
- * are made absolute, since a config file's relative paths are read against its own folder.
+ * The flags of a fresh run as a config file (`--config <output_dir>/flags.json` repeats it, and
+ * `--resume <output_dir>` reads it); its paths are absolute, so it works from any folder.
  */
-function writeFlagsFile(outDir: string, values: Record<string, unknown>, cwd: string): void {
+function writeFlagsFile(outDir: string, values: Record<string, unknown>): void {
   mkdirSync(outDir, { recursive: true });
   const { resume: _resume, help: _help, ...flags } = withoutUndefined(values);
-  for (const [name, value] of Object.entries(flags)) {
-    if (trainFlags[name as keyof typeof trainFlags]?.type === 'path' && typeof value === 'string') flags[name] = resolve(cwd, value);
-  }
   writeFileSync(join(outDir, 'flags.json'), `${JSON.stringify(flags, null, 2)}\n`);
+}
+
+/** A path as the user would type it from `cwd` (relative when inside it). */
+function shownPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : path;
 }
 
 /** A fresh run must not mix its checkpoints with an earlier run's. */
 function refuseUsedOutputDir(outDir: string, shown: string): void {
   const existing = listCheckpoints(join(outDir, 'checkpoints'))[0];
   if (existing) throw new UsageError(`--output_dir ${shown} already holds checkpoints of a run (newest: ${existing}); continue it with --resume ${shown}, or choose another --output_dir`);
-}
-
-function withoutUndefined<T extends object>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo, BackendName, InitBackendOptions } from './types.js';
 import { backendNames } from './types.js';
 import { isNode } from './environment.js';
+import { linuxGpuDevices } from './gpu-devices.js';
 
 /** What code running on a backend may count on. */
 export interface BackendCapabilities {
@@ -47,6 +48,18 @@ export interface BackendEntry {
 const onHost: BackendCapabilities = { cheapHostReads: true, plainMatmulOnly: false };
 const onGpu: BackendCapabilities = { cheapHostReads: false, plainMatmulOnly: false };
 const nodeOnly = (options: InitBackendOptions) => (!isNode() && !options.loadModule ? 'runs only in Node' : undefined);
+const debugging = () => isNode() && Boolean(process.env.PIXELREPA_DEBUG);
+
+/**
+ * Dawn prints to stderr while it looks for adapters: where the machine has no GPU device, `auto`
+ * does not load it at all (any adapter would be a software one, which `auto` passes over anyway).
+ */
+function noGpuDevice(options: InitBackendOptions): string | undefined {
+  if (options.allowSoftwareGpu) return undefined;
+  const devices = options.gpuDevices ? options.gpuDevices() : options.loadModule || debugging() ? undefined : linuxGpuDevices();
+  if (!devices || devices.length > 0) return undefined;
+  return 'no GPU device on this machine (no /dev/dri/renderD*, /dev/nvidia*, /dev/dxg): not probed (a software adapter would be slower than wasm); ask for it by name to use it anyway';
+}
 
 /** Every backend, in `auto`'s order of preference (`backendNames`). */
 export const backendTable: Readonly<Record<BackendName, BackendEntry>> = {
@@ -67,6 +80,7 @@ export const backendTable: Readonly<Record<BackendName, BackendEntry>> = {
     tfjsBackend: 'webgpu',
     load: async (options) => (await import('./webgpu.js')).initWebGpu(options),
     probe: async (options) => (await import('./webgpu.js')).probeWebGpu(options),
+    skip: noGpuDevice,
     capabilities: onGpu,
   },
   webgl: {

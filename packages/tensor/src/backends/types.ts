@@ -47,6 +47,12 @@ export interface InitBackendOptions {
   candidates?: BackendName[];
   /** How optional packages are imported. Default: dynamic `import()`. */
   loadModule?: ModuleLoader;
+  /**
+   * `auto` only: the machine's GPU device files, `undefined` when unknown. Default: on Linux, a
+   * scan of /dev (none: WebGPU is skipped without loading Dawn, which would print warnings), unless
+   * `loadModule` is given or `PIXELREPA_DEBUG` is set.
+   */
+  gpuDevices?: () => readonly string[] | undefined;
 }
 
 /** One backend `auto` considered. */

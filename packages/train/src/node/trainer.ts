@@ -7,6 +7,8 @@ import { resolveTrainConfig, peakLearningRate, type TrainConfig } from '../confi
 import { buildTrainingModules, type BuildOptions, type TrainingModules } from '../setup.js';
 import { learningRate } from '../schedule.js';
 import { trainStep, type StepResult } from '../step.js';
+import { resumedConfig } from '../resume.js';
+import { truncateRunLog } from './run-log.js';
 import { checkWritable, listCheckpoints, pruneCheckpoints, readCheckpoint, resolveResumePath, restoreModules, saveCheckpoint } from './checkpoint.js';
 
 /** A frozen encoder giving the alignment target: images [B, H, W, 3] in [−1, 1] → tokens [B, N, Dz]. */
@@ -67,8 +69,7 @@ export class Trainer {
     if (options.resume) {
       resumePath = resolveResumePath(options.resume);
       resumed = readCheckpoint(resumePath);
-      // The saved config defines the run; only the length may be extended.
-      config = { ...resumed.info.config, steps: config.steps };
+      config = resumedConfig(resumed.info.config, { steps: options.config.steps });
     }
     if (config.objective !== 'none' && !options.encoder) throw new Error(`the ${config.objective} objective needs an encoder`);
     // One seed gives both the initial weights and the training draws (independent streams).
@@ -83,6 +84,8 @@ export class Trainer {
     if (resumed) {
       restoreModules(modules, resumed.tensors, resumed.optimizerStep);
       trainer.step = resumed.info.step;
+      // Steps logged after the checkpoint (killed before it was written) are trained again: drop their lines.
+      truncateRunLog(join(options.outDir, 'log.jsonl'), trainer.step);
     }
     options.onEvent?.({ type: 'start', step: trainer.step, steps: config.steps, resumedFrom: resumePath, parameters: modules.jit.parameterCount({ trainableOnly: true }) });
     return trainer;
