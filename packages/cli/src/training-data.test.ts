@@ -1,12 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fashionMnistFiles } from '@pixelrepa/data';
+import { encodeIdx, fashionMnistFiles, proceduralDataset } from '@pixelrepa/data';
+import { initBackend } from '@pixelrepa/tensor';
 import { debianFashionMnistRoot } from '@pixelrepa/data/node';
 import { runCli } from './cli.js';
 import { UsageError } from './errors.js';
+import { writePng } from './images.js';
 import { bufferContext, tinyModelFlags } from './test-support/harness.js';
+import { standInExtractor } from './test-support/stand-in-extractor.js';
 import { openTrainingData } from './training-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-cli-fashion-'));
@@ -49,5 +53,35 @@ describe('--data fashion-mnist', () => {
     expect(code, stderr()).toBe(0);
     expect(stderr()).toContain('data: Fashion-MNIST, official train split (60000 images');
     expect(readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('pixelrepa eval --data fashion-mnist', () => {
+  it('uses the test split of --data_path as the reference set', async () => {
+    await initBackend('cpu');
+    // A folder holding a 20-image test split in the official format, and 6 "generated" PNGs.
+    const root = join(dir, 'subset');
+    mkdirSync(root, { recursive: true });
+    const n = 20;
+    writeFileSync(join(root, fashionMnistFiles.test.images), gzipSync(encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * 13) % 256))));
+    writeFileSync(join(root, fashionMnistFiles.test.labels), gzipSync(encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10))));
+    const generated = join(dir, 'generated');
+    mkdirSync(generated, { recursive: true });
+    const data = proceduralDataset({ imageSize: 32, length: 6 });
+    for (let i = 0; i < data.length; i++) await writePng(join(generated, `${i}.png`), data.render(i).image.data, 32, 32);
+    const extractor = standInExtractor();
+    try {
+      const { context, stdout, stderr } = bufferContext(dir);
+      context.extractor = extractor;
+      const code = await runCli(['eval', '--backend', 'cpu', '--images', generated, '--data', 'fashion-mnist', '--data_path', root, '--metrics', 'fid,kid', '--kid_subset_size', '5', '--kid_subsets', '4'], context);
+      expect(code, stderr()).toBe(0);
+      expect(stderr()).toContain(`reference: Fashion-MNIST, test split (20 images, not the official 10000 from ${root}`);
+      const result = JSON.parse(stdout()) as { reference: string; fid: number; kid: { mean: number } };
+      expect(result.reference).toBe('fashion-mnist test split');
+      expect(Number.isFinite(result.fid) && result.fid > 0).toBe(true);
+      expect(Number.isFinite(result.kid.mean)).toBe(true);
+    } finally {
+      extractor.dispose();
+    }
   });
 });

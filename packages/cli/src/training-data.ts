@@ -1,7 +1,7 @@
 // The training images: an image folder, a packed cache made by `prepare`, Fashion-MNIST or the procedural dataset.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fashionMnistClasses, fashionMnistSize, proceduralDataset, type SampleSource } from '@pixelrepa/data';
+import { fashionMnistClasses, fashionMnistFiles, fashionMnistSize, proceduralDataset, type SampleSource } from '@pixelrepa/data';
 import { FashionMnistFileError, debianFashionMnistRoot, imageFolder, openFashionMnist, openPackedCache } from '@pixelrepa/data/node';
 import { UsageError } from './errors.js';
 
@@ -60,8 +60,11 @@ function openFashionMnistData({ dataPath, imageSize, numClasses, split = 'train'
   if (numClasses < fashionMnistClasses.length) throw new UsageError(`Fashion-MNIST has ${fashionMnistClasses.length} classes but the model has ${numClasses}: pass --class_num ${fashionMnistClasses.length}`);
   const root = dataPath ?? debianFashionMnistRoot;
   try {
-    const source = openFashionMnist({ root, split, imageSize, hint: 'or pass --data_path <folder with the official files>' });
-    return { source, description: `Fashion-MNIST, official ${split} split (${source.length} images from ${root}, padded 28 → ${imageSize} px)` };
+    // Debian's files must be the official splits; a folder the user names may hold a subset in the same format.
+    const official = fashionMnistFiles[split].count;
+    const source = openFashionMnist({ root, split, imageSize, officialCounts: dataPath === undefined, hint: 'or pass --data_path <folder with the official files>' });
+    const count = source.length === official ? `${source.length} images` : `${source.length} images, not the official ${official}`;
+    return { source, description: `Fashion-MNIST, ${source.length === official ? 'official ' : ''}${split} split (${count} from ${root}, padded 28 → ${imageSize} px)` };
   } catch (error) {
     if (error instanceof FashionMnistFileError) throw new UsageError(error.message);
     throw error;

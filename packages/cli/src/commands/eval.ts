@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DataLoader } from '@pixelrepa/data';
 import { writeFileAtomic } from '@pixelrepa/io/node';
 import {
   computeMetrics, computeReferenceStatistics, statisticsFromNpz, statisticsToNpz,
@@ -13,6 +14,7 @@ import { defineFlags } from '../flags.js';
 import { imageFileBatches, listImageFiles } from '../images.js';
 import { createProgress, type Progress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
+import { openTrainingData } from '../training-data.js';
 import type { LoadedJiT } from '../load-model.js';
 
 const evalFlags = defineFlags({
@@ -20,6 +22,8 @@ const evalFlags = defineFlags({
   num_images: { type: 'integer', value: 'n', default: 50000, group: 'Images', description: 'with --checkpoint: images to generate, class-balanced as in the reference' },
   reference: { type: 'path', value: 'stats.npz', group: 'Reference', description: 'reference statistics (mu, sigma), e.g. jit_in256_stats.npz' },
   reference_folder: { type: 'path', value: 'dir', group: 'Reference', description: 'reference images instead (their features also give kid and pr)' },
+  data: { type: 'string', value: 'name', choices: ['fashion-mnist'], group: 'Reference', description: 'a built-in reference set: fashion-mnist is its official test split (from /usr/share/datasets/fashion-mnist unless --data_path)' },
+  data_path: { type: 'path', value: 'dir', group: 'Reference', description: 'with --data fashion-mnist: the folder of its official files' },
   save_reference: { type: 'path', value: 'out.npz', group: 'Reference', description: 'only write the statistics of --images (or --reference_folder) to this .npz' },
   metrics: { type: 'list', value: 'list', default: ['fid', 'is'], choices: ['fid', 'is', 'kid', 'pr'], group: 'Metrics', description: 'which metrics' },
   is_splits: { type: 'integer', value: 'n', default: 10, group: 'Metrics', description: 'Inception Score splits (torch-fidelity: 10)' },
@@ -38,7 +42,7 @@ const evalFlags = defineFlags({
 export const evalCommand = defineCommand({
   name: 'eval',
   summary: 'FID / IS / KID / precision-recall of images or a checkpoint; reference statistics',
-  usage: '(--images <dir> | --checkpoint <file|dir>) (--reference stats.npz | --reference_folder <dir>) [flags]',
+  usage: '(--images <dir> | --checkpoint <file|dir>) (--reference stats.npz | --reference_folder <dir> | --data fashion-mnist) [flags]',
   description: [
     'Computes the metrics as torch-fidelity does (FID Inception, 2048-d pool features in float64) and prints JSON.',
     'With --checkpoint it first samples --num_images images (the Sampling flags apply). With --save_reference it only',
@@ -50,16 +54,17 @@ export const evalCommand = defineCommand({
     'pixelrepa eval --checkpoint output_dir --num_images 50000 --cfg 3.1 --reference jit_in256_stats.npz --metrics fid,is',
     'pixelrepa eval --save_reference in256_stats.npz --images imagenet/train --img_size 256',
     'pixelrepa eval --images samples/images --reference_folder imagenet/val --img_size 256 --metrics fid,kid,pr',
+    'pixelrepa eval --checkpoint runs/fashion --num_images 10000 --data fashion-mnist --metrics fid,kid',
   ],
 }, async ({ values }, context) => {
   const path = (value: string | undefined) => value && resolve(context.cwd, value);
   const metrics = values.metrics as MetricName[];
   if (values.save_reference !== undefined) return saveReference(path(values.save_reference)!, path(values.images ?? values.reference_folder), values, context);
   if ((values.images === undefined) === (values.checkpoint === undefined)) throw new UsageError('evaluate either a folder (--images <dir>) or a checkpoint (--checkpoint <file|dir>), exactly one');
-  if (values.reference === undefined && values.reference_folder === undefined && metrics.some((m) => m !== 'is')) {
-    throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz or --reference_folder <dir> (only is needs none)`);
+  if (values.reference === undefined && values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m !== 'is')) {
+    throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz, --reference_folder <dir> or --data fashion-mnist (only is needs none)`);
   }
-  if (values.reference_folder === undefined && metrics.some((m) => m === 'kid' || m === 'pr')) {
+  if (values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m === 'kid' || m === 'pr')) {
     throw new UsageError('kid and pr need the reference images\' features, not only statistics: pass --reference_folder <dir>');
   }
   await startBackend(values, context.stderr);
@@ -99,7 +104,7 @@ export const evalCommand = defineCommand({
     progress.stop();
     if (values.save_statistics) writeFileAtomic(path(values.save_statistics)!, statisticsToNpz(result.statistics));
     const { statistics: _statistics, ...scores } = result;
-    const json = JSON.stringify({ images: what, reference: values.reference ?? values.reference_folder, ...scores }, null, 2);
+    const json = JSON.stringify({ images: what, reference: values.reference ?? values.reference_folder ?? (values.data && `${values.data} test split`), ...scores }, null, 2);
     context.stdout.write(`${json}\n`);
     if (values.output) writeFileSync(path(values.output)!, `${json}\n`);
     return 0;
@@ -117,9 +122,22 @@ async function featureNetwork(values: { inception_weights?: string; offline: boo
 }
 
 async function referenceSet(
-  values: { reference?: string; reference_folder?: string; batch_size: number; img_size?: number },
+  values: { reference?: string; reference_folder?: string; data?: string; data_path?: string; batch_size: number; img_size?: number },
   metrics: MetricName[], extractor: InceptionFeatureExtractor, context: CommandContext, path: (value: string | undefined) => string | undefined,
 ): Promise<ReferenceSet | undefined> {
+  if (values.data !== undefined) {
+    const { source, description } = await openTrainingData({ data: values.data, dataPath: path(values.data_path), split: 'test', imageSize: values.img_size ?? 32, numClasses: 10, warn: (line) => context.stderr.write(`${line}\n`) });
+    context.stderr.write(`reference: ${description}\n`);
+    const progress = createProgress(context.stderr, { label: 'reference', total: source.length });
+    try {
+      return await computeReferenceStatistics({
+        images: new DataLoader(source, { batchSize: values.batch_size }).epoch(0), extractor, maxBatch: values.batch_size,
+        keepFeatures: metrics.includes('kid') || metrics.includes('pr'), onProgress: ({ images }) => progress.update(images),
+      });
+    } finally {
+      progress.stop();
+    }
+  }
   if (values.reference_folder !== undefined) {
     const files = listImageFiles(path(values.reference_folder)!);
     const progress = createProgress(context.stderr, { label: 'reference', total: files.length });
