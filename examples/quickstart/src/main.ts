@@ -17,6 +17,7 @@ import { DataLoader, batchToFloatTensor, type SampleSource } from '@pixelrepa/da
 import { Trainer } from '@pixelrepa/train/node';
 import { openQuickstartData, quickstartDataNames, type QuickstartData } from './datasets.js';
 import { loadQuickstartEncoder } from './encoder.js';
+import { quickstartModelOverrides } from './model.js';
 import { EncoderFid } from './features.js';
 import { realImageSets, subsetOf, type LabelledSource } from './real-images.js';
 import { sampleInBatches, toPixels, type SampleSettings } from './sampling.js';
@@ -95,8 +96,6 @@ async function realStatistics(source: SampleSource, label: string) {
 const referenceStats = await realStatistics(subsetOf(dataset, real.reference), 'reference features');
 const fidFloor = fid.distance(await realStatistics(subsetOf(dataset, ofEachClass(perClassFloor)), 'real-vs-real floor'), referenceStats);
 
-// 32 px images in 8×8 patches (a 4×4 token grid, as the encoder's), width 128, 6 blocks.
-const modelOverrides = { inputSize: imageSize, patchSize: 8, numClasses, hiddenSize: 128, numHeads: 4, depth: 6, bottleneckDim: 32, inContextLen: 4, inContextStart: 2 };
 const sampling: SampleSettings = { steps: Number(values['sampling-steps']), cfg: Number(values.cfg), interval: [0.1, 1], method: 'euler', noiseScale: 1 };
 
 /** FID (encoder features) of `perClassFloor` samples per class of `model`. */
@@ -113,7 +112,7 @@ const losses: Array<{ step: number; jit: number; align: number }> = [];
 const trainBar = newBar('training');
 const trainer = await Trainer.create({
   config: {
-    model: 'JiT-Tiny/4', modelOverrides, objective: 'pixelrepa', adapter: 'MTA-B/16',
+    model: 'JiT-Tiny/4', modelOverrides: quickstartModelOverrides, objective: 'pixelrepa', adapter: 'MTA-B/16',
     steps, batchSize, blr: 8e-3, warmup_epochs: 0.05, ema_decay1: 0.99, ema_decay2: 0.999, seed,
     checkpointEvery: Math.max(100, Math.ceil(steps / 4)), keepLast: 1,
   },
