@@ -2,7 +2,7 @@
 // procedural shapes. Each names where its images come from, so the output can say it.
 import { fileURLToPath } from 'node:url';
 import { proceduralDataset, type SampleSource } from '@pixelrepa/data';
-import { openFashionMnist } from '@pixelrepa/data/node';
+import { debianFashionMnistRoot, openFashionMnist } from '@pixelrepa/data/node';
 import type { SmallViTConfig } from '@pixelrepa/encoders';
 
 export type QuickstartData = 'fashion-mnist' | 'procedural';
@@ -37,6 +37,9 @@ export function openQuickstartData(data: QuickstartData, options: { split?: 'tra
   }
   const split = options.split ?? 'test';
   const root = options.root ?? bundledFashionMnist;
+  if (split === 'train' && root === bundledFashionMnist) {
+    throw new Error(`the copy in examples/quickstart/assets holds only the official test split; for the train split pass --data_path ${debianFashionMnistRoot} (apt-get install dataset-fashion-mnist) or another folder with the official files`);
+  }
   const hint = 'or pass --data_path <folder with the official files>';
   const source = openFashionMnist({ root, split, hint: root === bundledFashionMnist ? 'or restore examples/quickstart/assets/fashion-mnist from git' : hint });
   const where = root === bundledFashionMnist ? 'the copy in examples/quickstart/assets' : root;

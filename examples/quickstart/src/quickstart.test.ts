@@ -20,6 +20,7 @@ describe('the quickstart\'s data and encoder', () => {
     expect(source.length).toBe(10_000);
     expect(description).toContain('official test split (10000 images, the copy in examples/quickstart/assets)');
     expect(readFileSync(join(bundledFashionMnist, 'LICENSE'), 'utf8')).toContain('Copyright © [2017] Zalando SE');
+    expect(() => openQuickstartData('fashion-mnist', { split: 'train' })).toThrow(/holds only the official test split; for the train split pass --data_path/);
   });
 
   it('has byte-identical copies of Debian\'s official test files', (context) => {
