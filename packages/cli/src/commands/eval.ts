@@ -62,7 +62,7 @@ export const evalCommand = defineCommand({
   if (values.save_reference !== undefined) return saveReference(path(values.save_reference)!, path(values.images ?? values.reference_folder), values, context);
   if ((values.images === undefined) === (values.checkpoint === undefined)) throw new UsageError('evaluate either a folder (--images <dir>) or a checkpoint (--checkpoint <file|dir>), exactly one');
   if (values.reference === undefined && values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m !== 'is')) {
-    throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz, --reference_folder <dir> or --data fashion-mnist (only is needs none)`);
+    throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz or --reference_folder <dir> (or --data fashion-mnist; only is needs none)`);
   }
   if (values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m === 'kid' || m === 'pr')) {
     throw new UsageError('kid and pr need the reference images\' features, not only statistics: pass --reference_folder <dir>');
