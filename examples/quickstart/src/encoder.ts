@@ -1,11 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { loadSmallViTFile } from '@pixelrepa/encoders/node';
 import type { SmallViT } from '@pixelrepa/encoders';
+import { encoderFiles, type QuickstartData } from './datasets.js';
 
-/** The committed weights of the small encoder (reproduce with `npm run -w @pixelrepa/example-quickstart train-encoder`). */
-export const encoderWeightsPath = fileURLToPath(new URL('../assets/procedural-encoder.safetensors', import.meta.url));
-
-/** The frozen SmallViT trained on the procedural dataset: the quickstart's semantic target. */
-export function loadProceduralEncoder(path = encoderWeightsPath): SmallViT {
+/**
+ * The frozen SmallViT classifier trained on `data` (committed weights; reproduce with
+ * `npm run -w @pixelrepa/example-quickstart train-encoder -- --data <data>`): the quickstart's
+ * semantic target, its 4×4 patch tokens standing in for DINOv2's.
+ */
+export function loadQuickstartEncoder(data: QuickstartData, path = encoderFiles[data]): SmallViT {
   return loadSmallViTFile(path);
 }

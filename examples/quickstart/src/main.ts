@@ -1,26 +1,35 @@
-// The quickstart — the README's main job: train a small JiT with PixelREPA on the procedural
-// dataset, aligned to a small encoder trained on that dataset (committed weights), then sample a
-// class-conditional grid. Writes out/quickstart/: samples.png, loss.png, metrics.json, checkpoint.
+// The quickstart — the README's main job: train a small JiT with PixelREPA on Fashion-MNIST (the
+// official test split, committed in assets/), aligned to a small encoder trained on the official
+// train split (committed weights), then sample a class-conditional grid beside real images.
+// Writes out/quickstart/: samples.png, loss.png, metrics.json, checkpoint.safetensors.
 //
-//   npm start                         (from the repository root)
+//   npm start                                             (from the repository root)
 //   npm start -- --steps 100 --backend cpu
+//   npm start -- --data_path /usr/share/datasets/fashion-mnist --split train
+//   npm start -- --data procedural
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { tf, initBackend, createRng, type BackendName } from '@pixelrepa/tensor';
 import { JiT } from '@pixelrepa/jit';
-import { DataLoader, batchToFloatTensor, proceduralDataset } from '@pixelrepa/data';
+import { DataLoader, batchToFloatTensor, type SampleSource } from '@pixelrepa/data';
 import { Trainer } from '@pixelrepa/train/node';
-import { loadProceduralEncoder } from './encoder.js';
+import { openQuickstartData, quickstartDataNames, type QuickstartData } from './datasets.js';
+import { loadQuickstartEncoder } from './encoder.js';
+import { quickstartModelOverrides } from './model.js';
 import { EncoderFid } from './features.js';
+import { realImageSets, subsetOf, type LabelledSource } from './real-images.js';
 import { sampleInBatches, toPixels, type SampleSettings } from './sampling.js';
-import { writeGrid } from '@pixelrepa/cli';
+import { writeLabelledGrid } from './labelled-grid.js';
 import { lineChartPng, smooth } from './plot.js';
 
 const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: process.env.PIXELREPA_BACKEND ?? 'auto' },
+    data: { type: 'string', default: 'fashion-mnist' },
+    data_path: { type: 'string' },
+    split: { type: 'string', default: 'test' },
     steps: { type: 'string', default: '600' },
     batch: { type: 'string', default: '32' },
     out: { type: 'string', default: 'out/quickstart' },
@@ -30,8 +39,13 @@ const { values } = parseArgs({
     cfg: { type: 'string', default: '2.5' },
   },
 });
+const data = values.data as QuickstartData;
+if (!quickstartDataNames.includes(data)) throw new Error(`--data ${values.data}: expected one of ${quickstartDataNames.join(', ')}`);
+if (values.split !== 'test' && values.split !== 'train') throw new Error(`--split ${values.split}: expected test or train (Fashion-MNIST's official splits)`);
+if (values.data_path !== undefined && data !== 'fashion-mnist') throw new Error('--data_path names a Fashion-MNIST folder; it does not apply to --data procedural');
 // Relative to where `npm start` was typed (npm runs the script inside the workspace folder).
-const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), values.out!);
+const userPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+const outDir = userPath(values.out!);
 const steps = Number(values.steps);
 const batchSize = Number(values.batch);
 const seed = Number(values.seed);
@@ -39,58 +53,66 @@ const fidImages = Number(values['fid-images']);
 const numClasses = 10;
 const imageSize = 32;
 const started = performance.now();
-const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const seconds = () => (performance.now() - started) / 1000;
+const newBar = (label: string) => new SingleBar({ format: `${label.padEnd(22)} [{bar}] {value}/{total} | {status} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 10_000 });
 const bar = (label: string, total: number) => {
-  const progress = new SingleBar({ format: `${label.padEnd(22)} [{bar}] {value}/{total} | {status} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 10_000 });
+  const progress = newBar(label);
   progress.start(total, 0, { status: '' });
   return progress;
 };
 
 const backend = await initBackend(values.backend as BackendName | 'auto');
 console.log(`PixelREPA.ts quickstart — backend ${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}: ${backend.reason}`);
+const opened = openQuickstartData(data, { split: values.split, root: values.data_path && userPath(values.data_path), seed, length: 20_000 });
+const dataset = opened.source as LabelledSource;
+console.log(`data: ${opened.description}`);
 rmSync(join(outDir, 'run'), { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
-// The alignment target: a SmallViT trained on this dataset (assets/, reproducible).
-const encoder = loadProceduralEncoder();
+// The alignment target: a SmallViT classifier trained on this dataset (assets/, reproducible).
+const encoder = loadQuickstartEncoder(data);
+console.log(`alignment target: ${encoder.label}, frozen (assets/${data}-encoder.safetensors)`);
 const fid = new EncoderFid(encoder);
-const dataset = proceduralDataset({ imageSize, numClasses, seed, length: 20_000 });
 
-// Reference statistics of real images in the encoder's feature space.
-const reference = fid.accumulator();
-{
-  const progress = bar('reference features', 1000);
-  const loader = new DataLoader(proceduralDataset({ imageSize, numClasses, seed: seed + 7, length: 1000 }), { batchSize: 100 });
-  for await (const batch of loader.epoch(0)) {
+// Real images: 1000 for the reference statistics, and fidImages others (balanced over classes)
+// whose distance to the reference is the floor any sampler's figure can reach.
+const perClassFloor = Math.ceil(fidImages / numClasses);
+const perClass = 8; // columns of the grid
+const perClassReal = Math.max(perClassFloor, perClass);
+const real = realImageSets(dataset, { referenceSize: 1000, perClass: perClassReal, seed: seed + 7 });
+const ofEachClass = (count: number) => real.balanced.filter((_, i) => i % perClassReal < count);
+async function realStatistics(source: SampleSource, label: string) {
+  const stats = fid.accumulator();
+  const progress = bar(label, source.length);
+  for await (const batch of new DataLoader(source, { batchSize: 100 }).epoch(0)) {
     const images = batchToFloatTensor(batch);
-    await fid.add(reference, images);
+    await fid.add(stats, images);
     images.dispose();
     progress.increment(batch.labels.length);
   }
   progress.stop();
+  return stats.statistics();
 }
-const referenceStats = reference.statistics();
+const referenceStats = await realStatistics(subsetOf(dataset, real.reference), 'reference features');
+const fidFloor = fid.distance(await realStatistics(subsetOf(dataset, ofEachClass(perClassFloor)), 'real-vs-real floor'), referenceStats);
 
-// 32 px images in 8×8 patches (a 4×4 token grid, as the encoder's), width 128, 6 blocks.
-const modelOverrides = { inputSize: imageSize, patchSize: 8, numClasses, hiddenSize: 128, numHeads: 4, depth: 6, bottleneckDim: 32, inContextLen: 4, inContextStart: 2 };
 const sampling: SampleSettings = { steps: Number(values['sampling-steps']), cfg: Number(values.cfg), interval: [0.1, 1], method: 'euler', noiseScale: 1 };
 
-/** FID (encoder features) of `fidImages` samples of `model`, balanced over the classes. */
+/** FID (encoder features) of `perClassFloor` samples per class of `model`. */
 async function sampleFid(model: JiT, label: string): Promise<number> {
   const stats = fid.accumulator();
-  const labels = Array.from({ length: fidImages }, (_, i) => i % numClasses);
-  const progress = bar(label, fidImages);
+  const labels = Array.from({ length: perClassFloor * numClasses }, (_, i) => Math.floor(i / perClassFloor));
+  const progress = bar(label, labels.length);
   await sampleInBatches(model, labels, sampling, createRng(seed + 100), (images) => fid.add(stats, images), { onImages: (done) => progress.update(done) });
   progress.stop();
   return fid.distance(stats.statistics(), referenceStats);
 }
 
-// Train.
 const losses: Array<{ step: number; jit: number; align: number }> = [];
-const trainBar = bar('training', steps);
+const trainBar = newBar('training');
 const trainer = await Trainer.create({
   config: {
-    model: 'JiT-Tiny/4', modelOverrides, objective: 'pixelrepa', adapter: 'MTA-B/16',
+    model: 'JiT-Tiny/4', modelOverrides: quickstartModelOverrides, objective: 'pixelrepa', adapter: 'MTA-B/16',
     steps, batchSize, blr: 8e-3, warmup_epochs: 0.05, ema_decay1: 0.99, ema_decay2: 0.999, seed,
     checkpointEvery: Math.max(100, Math.ceil(steps / 4)), keepLast: 1,
   },
@@ -115,15 +137,18 @@ const loadEma = () => {
 loadEma();
 const fidBefore = await sampleFid(sampler, 'FID before training');
 
+// Train (the bar starts here, so its ETA counts training steps only).
+const trainStarted = performance.now();
+trainBar.start(steps, 0, { status: '' });
 await trainer.run();
 trainBar.stop();
+const trainSeconds = (performance.now() - trainStarted) / 1000;
 
 // "After": the EMA weights, as the paper samples.
 loadEma();
 const fidAfter = await sampleFid(sampler, 'FID after training');
 
-// The class-conditional grid: one row per class.
-const perClass = 8;
+// The class-conditional grid, one row per class, beside real training images of the same classes.
 const gridLabels = Array.from({ length: numClasses * perClass }, (_, i) => Math.floor(i / perClass));
 const pixels: number[] = [];
 {
@@ -131,7 +156,13 @@ const pixels: number[] = [];
   await sampleInBatches(sampler, gridLabels, { ...sampling, steps: 20, method: 'heun' }, createRng(seed + 200), async (images) => { pixels.push(...(await toPixels(images))); }, { batch: 40, onImages: (done) => progress.update(done) });
   progress.stop();
 }
-await writeGrid(join(outDir, 'samples.png'), Uint8Array.from(pixels), [gridLabels.length, imageSize, imageSize, 3], { rows: numClasses, columns: perClass, scale: 3 });
+const realPixels = new Uint8Array(gridLabels.length * imageSize * imageSize * 3);
+for (const [n, index] of ofEachClass(perClass).entries()) realPixels.set((await dataset.load(index)).image.data, n * imageSize * imageSize * 3);
+const fidText = `FID in the encoder's token space ${fidBefore.toFixed(1)} → ${fidAfter.toFixed(1)} (real vs real: ${fidFloor.toFixed(1)})`;
+await writeLabelledGrid(join(outDir, 'samples.png'), [
+  { title: `samples after ${steps} steps (Heun, 20 steps, cfg ${sampling.cfg})`, pixels: Uint8Array.from(pixels) },
+  { title: 'real training images', pixels: realPixels },
+], { rowLabels: dataset.classes, columns: perClass, imageSize, footer: `${data === 'fashion-mnist' ? `Fashion-MNIST ${values.split} split` : 'procedural data'}; ${fidText}; ${backend.name}, ${trainSeconds.toFixed(0)} s of training` });
 
 await lineChartPng(join(outDir, 'loss.png'), `PixelREPA quickstart: ${steps} steps, batch ${batchSize}`, [
   [{ name: 'JiT v-loss (smoothed)', colour: '#1f77b4', points: smooth(losses.map((l) => [l.step, l.jit])) }],
@@ -146,20 +177,32 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const metrics = {
   backend: backend.name,
   threads: backend.threads,
+  data: opened.description,
   steps,
   batchSize,
   model: { ...trainer.modules.jit.config, parameters: trainer.modules.jit.parameterCount({ trainableOnly: true }) },
   encoder: encoder.label,
-  fid_encoder_space: { before: fidBefore, after: fidAfter, samples: fidImages, sampling },
+  fid_encoder_space: {
+    measures: `Fréchet distance between Gaussian fits of the mean-pooled ${encoder.embedDim}-d tokens of the frozen encoder (the alignment target itself, not Inception: not comparable with published FIDs) ` +
+      `of ${perClassFloor * numClasses} images (class-balanced) against ${real.reference.length} real training images`,
+    before: fidBefore,
+    after: fidAfter,
+    real_vs_real: fidFloor,
+    samples: perClassFloor * numClasses,
+    reference_images: real.reference.length,
+    sampling,
+  },
   loss: {
     jit: { first20: mean(first.map((l) => l.jit)), last20: mean(last.map((l) => l.jit)) },
     align: { first20: mean(first.map((l) => l.align)), last20: mean(last.map((l) => l.align)) },
   },
-  seconds: (performance.now() - started) / 1000,
+  training_seconds: trainSeconds,
+  seconds: seconds(),
 };
 writeFileSync(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
 trainer.dispose();
 sampler.dispose();
 encoder.dispose();
-console.log(`\nFID in the encoder's feature space: ${fidBefore.toFixed(1)} before → ${fidAfter.toFixed(1)} after training`);
-console.log(`wrote ${join(outDir, 'samples.png')}, loss.png, metrics.json, checkpoint.safetensors in ${elapsed()}`);
+console.log(`\n${fidText}`);
+console.log(`  (a Fréchet distance of the small encoder's pooled tokens of ${perClassFloor * numClasses} images: lower is closer to the real images; the real-vs-real figure is the floor at this sample size)`);
+console.log(`wrote ${join(outDir, 'samples.png')} (samples beside real images), loss.png, metrics.json, checkpoint.safetensors in ${seconds().toFixed(0)} s`);

@@ -28,3 +28,8 @@ export { shapeNames, type ShapeName } from './procedural/shapes.js';
 export { textureNames, type TextureName } from './procedural/textures.js';
 export { BrowserImages, browserImageFolder, type BrowserImageItem, type BrowserImagesOptions } from './browser/browser-images.js';
 export { decodeImageInBrowser } from './browser/decode-in-browser.js';
+export { parseIdx, encodeIdx, IdxFormatError, type IdxArray } from './fashion-mnist/idx.js';
+export {
+  FashionMnist, fashionMnistFromIdx, fashionMnistClasses, fashionMnistFiles, fashionMnistSize,
+  type FashionMnistOptions, type FashionMnistSplit,
+} from './fashion-mnist/fashion-mnist.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { formatShard, shardRange, type Shard } from '@pixelrepa/jit';
+import { DataLoader } from '@pixelrepa/data';
 import { writeFileAtomic } from '@pixelrepa/io/node';
 import {
   collectFeatures, computeMetrics, computeReferenceStatistics, metricShardToNpz, statisticsFromNpz, statisticsToNpz,
@@ -17,6 +18,7 @@ import { imageFileBatches, listImageFiles } from '../images.js';
 import { createProgress, type Progress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
 import { shardFlags, shardFromFlag } from '../shard-flag.js';
+import { openTrainingData } from '../training-data.js';
 import type { LoadedJiT } from '../load-model.js';
 
 const evalFlags = defineFlags({
@@ -24,6 +26,8 @@ const evalFlags = defineFlags({
   num_images: { type: 'integer', min: 1, value: 'n', default: 50000, group: 'Images', description: 'with --checkpoint: images to generate, class-balanced as in the reference' },
   reference: { type: 'path', exists: 'file', value: 'stats.npz', group: 'Reference', description: 'reference statistics (mu, sigma), e.g. jit_in256_stats.npz' },
   reference_folder: { type: 'path', exists: 'dir', value: 'dir', group: 'Reference', description: 'reference images instead (their features also give kid and pr)' },
+  data: { type: 'string', value: 'name', choices: ['fashion-mnist'], group: 'Reference', description: 'a built-in reference set: fashion-mnist is its official test split (from /usr/share/datasets/fashion-mnist unless --data_path)' },
+  data_path: { type: 'path', exists: 'dir', value: 'dir', group: 'Reference', description: 'with --data fashion-mnist: the folder of its official files' },
   save_reference: { type: 'path', value: 'out.npz', group: 'Reference', description: 'only write the statistics of --images (or --reference_folder) to this .npz' },
   metrics: { type: 'list', value: 'list', default: ['fid', 'is'], choices: ['fid', 'is', 'kid', 'pr'], group: 'Metrics', description: 'which metrics' },
   is_splits: { type: 'integer', min: 1, value: 'n', default: 10, group: 'Metrics', description: 'Inception Score splits (torch-fidelity: 10)' },
@@ -43,7 +47,7 @@ const evalFlags = defineFlags({
 export const evalCommand = defineCommand({
   name: 'eval',
   summary: 'FID / IS / KID / precision-recall of images or a checkpoint; reference statistics',
-  usage: '(--images <dir> | --checkpoint <file|dir>) (--reference stats.npz | --reference_folder <dir>) [flags]',
+  usage: '(--images <dir> | --checkpoint <file|dir>) (--reference stats.npz | --reference_folder <dir> | --data fashion-mnist) [flags]',
   description: [
     'Computes the metrics as torch-fidelity does (FID Inception, 2048-d pool features in float64) and prints JSON.',
     'With --checkpoint it first samples --num_images images (the Sampling flags apply). With --save_reference it only',
@@ -58,6 +62,7 @@ export const evalCommand = defineCommand({
     'pixelrepa eval --save_reference in256_stats.npz --images imagenet/train --img_size 256',
     'pixelrepa eval --images samples/images --reference_folder imagenet/val --img_size 256 --metrics fid,kid,pr',
     'pixelrepa eval --checkpoint run --num_images 50000 --metrics fid,is --shard auto --save_statistics shards/shard-$JOB_COMPLETION_INDEX.npz',
+    'pixelrepa eval --checkpoint runs/fashion --num_images 10000 --data fashion-mnist --metrics fid,kid',
   ],
 }, async ({ values }, context) => {
   const path = (value: string | undefined) => value && resolve(context.cwd, value);
@@ -66,10 +71,10 @@ export const evalCommand = defineCommand({
   if ((values.images === undefined) === (values.checkpoint === undefined)) throw new UsageError('evaluate either a folder (--images <dir>) or a checkpoint (--checkpoint <file|dir>), exactly one');
   const shard = shardFromFlag(values.shard);
   if (shard) return evaluateShard(shard, values, metrics, context, path);
-  if (values.reference === undefined && values.reference_folder === undefined && metrics.some((m) => m !== 'is')) {
-    throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz or --reference_folder <dir> (only is needs none)`);
+  if (values.reference === undefined && values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m !== 'is')) {
+    throw new UsageError(`${metrics.filter((m) => m !== 'is').join(', ')} need a reference: --reference stats.npz or --reference_folder <dir> (or --data fashion-mnist; only is needs none)`);
   }
-  if (values.reference_folder === undefined && metrics.some((m) => m === 'kid' || m === 'pr')) {
+  if (values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m === 'kid' || m === 'pr')) {
     throw new UsageError('kid and pr need the reference images\' features, not only statistics: pass --reference_folder <dir>');
   }
   await startBackend(values, context.stderr);
@@ -111,7 +116,7 @@ export const evalCommand = defineCommand({
     progress.stop();
     if (values.save_statistics) writeFileAtomic(path(values.save_statistics)!, statisticsToNpz(result.statistics));
     const { statistics: _statistics, ...scores } = result;
-    const json = JSON.stringify({ images: what, reference: values.reference ?? values.reference_folder, ...scores }, null, 2);
+    const json = JSON.stringify({ images: what, reference: values.reference ?? values.reference_folder ?? (values.data && `${values.data} test split`), ...scores }, null, 2);
     context.stdout.write(`${json}\n`);
     if (values.output) writeFileSync(path(values.output)!, `${json}\n`);
     return 0;
@@ -188,9 +193,23 @@ export async function featureNetwork(values: { inception_weights?: string; offli
 }
 
 export async function referenceSet(
-  values: { reference?: string; reference_folder?: string; batch_size: number; img_size?: number },
+  values: { reference?: string; reference_folder?: string; data?: string; data_path?: string; batch_size: number; img_size?: number },
   metrics: MetricName[], extractor: InceptionFeatureExtractor | undefined, context: CommandContext, path: (value: string | undefined) => string | undefined,
 ): Promise<ReferenceSet | undefined> {
+  if (values.data !== undefined) {
+    if (!extractor) throw new Error('a reference data set needs the feature network');
+    const { source, description } = await openTrainingData({ data: values.data, dataPath: path(values.data_path), split: 'test', imageSize: values.img_size ?? 32, numClasses: 10, warn: (line) => context.stderr.write(`${line}\n`) });
+    context.stderr.write(`reference: ${description}\n`);
+    const progress = createProgress(context.stderr, { label: 'reference', total: source.length });
+    try {
+      return await computeReferenceStatistics({
+        images: new DataLoader(source, { batchSize: values.batch_size }).epoch(0), extractor, maxBatch: values.batch_size,
+        keepFeatures: metrics.includes('kid') || metrics.includes('pr'), onProgress: ({ images }) => progress.update(images),
+      });
+    } finally {
+      progress.stop();
+    }
+  }
   if (values.reference_folder !== undefined) {
     if (!extractor) throw new Error('reference images need the feature network');
     const files = listImageFiles(path(values.reference_folder)!);

@@ -75,10 +75,11 @@ function checkModel(config: Pick<TrainConfig, 'model' | 'modelOverrides'>): void
 
 /** Exactly one source of training data. */
 function checkData(values: TrainFlagValues, runWithoutFlags?: string): void {
-  if (values.data !== undefined && values.data_path !== undefined) throw new UsageError('give either --data procedural or --data_path <folder>, not both');
+  // --data fashion-mnist may name the folder of its official files with --data_path.
+  if (values.data === 'procedural' && values.data_path !== undefined) throw new UsageError('give either --data procedural or --data_path <folder>, not both');
   if (values.data === undefined && values.data_path === undefined) {
     const hint = runWithoutFlags ? ` (the run in ${runWithoutFlags} has no flags.json to take them from)` : '';
-    throw new UsageError(`no training data: pass --data_path <image folder or packed cache> or --data procedural${hint}`);
+    throw new UsageError(`no training data: pass --data_path <image folder or packed cache>, --data fashion-mnist or --data procedural${hint}`);
   }
 }
 

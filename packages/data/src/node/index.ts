@@ -12,3 +12,6 @@ export {
 export {
   packedCacheFormat, packedCacheVersion, type PackedCacheIndex, type PackedShard,
 } from './packed-cache/format.js';
+export {
+  openFashionMnist, debianFashionMnistRoot, FashionMnistFileError, type OpenFashionMnistOptions,
+} from './fashion-mnist-files.js';
