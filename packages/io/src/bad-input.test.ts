@@ -11,6 +11,7 @@ import { writeNpy } from './npy/write.js';
 import { unpickle } from './pickle/unpickler.js';
 import { readSafetensors } from './safetensors/read.js';
 import { fixtureDir } from './test-support/fixtures.js';
+import { describeWithFixtures, itWithFixtures } from './test-support/fixture-suite.js';
 import { seededRandom } from './test-support/bytes.js';
 import { buildZip } from './test-support/zip-builder.js';
 import { readTorchCheckpoint } from './torch/checkpoint.js';
@@ -90,7 +91,7 @@ function truncations(size: number, count: number, random: () => number): number[
 }
 
 describe('bad input: every mutated variant parses or throws FormatError', () => {
-  it('safetensors: 1000 truncations and 1000 byte flips of jit-forward/inputs.safetensors', () => {
+  itWithFixtures('safetensors: 1000 truncations and 1000 byte flips of jit-forward/inputs.safetensors', ['jit-forward'], () => {
     const original = readBytes(join(fixtureDir('jit-forward'), 'inputs.safetensors'));
     const random = seededRandom(1);
     const headerEnd = 8 + Number(new DataView(original.buffer).getBigUint64(0, true));
@@ -129,7 +130,7 @@ describe('bad input: every mutated variant parses or throws FormatError', () => 
     expectParsedOrFormatError(variants);
   });
 
-  describe('pth (checkpoint-last.pth)', () => {
+  describeWithFixtures('pth (checkpoint-last.pth)', ['torch-checkpoint'], () => {
     const original = readBytes(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth'));
     const source = bytesSource(original);
     const directory = readZipDirectory(source, 'pth');

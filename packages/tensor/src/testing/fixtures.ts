@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readSafetensors, type RawTensor } from '@pixelrepa/io';
+import { fixtureDir } from '@pixelrepa/io/testing';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** One reference case: `case.json` plus its safetensors files (see shared/fixtures/FORMAT.md). */
@@ -34,28 +35,9 @@ export interface CaseJson {
   [key: string]: any;
 }
 
-/**
- * The fixtures folder: `$PIXELREPA_FIXTURES`, else the first `shared/fixtures` found beside
- * the working directory or one of its parents (the repository sits next to `shared/`).
- */
-export function fixturesRoot(): string {
-  const fromEnv = process.env.PIXELREPA_FIXTURES;
-  if (fromEnv) return resolve(fromEnv);
-  let dir = process.cwd();
-  for (;;) {
-    for (const candidate of [join(dir, '..', 'shared', 'fixtures'), join(dir, 'shared', 'fixtures')]) {
-      if (existsSync(join(candidate, 'INDEX.md'))) return resolve(candidate);
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error('reference fixtures not found: set PIXELREPA_FIXTURES or place the repository beside shared/fixtures');
-}
-
-/** Loads the case in `dir` (a path, or a case name under `fixturesRoot()`). */
+/** Loads the case in `dir` (a path, or a case name under the fixtures folder: see `fixturesRoot()`). */
 export function loadCase(dirOrName: string): FixtureCase {
-  const dir = existsSync(join(dirOrName, 'case.json')) ? resolve(dirOrName) : join(fixturesRoot(), dirOrName);
+  const dir = existsSync(join(dirOrName, 'case.json')) ? resolve(dirOrName) : fixtureDir(dirOrName);
   const jsonPath = join(dir, 'case.json');
   if (!existsSync(jsonPath)) throw new Error(`no case.json in ${dir}`);
   const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as CaseJson;

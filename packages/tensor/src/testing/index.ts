@@ -1,6 +1,10 @@
 export { allclose, type CloseReport } from './allclose.js';
 export {
-  fixturesRoot, loadCase, toleranceFor, toTensor, nchwToNhwc, nhwcToNchw,
+  findFixturesRoot, fixturesRoot, fixtureDir, missingFixtureCases, missingFixturesMessage, fixturesRequired, makeFixturesCommand,
+  describeWithFixtures, itWithFixtures, missingFixturesTest,
+} from '@pixelrepa/io/testing';
+export {
+  loadCase, toleranceFor, toTensor, nchwToNhwc, nhwcToNchw,
   type FixtureCase, type CaseJson, type Tolerance,
 } from './fixtures.js';
 export { describeEachBackend, testBackends, testWasmThreads, liveTensors } from './backends.js';
