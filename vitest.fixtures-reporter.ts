@@ -15,7 +15,7 @@ export default class MissingFixturesReporter implements Reporter {
         const missing = (test.meta() as { missingFixtures?: string[] }).missingFixtures;
         if (!missing) continue;
         checks++;
-        for (const name of missing) cases.add(name);
+        for (const name of missing) cases.add(name.replace(/_/g, '-')); // kinds (jit_forward) read as case names
       }
     }
     if (checks === 0) return;

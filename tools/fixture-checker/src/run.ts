@@ -32,7 +32,8 @@ export interface RunSummary {
   cases: CaseOutcome[];
 }
 
-const normalise = (kind: string) => kind.replace(/[-_]/g, '_').toLowerCase();
+/** Kinds are compared with `-` and `_` alike and case ignored (`torch-checkpoint` = `torch_checkpoint`). */
+export const normaliseKind = (kind: string) => kind.replace(/[-_]/g, '_').toLowerCase();
 
 /** Runs every case under `root` whose kind is known, on `backend`. */
 export async function runChecks(options: RunOptions): Promise<RunSummary> {
@@ -42,14 +43,14 @@ export async function runChecks(options: RunOptions): Promise<RunSummary> {
   const checkers = options.checkers ?? (await loadCheckers());
   const byKind = new Map<string, KindChecker>();
   for (const checker of checkers) {
-    for (const kind of [checker.kind, ...(checker.aliases ?? [])]) byKind.set(normalise(kind), checker);
+    for (const kind of [checker.kind, ...(checker.aliases ?? [])]) byKind.set(normaliseKind(kind), checker);
   }
   const backend = await initBackend(options.backend);
   const summary: RunSummary = { backend, passed: 0, failed: 0, skipped: 0, cases: [] };
   for (const folder of folders) {
     const fixture = loadCase(join(options.root, folder));
     if (options.cases && !options.cases.includes(folder) && !options.cases.includes(fixture.kind)) continue;
-    const checker = byKind.get(normalise(fixture.kind));
+    const checker = byKind.get(normaliseKind(fixture.kind));
     if (!checker) {
       log(`${folder}  kind ${fixture.kind}: skipped (unknown kind)`);
       summary.skipped++;

@@ -44,6 +44,14 @@ export function fixtureDir(name: string): string {
   return join(findFixturesRoot()!, name);
 }
 
+/**
+ * The path of `parts` under case `name`, whether or not it exists: for constants at the top of a test
+ * file, read only by tests registered with itWithFixtures / describeWithFixtures.
+ */
+export function fixturePath(name: string, ...parts: string[]): string {
+  return join(findFixturesRoot() ?? join('shared', 'fixtures'), name, ...parts);
+}
+
 /** Those of `cases` (case folder names) that have no case.json under the fixtures folder. */
 export function missingFixtureCases(cases: string[]): string[] {
   const root = findFixturesRoot();
