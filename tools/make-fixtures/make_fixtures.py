@@ -87,7 +87,7 @@ def update_index(out, written):
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="npm run make-fixtures --", description=__doc__.split("\n")[1],
+    parser = argparse.ArgumentParser(prog="npm run make-fixtures --", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
     parser.add_argument("--official", required=True)
     parser.add_argument("--out", required=True)
