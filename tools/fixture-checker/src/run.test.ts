@@ -14,7 +14,8 @@ const { known, unknown } = casesByKind(root, checkers);
 describe.each(testBackends())('reference cases on %s', (backend) => {
   for (const { kind } of known.filter((entry) => entry.folders.length === 0)) missingFixturesTest(kind, [kind]);
 
-  it.each(known.filter((entry) => entry.folders.length > 0))('$kind', async ({ folders }) => {
+  const present = known.filter((entry) => entry.folders.length > 0).map(({ kind, folders }) => [kind, folders] as const);
+  it.each(present)('%s', async (_kind, folders) => {
     const lines: string[] = [];
     const summary = await runChecks({ root: root!, backend, cases: folders, checkers, log: (line) => lines.push(line) });
     const failures = lines.filter((line) => line.includes('FAIL'));
