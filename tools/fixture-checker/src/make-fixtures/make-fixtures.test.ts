@@ -10,7 +10,7 @@ import { findOfficialFolder } from './official-folder.js';
 import { findTorchPython, generatorScript } from './python.js';
 
 // The cases the generator writes (tools/make-fixtures/make_fixtures.py CASES).
-const cases = ['jit-forward', 'mta-forward'];
+const cases = ['jit-forward', 'mta-forward', 'sincos-and-rope'];
 const torch = findTorchPython();
 const official = findOfficialFolder();
 const unavailable = !torch.python ? torch.reason
