@@ -23,16 +23,12 @@ def overwrite_weights(module, seed):
             shape = param.shape
             leaf = name.rsplit(".", 1)[-1]
             owner = name.rsplit(".", 1)[0]
-            if name.endswith("embedding_table.weight"):
-                value = 0.5 * normal(shape)
-            elif name in ("mask_token",):
+            if name.endswith("embedding_table.weight") or name == "mask_token":
                 value = 0.5 * normal(shape)
             elif name == "in_context_posemb":
                 value = 0.2 * normal(shape)
-            elif leaf == "bias" and _is_norm(module, owner):
-                value = 0.05 * normal(shape)
             elif leaf == "bias":
-                value = 0.05 * normal(shape)
+                value = 0.05 * normal(shape)  # Linear, Conv and LayerNorm biases alike
             elif _is_norm(module, owner):
                 value = 1 + 0.1 * normal(shape)
             elif leaf == "weight" and len(shape) >= 2:
