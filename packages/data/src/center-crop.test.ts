@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RawTensor } from '@pixelrepa/io';
-import { loadCase } from '@pixelrepa/tensor/testing';
+import { loadCase, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { admCenterCrop, roundHalfToEven, type ResizeStage } from './center-crop.js';
 import type { RgbImage } from './image.js';
-
-const fixture = loadCase('center-crop');
-const inputs = fixture.inputs();
-const expected = fixture.expected();
 
 const asImage = (raw: RawTensor): RgbImage => ({ height: raw.shape[0], width: raw.shape[1], data: raw.data as Uint8Array });
 
@@ -16,7 +12,10 @@ function maxAbsDifference(actual: Uint8Array, reference: Uint8Array): number {
   return max;
 }
 
-describe('admCenterCrop (fixture center-crop: PIL 9.4 center_crop_arr)', () => {
+describeWithFixtures('admCenterCrop (fixture center-crop: PIL 9.4 center_crop_arr)', ['center-crop'], () => {
+  const fixture = loadCase('center-crop');
+  const inputs = fixture.inputs();
+  const expected = fixture.expected();
   for (const name of ['img0', 'img1', 'img2']) {
     for (const size of fixture.json.config.sizes as number[]) {
       it(`${name} at ${size}: every resize stage and the crop match PIL bit for bit`, () => {

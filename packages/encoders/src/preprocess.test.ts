@@ -1,12 +1,11 @@
 import { expect, it } from 'vitest';
 import { tf } from '@pixelrepa/tensor';
-import { allclose, describeEachBackend, loadCase, nchwToNhwc, nhwcToNchw, toTensor, toleranceFor } from '@pixelrepa/tensor/testing';
+import { allclose, loadCase, nchwToNhwc, nhwcToNchw, toTensor, toleranceFor, describeEachBackendWithFixtures } from '@pixelrepa/tensor/testing';
 import { preprocessForEncoder } from './preprocess.js';
 
-const preprocessCase = loadCase('dinov2-preprocess');
-const size = preprocessCase.json.config.repa_image_size as number;
-
-describeEachBackend('preprocessForEncoder (PixelREPA Denormalize → Normalize → bilinear)', () => {
+describeEachBackendWithFixtures('preprocessForEncoder (PixelREPA Denormalize → Normalize → bilinear)', ['dinov2-preprocess'], () => {
+  const preprocessCase = loadCase('dinov2-preprocess');
+  const size = preprocessCase.json.config.repa_image_size as number;
   it.each([['x', ''], ['x_down', '_down']])('matches the fixture for %s (normalise, then resize to the encoder size)', async (input, suffix) => {
     const images = nchwToNhwc(toTensor(preprocessCase.inputs().get(input)!) as tf.Tensor4D);
     for (const [name, out] of [[`rescaled${suffix}`, images.shape[1]], [`repa_x${suffix}`, size]] as const) {

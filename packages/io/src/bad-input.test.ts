@@ -15,6 +15,7 @@ import { writeNpy } from './npy/write.js';
 import { unpickle } from './pickle/unpickler.js';
 import { readSafetensors } from './safetensors/read.js';
 import { fixtureDir } from './test-support/fixtures.js';
+import { describeWithFixtures, itWithFixtures } from './test-support/fixture-suite.js';
 import { seededRandom } from './test-support/bytes.js';
 import { buildZip } from './test-support/zip-builder.js';
 import { readTorchCheckpoint } from './torch/checkpoint.js';
@@ -182,7 +183,7 @@ function fuzz(format: string, variants: Variant[], run: (variant: Variant) => un
 }
 
 describe(`fuzz: ${CASES} seeded mutations per format, each parses or throws FormatError`, () => {
-  it('safetensors (jit-forward/inputs.safetensors)', () => {
+  itWithFixtures('safetensors (jit-forward/inputs.safetensors)', ['jit-forward'], () => {
     const original = readBytes(join(fixtureDir('jit-forward'), 'inputs.safetensors'));
     const random = seededRandom(1);
     const headerEnd = 8 + Number(new DataView(original.buffer).getBigUint64(0, true));
@@ -233,7 +234,7 @@ describe(`fuzz: ${CASES} seeded mutations per format, each parses or throws Form
     fuzz('npy', variants, (variant) => readNpy(patched(original, variant)));
   }, TIMEOUT);
 
-  describe('pth (torch-checkpoint/checkpoint-last.pth)', () => {
+  describeWithFixtures('pth (torch-checkpoint/checkpoint-last.pth)', ['torch-checkpoint'], () => {
     const original = readBytes(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth'));
     const source = bytesSource(original);
     const directory = readZipDirectory(source, 'pth');

@@ -2,22 +2,40 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { tf } from '@pixelrepa/tensor';
-import { readSafetensors, readTorchCheckpoint } from '@pixelrepa/io';
+import { readSafetensors, readTorchCheckpoint, type RawTensor } from '@pixelrepa/io';
 import { StateDictError } from '@pixelrepa/nn';
-import { allclose, describeEachBackend, fixturesRoot, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { allclose, describeEachBackendWithFixtures, fixtureDir, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
 import { JiT } from './jit.js';
 import { jitConfig, jitConfigFromReference } from './config.js';
 import { jitStateDict, loadJiTWeights } from './checkpoint.js';
 
-describeEachBackend('official checkpoints', () => {
+/** Every parameter of `model` has exactly the values of `reference` under the same name, and every name is there. */
+async function expectStateDict(model: JiT, reference: Map<string, RawTensor>): Promise<void> {
+  const state = model.stateDict();
+  expect([...state.keys()].sort()).toEqual([...reference.keys()].sort());
+  for (const [name, tensor] of state) {
+    const expected = reference.get(name)!;
+    expect(tensor.shape, name).toEqual(expected.shape);
+    expect(Array.from(await tensor.data()), name).toEqual(Array.from(expected.data as ArrayLike<number>, Number));
+  }
+  tf.dispose([...state.values()]);
+}
+
+describeEachBackendWithFixtures('official checkpoints', ['jit-forward', 'torch-checkpoint'], () => {
   const forward = loadCase('jit-forward');
   const config = jitConfigFromReference(forward.json.config.constructor);
-  const bytes = readFileSync(join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth'));
+  const bytes = readFileSync(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth'));
+  let leaves: Map<string, RawTensor> | undefined;
+  const checkpointLeaves = () => (leaves ??= loadCase('torch-checkpoint').expected());
 
-  it.each(['model', 'model_ema1', 'model_ema2'] as const)('loads %s from a PyTorch training checkpoint', (weights) => {
+  it.each(['model', 'model_ema1', 'model_ema2'] as const)('loads %s from a PyTorch training checkpoint: every parameter equals the file\'s', async (weights) => {
     const checkpoint = readTorchCheckpoint(bytes, { select: [weights], widenHalf: true });
     const model = new JiT(config);
     loadJiTWeights(model, jitStateDict(checkpoint, weights));
+    // The fixture's own flat copy of the file (bf16 widened): `model.net.*` for the training model, `<ema>.*` for an EMA.
+    const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
+    const reference = new Map([...checkpointLeaves()].filter(([name]) => name.startsWith(prefix)).map(([name, raw]) => [name.slice(prefix.length), raw]));
+    await expectStateDict(model, reference);
     model.dispose();
   });
 
@@ -34,10 +52,11 @@ describeEachBackend('official checkpoints', () => {
     model.dispose();
   });
 
-  it('loads safetensors with PyTorch names', () => {
+  it('loads safetensors with PyTorch names: every parameter equals the file\'s', async () => {
     const state = readSafetensors(readFileSync(join(forward.dir, 'weights.safetensors'))).tensors;
     const model = new JiT(config);
     loadJiTWeights(model, jitStateDict(state));
+    await expectStateDict(model, state);
     model.dispose();
   });
 

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, type BackendInfo, type BackendName } from '@pixelrepa/tensor';
 import { loadCase } from '@pixelrepa/tensor/testing';
 import type { KindChecker, TensorResult } from './kind.js';
 import { loadCheckers } from './registry.js';
+import { caseFolders } from './fixtures-folder.js';
 
 export interface RunOptions {
   root: string;
@@ -32,26 +32,25 @@ export interface RunSummary {
   cases: CaseOutcome[];
 }
 
-const normalise = (kind: string) => kind.replace(/[-_]/g, '_').toLowerCase();
+/** Kinds are compared with `-` and `_` alike and case ignored (`torch-checkpoint` = `torch_checkpoint`). */
+export const normaliseKind = (kind: string) => kind.replace(/[-_]/g, '_').toLowerCase();
 
 /** Runs every case under `root` whose kind is known, on `backend`. */
 export async function runChecks(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? (() => {});
+  // The folder is checked first: a backend that has started (wasm) turns a later throw into a page of its source.
+  const folders = caseFolders(options.root);
   const checkers = options.checkers ?? (await loadCheckers());
   const byKind = new Map<string, KindChecker>();
   for (const checker of checkers) {
-    for (const kind of [checker.kind, ...(checker.aliases ?? [])]) byKind.set(normalise(kind), checker);
+    for (const kind of [checker.kind, ...(checker.aliases ?? [])]) byKind.set(normaliseKind(kind), checker);
   }
   const backend = await initBackend(options.backend);
-  const folders = readdirSync(options.root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(options.root, entry.name, 'case.json')))
-    .map((entry) => entry.name)
-    .sort();
   const summary: RunSummary = { backend, passed: 0, failed: 0, skipped: 0, cases: [] };
   for (const folder of folders) {
     const fixture = loadCase(join(options.root, folder));
     if (options.cases && !options.cases.includes(folder) && !options.cases.includes(fixture.kind)) continue;
-    const checker = byKind.get(normalise(fixture.kind));
+    const checker = byKind.get(normaliseKind(fixture.kind));
     if (!checker) {
       log(`${folder}  kind ${fixture.kind}: skipped (unknown kind)`);
       summary.skipped++;

@@ -6,11 +6,11 @@ import { initBackend } from '@pixelrepa/tensor';
 import { readCheckpoint } from '@pixelrepa/train/node';
 import { flattenTensors, type RawTensor } from '@pixelrepa/io';
 import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node';
-import { fixturesRoot } from '@pixelrepa/tensor/testing';
+import { fixturePath, itWithFixtures } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
 import { bufferContext, tinyModelFlags } from '../test-support/harness.js';
 
-const fixture = join(fixturesRoot(), 'torch-checkpoint');
+const fixture = fixturePath('torch-checkpoint');
 const pth = join(fixture, 'checkpoint-last.pth');
 
 const bytesOf = (tensor: RawTensor) => Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
@@ -36,7 +36,7 @@ describe('pixelrepa convert', () => {
     expect(stdout()).toContain('--weights <which>');
   });
 
-  it('writes model_ema1 under its PyTorch names with exactly the .pth values, and the run args as metadata', async () => {
+  itWithFixtures('writes model_ema1 under its PyTorch names with exactly the .pth values, and the run args as metadata', ['torch-checkpoint'], async () => {
     const out = join(dir, 'ema1.safetensors');
     const { context, stderr } = bufferContext(dir);
     expect(await runCli(['convert', pth, out, '--weights', 'model_ema1'], context)).toBe(0);
@@ -47,7 +47,7 @@ describe('pixelrepa convert', () => {
     expect(JSON.parse(written.metadata.pixelrepa_jit)).toMatchObject({ weights: 'model_ema1', model: 'JiT-B/16', cfg: 3.1 });
   });
 
-  it('--all writes every tensor leaf under dotted paths, as the fixture expects', async () => {
+  itWithFixtures('--all writes every tensor leaf under dotted paths, as the fixture expects', ['torch-checkpoint'], async () => {
     const out = join(dir, 'all.safetensors');
     expect(await runCli(['convert', pth, out, '--all'], bufferContext(dir).context)).toBe(0);
     // The fixture stores bf16 widened to f32, bool as u8 and 0-d tensors as [1]: compare values, widening both sides.

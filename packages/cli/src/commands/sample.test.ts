@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSafetensorsFile, readSafetensorsFile } from '@pixelrepa/io/node';
 import { initBackend, tf } from '@pixelrepa/tensor';
-import { fixturesRoot } from '@pixelrepa/tensor/testing';
+import { fixturePath, itWithFixtures } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
 import { bufferContext, tinyModelFlags } from '../test-support/harness.js';
 
@@ -14,7 +14,7 @@ const fixtureModel = [
   '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
   '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
 ];
-const pth = join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth');
+const pth = fixturePath('torch-checkpoint', 'checkpoint-last.pth');
 
 describe('pixelrepa sample', () => {
   let dir: string;
@@ -63,7 +63,7 @@ describe('pixelrepa sample', () => {
     expect(stderr()).not.toContain('warning');
   });
 
-  it('samples the same images from an official .pth and from its converted safetensors', async () => {
+  itWithFixtures('samples the same images from an official .pth and from its converted safetensors', ['torch-checkpoint'], async () => {
     const converted = join(dir, 'ema1.safetensors');
     expect(await runCli(['convert', pth, converted], bufferContext(dir).context)).toBe(0);
     const pixels: Buffer[] = [];
@@ -136,7 +136,7 @@ describe('pixelrepa sample', () => {
     expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', bare, ...tinyModelFlags, '--classes', '0', '--num_per_class', '1', '--num_sampling_steps', '1', '--output_dir', join(dir, 'bare')], given.context), given.stderr()).toBe(0);
   });
 
-  it('explains a checkpoint that does not fit the model', async () => {
+  itWithFixtures('explains a checkpoint that does not fit the model', ['torch-checkpoint'], async () => {
     const { context, stderr } = bufferContext(dir);
     expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', pth, '--num_sampling_steps', '1', '--output_dir', join(dir, 'wrong')], context)).toBe(1);
     expect(stderr()).toContain('but this model is JiT-B/16 (depth 12, width 768, patch 16)');

@@ -6,7 +6,7 @@ import { initBackend, tf } from '@pixelrepa/tensor';
 import { readCheckpoint } from '@pixelrepa/train/node';
 import { flattenTensors } from '@pixelrepa/io';
 import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node';
-import { fixturesRoot } from '@pixelrepa/tensor/testing';
+import { fixtureDir, itWithFixtures } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
 import { bufferContext, tinyModelFlags, writeTinyEncoder } from '../test-support/harness.js';
 
@@ -100,8 +100,8 @@ describe('pixelrepa train', () => {
     expect(readCheckpoint(join(out, 'checkpoints', 'checkpoint-2.safetensors')).info.config.objective).toBe('none');
   });
 
-  it('starts a new run from an official .pth (--init_from): the JiT and both EMAs come from the file', async () => {
-    const pth = join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth');
+  itWithFixtures('starts a new run from an official .pth (--init_from): the JiT and both EMAs come from the file', ['torch-checkpoint'], async () => {
+    const pth = join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth');
     const out = join(dir, 'from-pth');
     const args = ['train', '--backend', 'cpu', '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
       '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),

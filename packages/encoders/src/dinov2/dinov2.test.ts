@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { allclose, describeEachBackend, liveTensors, loadCase, nchwToNhwc, toTensor, toleranceFor } from '@pixelrepa/tensor/testing';
+import { allclose, liveTensors, loadCase, nchwToNhwc, toTensor, toleranceFor, describeEachBackendWithFixtures } from '@pixelrepa/tensor/testing';
 import { dinov2Config, dinov2ConfigFromTimm, dinov2Presets } from './config.js';
 import { createDinoV2 } from './create.js';
 import { DinoV2 } from './dinov2.js';
 import { loadDinoV2Weights } from './load-weights.js';
 
 const resampleCase = loadCase('dinov2-resample');
-const { config } = resampleCase.json;
-const tinyConfig = () => dinov2ConfigFromTimm(config.timm_model_name, config.create_model_kwargs_resampled);
+const tinyConfig = () => dinov2ConfigFromTimm(resampleCase.json.config.timm_model_name, resampleCase.json.config.create_model_kwargs_resampled);
 
 async function expectClose(actual: Tensor, name: string) {
   const expected = resampleCase.expected().get(name)!;
@@ -31,7 +30,7 @@ describe('DINOv2 configs', () => {
   });
 });
 
-describeEachBackend('DINOv2 encoder', () => {
+describeEachBackendWithFixtures('DINOv2 encoder', ['dinov2-resample'], () => {
   it('reproduces timm\'s forward_features and tokens after resampling the 518/14 checkpoint to 64/16', async () => {
     const model = new DinoV2(tinyConfig());
     loadDinoV2Weights(model, resampleCase.weights());

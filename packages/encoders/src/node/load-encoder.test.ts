@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tf } from '@pixelrepa/tensor';
-import { allclose, describeEachBackend, liveTensors, loadCase, nchwToNhwc, toTensor, toleranceFor } from '@pixelrepa/tensor/testing';
+import { allclose, liveTensors, loadCase, nchwToNhwc, toTensor, toleranceFor, describeEachBackendWithFixtures } from '@pixelrepa/tensor/testing';
 import { startHubServer, type HubServer } from '@pixelrepa/io/testing';
 import { EncoderWeightsError } from '../weights/fit.js';
 import type { DinoV2 } from '../dinov2/dinov2.js';
@@ -12,24 +12,10 @@ import { loadEncoder } from './load-encoder.js';
 const resampleCase = loadCase('dinov2-resample');
 const hfCase = loadCase('dinov2-hf-names');
 /** The fixture's tiny DINOv2 (timm.create_model kwargs of the case). */
-const { img_size: imgSize, patch_size: patchSize, embed_dim: embedDim, depth, num_heads: numHeads } = resampleCase.json.config.create_model_kwargs_resampled;
-const tiny = { imgSize, patchSize, embedDim, depth, numHeads };
-
-let hub: HubServer;
-let cacheDir: string;
-const quiet = () => {};
-
-beforeAll(async () => {
-  hub = await startHubServer({
-    '/timm/vit_base_patch14_dinov2.lvd142m/resolve/main/model.safetensors': { bytes: readFileSync(join(resampleCase.dir, 'weights.safetensors')), interruptions: 1 },
-    '/facebook/dinov2-base/resolve/main/model.safetensors': { bytes: readFileSync(join(hfCase.dir, 'weights_hf.safetensors')) },
-  });
-  cacheDir = mkdtempSync(join(tmpdir(), 'pixelrepa-encoders-'));
-});
-afterAll(async () => {
-  await hub.close();
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+function tinyEncoder() {
+  const { img_size: imgSize, patch_size: patchSize, embed_dim: embedDim, depth, num_heads: numHeads } = resampleCase.json.config.create_model_kwargs_resampled;
+  return { imgSize, patchSize, embedDim, depth, numHeads };
+}
 
 async function expectFixtureForward(encoder: DinoV2) {
   const x = nchwToNhwc(toTensor(resampleCase.inputs().get('x')!) as tf.Tensor4D);
@@ -39,26 +25,42 @@ async function expectFixtureForward(encoder: DinoV2) {
   tf.dispose([x, features]);
 }
 
-describeEachBackend('loadEncoder', () => {
+describeEachBackendWithFixtures('loadEncoder', ['dinov2-resample', 'dinov2-hf-names'], () => {
+  let hub: HubServer;
+  let cacheDir: string;
+  const quiet = () => {};
+
+  beforeAll(async () => {
+    hub = await startHubServer({
+      '/timm/vit_base_patch14_dinov2.lvd142m/resolve/main/model.safetensors': { bytes: readFileSync(join(resampleCase.dir, 'weights.safetensors')), interruptions: 1 },
+      '/facebook/dinov2-base/resolve/main/model.safetensors': { bytes: readFileSync(join(hfCase.dir, 'weights_hf.safetensors')) },
+    });
+    cacheDir = mkdtempSync(join(tmpdir(), 'pixelrepa-encoders-'));
+  });
+  afterAll(async () => {
+    await hub.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
   it('downloads timm weights into the cache (resuming a dropped transfer) and builds the resampled encoder', async () => {
-    const encoder = await loadEncoder('dinov2-vitb14', { ...tiny, baseUrl: hub.url, cacheDir, onProgress: quiet, download: { retryDelayMs: 0 } });
+    const encoder = await loadEncoder('dinov2-vitb14', { ...tinyEncoder(), baseUrl: hub.url, cacheDir, onProgress: quiet, download: { retryDelayMs: 0 } });
     await expectFixtureForward(encoder);
     expect(hub.requests).toHaveLength(2); // the first transfer was dropped half-way
     encoder.dispose();
     // Second time: from the cache, even offline.
-    const cached = await loadEncoder('dinov2-vitb14', { ...tiny, cacheDir, offline: true });
+    const cached = await loadEncoder('dinov2-vitb14', { ...tinyEncoder(), cacheDir, offline: true });
     await expectFixtureForward(cached);
     cached.dispose();
   });
 
   it('loads Hugging Face (facebook/dinov2-*) weights with timm\'s resampling', async () => {
-    const encoder = await loadEncoder('dinov2-vitb14', { ...tiny, hub: 'hf', baseUrl: hub.url, cacheDir, onProgress: quiet });
+    const encoder = await loadEncoder('dinov2-vitb14', { ...tinyEncoder(), hub: 'hf', baseUrl: hub.url, cacheDir, onProgress: quiet });
     await expectFixtureForward(encoder);
     encoder.dispose();
   });
 
   it('loads a local file', async () => {
-    const encoder = await loadEncoder('dinov2-vitb14', { ...tiny, weightsFile: join(resampleCase.dir, 'weights.safetensors') });
+    const encoder = await loadEncoder('dinov2-vitb14', { ...tinyEncoder(), weightsFile: join(resampleCase.dir, 'weights.safetensors') });
     await expectFixtureForward(encoder);
     encoder.dispose();
   });

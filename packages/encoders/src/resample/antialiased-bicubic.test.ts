@@ -1,10 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { allclose, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { allclose, loadCase, toleranceFor, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { antialiasedBicubicWeights, cubicKernel } from './antialiased-bicubic.js';
 
-const resampleCase = loadCase('dinov2-resample');
-
-describe('antialiased bicubic weights (PyTorch antialias=True)', () => {
+describeWithFixtures('antialiased bicubic weights (PyTorch antialias=True)', ['dinov2-resample'], () => {
+  const resampleCase = loadCase('dinov2-resample');
   it('uses the a = −0.5 cubic, not the −0.75 of plain bicubic', () => {
     expect(cubicKernel(0)).toBe(1);
     expect(cubicKernel(1)).toBeCloseTo(0, 15);

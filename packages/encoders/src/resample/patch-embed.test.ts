@@ -1,11 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { allclose, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { allclose, loadCase, toleranceFor, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { antialiasedBicubicWeights } from './antialiased-bicubic.js';
 import { piResizeMatrix, resamplePatchEmbed } from './patch-embed.js';
 
-const resampleCase = loadCase('dinov2-resample');
-
-describe('PI-resize of the patch kernel (timm resample_patch_embed)', () => {
+describeWithFixtures('PI-resize of the patch kernel (timm resample_patch_embed)', ['dinov2-resample'], () => {
+  const resampleCase = loadCase('dinov2-resample');
   it('builds timm\'s [256, 196] matrix for 14 → 16', () => {
     const expected = resampleCase.expected().get('pi_resize_matrix')!;
     const report = allclose(piResizeMatrix([14, 14], [16, 16]), expected.data as Float32Array, toleranceFor(resampleCase.json, 'pi_resize_matrix'));

@@ -1,12 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { allclose, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { allclose, loadCase, toleranceFor, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { resampleAbsPosEmbed } from './pos-embed.js';
 
-const resampleCase = loadCase('dinov2-resample');
-const pos = resampleCase.weights().get('pos_embed')!;
-const original = { data: pos.data as Float32Array, shape: pos.shape };
-
-describe('position grid resample (timm resample_abs_pos_embed, antialiased bicubic)', () => {
+describeWithFixtures('position grid resample (timm resample_abs_pos_embed, antialiased bicubic)', ['dinov2-resample'], () => {
+  const resampleCase = loadCase('dinov2-resample');
+  const pos = resampleCase.weights().get('pos_embed')!;
+  const original = { data: pos.data as Float32Array, shape: pos.shape };
   it.each([['pos_embed_resampled', 4], ['pos_embed_resampled_grid16', 16]] as const)('matches %s (37×37 → %i×%i)', (name, side) => {
     const out = resampleAbsPosEmbed(original, { newSize: [side, side], numPrefixTokens: 1 });
     expect(out.shape).toEqual([1, 1 + side * side, 64]);

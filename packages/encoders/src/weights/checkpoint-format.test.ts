@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RawTensor } from '@pixelrepa/io';
-import { loadCase } from '@pixelrepa/tensor/testing';
+import { loadCase, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { detectCheckpointFormat, toTimmStateDict } from './checkpoint-format.js';
 import { hfToMetaName } from './hf-names.js';
 import { metaToTimmName } from './meta-to-timm.js';
@@ -22,7 +22,7 @@ function expectSameStateDicts(actual: Map<string, RawTensor>, expected: Map<stri
   }
 }
 
-describe('checkpoint names: Hugging Face and DINOv2\'s own → timm', () => {
+describeWithFixtures('checkpoint names: Hugging Face and DINOv2\'s own → timm', ['dinov2-hf-names', 'dinov2-resample'], () => {
   it('maps every row of the fixture\'s mapping.json (qkv = query | key | value)', () => {
     const mapping = JSON.parse(readFileSync(join(hfCase.dir, 'mapping.json'), 'utf8'));
     for (const row of mapping.rows) {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RawTensor } from '../dtypes.js';
 import { FormatError } from '../errors.js';
 import { fixtureDir } from '../test-support/fixtures.js';
+import { itWithFixtures } from '../test-support/fixture-suite.js';
 import { flattenTensors } from '../torch/flatten.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { openFileSource } from './file-source.js';
@@ -39,7 +40,7 @@ describe('@pixelrepa/io/node', () => {
     rmSync(path);
   });
 
-  it('reads a checkpoint from disk, only the selected top-level key', () => {
+  itWithFixtures('reads a checkpoint from disk, only the selected top-level key', ['torch-checkpoint'], () => {
     const checkpoint = readTorchCheckpointFile(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth'), { select: ['model_ema1'] });
     const tensors = flattenTensors(checkpoint.model_ema1);
     expect(tensors.get('blocks.0.attn.qkv.weight')?.shape).toEqual([192, 64]);

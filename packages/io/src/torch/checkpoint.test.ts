@@ -9,12 +9,13 @@ import { buildZip } from '../test-support/zip-builder.js';
 import { readZipDirectory } from '../zip/central-directory.js';
 import { readZipEntry } from '../zip/entry-data.js';
 import { fixtureDir } from '../test-support/fixtures.js';
+import { describeWithFixtures } from '../test-support/fixture-suite.js';
 import { readTorchCheckpoint } from './checkpoint.js';
 import { flattenTensors } from './flatten.js';
 
-const dir = fixtureDir('torch-checkpoint');
-const checkpointBytes = readFileSync(join(dir, 'checkpoint-last.pth'));
-const expected = readSafetensors(readFileSync(join(dir, 'expected.safetensors'))).tensors;
+// Read when the fixtures are there (describeWithFixtures runs its body only then).
+let checkpointBytes: Uint8Array;
+let expected: Map<string, RawTensor>;
 
 /** Values as float64, bf16 widened and bool as 0/1, the way expected.safetensors stores them. */
 function values(tensor: RawTensor): Float64Array {
@@ -51,7 +52,11 @@ function repack(options: { top: string; deflate?: boolean; zip64?: boolean }): U
   return buildZip(files, { deflate: options.deflate, zip64: options.zip64, align: 64 });
 }
 
-describe('readTorchCheckpoint', () => {
+describeWithFixtures('readTorchCheckpoint', ['torch-checkpoint'], () => {
+  const dir = fixtureDir('torch-checkpoint');
+  checkpointBytes = readFileSync(join(dir, 'checkpoint-last.pth'));
+  expected = readSafetensors(readFileSync(join(dir, 'expected.safetensors'))).tensors;
+
   it('reads every tensor of checkpoint-last.pth exactly (strided views, shared storages, all dtypes, 0-d)', () => {
     expectMatchesFixture(readTorchCheckpoint(checkpointBytes));
   });

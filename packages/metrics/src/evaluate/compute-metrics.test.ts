@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { describeEachBackend, liveTensors, loadCase } from '@pixelrepa/tensor/testing';
+import { describeEachBackend, liveTensors, loadCase, describeEachBackendWithFixtures } from '@pixelrepa/tensor/testing';
 import type { InceptionFeature, InceptionFeatureExtractor, InceptionForwardOptions } from '../inception/fid-inception-v3.js';
 import { loadFidInceptionV3 } from '../inception/weights.js';
 import { writeSafetensors } from '@pixelrepa/io';
@@ -112,7 +112,7 @@ describeEachBackend('computeMetrics', () => {
   });
 });
 
-describeEachBackend('computeReferenceStatistics with the FID Inception network', () => {
+describeEachBackendWithFixtures('computeReferenceStatistics with the FID Inception network', ['inception-fid-forward'], () => {
   it("streams the fixture images' '2048' features into statistics", async () => {
     const fixture = loadCase('inception-fid-forward');
     const net = await loadFidInceptionV3({ bytes: writeSafetensors(fixture.weights()) });

@@ -4,7 +4,7 @@ import { beforeAll, afterAll, expect, it } from 'vitest';
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { writeSafetensors, type RawTensor } from '@pixelrepa/io';
 import { StateDictError, tensorStateDict, type RandomSource } from '@pixelrepa/nn';
-import { allclose, describeEachBackend, fixturesRoot, liveTensors, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { allclose, describeEachBackend, liveTensors, loadCase, toleranceFor, describeEachBackendWithFixtures, itWithFixtures, fixtureDir } from '@pixelrepa/tensor/testing';
 import { FidInceptionV3, INCEPTION_FEATURES, type InceptionFeature } from './fid-inception-v3.js';
 import { loadFidInceptionV3, readFidInceptionWeights } from './weights.js';
 
@@ -35,7 +35,7 @@ function loadedNetwork(): FidInceptionV3 {
   return net;
 }
 
-describeEachBackend('FID Inception network', (backend) => {
+describeEachBackendWithFixtures('FID Inception network', ['inception-fid-forward'], (backend) => {
   let net: FidInceptionV3;
   beforeAll(() => { net = loadedNetwork(); });
   afterAll(() => net.dispose());
@@ -65,7 +65,7 @@ describeEachBackend('FID Inception network', (backend) => {
 
 // Not numeric: one backend is enough.
 describeEachBackend('FID Inception weights', () => {
-  it('saves and reloads its state dict under torch-fidelity names in PyTorch layout', async () => {
+  itWithFixtures('saves and reloads its state dict under torch-fidelity names in PyTorch layout', ['inception-fid-forward'], async () => {
     const net = loadedNetwork();
     const state = net.stateDict();
     expect(state.size).toBe(fixture.json.config.weights_num_tensors);
@@ -83,7 +83,7 @@ describeEachBackend('FID Inception weights', () => {
     reloaded.dispose();
   });
 
-  it('ignores num_batches_tracked buffers, which the original .pth carries', () => {
+  itWithFixtures('ignores num_batches_tracked buffers, which the original .pth carries', ['inception-fid-forward'], () => {
     const net = new FidInceptionV3({ random: zeros });
     const state = tensorStateDict(fixture.weights());
     state.set('Conv2d_1a_3x3.bn.num_batches_tracked', tf.scalar(0, 'int32'));
@@ -92,8 +92,8 @@ describeEachBackend('FID Inception weights', () => {
     net.dispose();
   });
 
-  it('reads a torch.save zip through the restricted unpickler and says when it is not the Inception', () => {
-    const pth = readFileSync(join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth'));
+  itWithFixtures('reads a torch.save zip through the restricted unpickler and says when it is not the Inception', ['torch-checkpoint'], () => {
+    const pth = readFileSync(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth'));
     const raw = readFidInceptionWeights(pth);
     expect([...raw.keys()].some((name) => name.startsWith('model.'))).toBe(true);
     const net = new FidInceptionV3({ random: zeros });

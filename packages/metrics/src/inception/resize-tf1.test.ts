@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { tf } from '@pixelrepa/tensor';
-import { allclose, describeEachBackend, liveTensors, loadCase } from '@pixelrepa/tensor/testing';
+import { allclose, describeEachBackend, liveTensors, loadCase, itWithFixtures } from '@pixelrepa/tensor/testing';
 import { resizeBilinearTf1 } from './resize-tf1.js';
 
 describeEachBackend('TF1 bilinear resize', () => {
-  it("reproduces torch-fidelity's 64 → 299 resize bit for bit", async () => {
+  itWithFixtures("reproduces torch-fidelity's 64 → 299 resize bit for bit", ['inception-fid-forward'], async () => {
     const fixture = loadCase('inception-fid-forward');
     const raw = fixture.inputs().get('images')!;
     const x = tf.transpose(tf.tensor(Int32Array.from(raw.data as Uint8Array), raw.shape, 'int32'), [0, 2, 3, 1]);

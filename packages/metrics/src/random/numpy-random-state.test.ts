@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { loadCase } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { loadCase, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { Mt19937 } from './mt19937.js';
 import { NumpyRandomState } from './numpy-random-state.js';
 
-describe('numpy RandomState', () => {
+describeWithFixtures('numpy RandomState', ['fid-stats-and-frechet'], () => {
   const fixture = loadCase('fid-stats-and-frechet');
 
   it('MT19937 gives the reference first outputs for seed 5489', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { loadCase, toleranceFor, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import type { FeatureStatistics } from '../statistics/feature-statistics.js';
 import { StatisticsAccumulator } from '../statistics/statistics-accumulator.js';
 import { frechetDistance } from './frechet-distance.js';
@@ -20,7 +20,7 @@ function randomStatistics(n: number, d: number, seed: number): FeatureStatistics
   return new StatisticsAccumulator(d).add(rows).statistics();
 }
 
-describe('Fréchet distance', () => {
+describeWithFixtures('Fréchet distance', ['fid-stats-and-frechet'], () => {
   const expected = (fixture.expected().get('fid_d64')!.data as Float64Array)[0];
   const { atol, rtol } = toleranceFor(fixture.json, 'fid_d64');
 

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { allclose, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { allclose, loadCase, toleranceFor, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { inceptionScore } from './inception-score.js';
 
-describe('Inception Score', () => {
+describeWithFixtures('Inception Score', ['fid-stats-and-frechet'], () => {
   const fixture = loadCase('fid-stats-and-frechet');
   const logits = fixture.inputs().get('isc_logits_uneven')!;
   const expected = (name: string) => fixture.expected().get(name)!.data as Float64Array;

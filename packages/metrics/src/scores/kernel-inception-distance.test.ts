@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { allclose, loadCase, toleranceFor } from '@pixelrepa/tensor/testing';
+import { expect, it } from 'vitest';
+import { allclose, loadCase, toleranceFor, describeWithFixtures } from '@pixelrepa/tensor/testing';
 import { kernelInceptionDistance } from './kernel-inception-distance.js';
 
-describe('Kernel Inception Distance', () => {
+describeWithFixtures('Kernel Inception Distance', ['fid-stats-and-frechet'], () => {
   const fixture = loadCase('fid-stats-and-frechet');
   const a = fixture.inputs().get('kid_features1')!.data as Float32Array;
   const b = fixture.inputs().get('kid_features2')!.data as Float32Array;

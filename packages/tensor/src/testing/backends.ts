@@ -1,4 +1,5 @@
 import { describe, beforeAll } from 'vitest';
+import { describeWithFixtures } from '@pixelrepa/io/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../backend.js';
 
@@ -19,7 +20,7 @@ export function testWasmThreads(): number | undefined {
 /** Runs `body` once per backend, inside a `describe` named after it, with that backend active. */
 export function describeEachBackend(title: string, body: (backend: BackendName) => void, backends = testBackends()): void {
   for (const backend of backends) {
-    describe(`${title} [${backend}]`, () => {
+    describe(title ? `${title} [${backend}]` : backend, () => {
       beforeAll(async () => {
         const threads = backend === 'wasm' ? testWasmThreads() : undefined;
         await initBackend(backend, threads ? { threads } : {});
@@ -32,4 +33,12 @@ export function describeEachBackend(title: string, body: (backend: BackendName) 
 /** The live tensor count (for leak checks). */
 export function liveTensors(): number {
   return tf.memory().numTensors;
+}
+
+/**
+ * `describeEachBackend` for tests that read reference fixtures: when one of `cases` is missing, `body`
+ * never runs and one placeholder stands in (skipped and counted, or failing on CI: see describeWithFixtures).
+ */
+export function describeEachBackendWithFixtures(title: string, cases: string[], body: (backend: BackendName) => void, backends = testBackends()): void {
+  describeWithFixtures(title, cases, () => describeEachBackend('', body, backends));
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readSafetensors, type RawTensor } from '@pixelrepa/io';
+import { findFixturesRoot, fixtureDir } from '@pixelrepa/io/testing';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** One reference case: `case.json` plus its safetensors files (see shared/fixtures/FORMAT.md). */
@@ -35,32 +36,25 @@ export interface CaseJson {
 }
 
 /**
- * The fixtures folder: `$PIXELREPA_FIXTURES`, else the first `shared/fixtures` found beside
- * the working directory or one of its parents (the repository sits next to `shared/`).
+ * The case in `dirOrName` (a path, or a case name under the fixtures folder: see `fixturesRoot()`).
+ * Nothing is read until used, so a test file may call this at its top even when the fixtures are
+ * missing: its fixture tests (describeWithFixtures) then do not run, and nothing else touches the case.
  */
-export function fixturesRoot(): string {
-  const fromEnv = process.env.PIXELREPA_FIXTURES;
-  if (fromEnv) return resolve(fromEnv);
-  let dir = process.cwd();
-  for (;;) {
-    for (const candidate of [join(dir, '..', 'shared', 'fixtures'), join(dir, 'shared', 'fixtures')]) {
-      if (existsSync(join(candidate, 'INDEX.md'))) return resolve(candidate);
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error('reference fixtures not found: set PIXELREPA_FIXTURES or place the repository beside shared/fixtures');
-}
-
-/** Loads the case in `dir` (a path, or a case name under `fixturesRoot()`). */
 export function loadCase(dirOrName: string): FixtureCase {
-  const dir = existsSync(join(dirOrName, 'case.json')) ? resolve(dirOrName) : join(fixturesRoot(), dirOrName);
-  const jsonPath = join(dir, 'case.json');
-  if (!existsSync(jsonPath)) throw new Error(`no case.json in ${dir}`);
-  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as CaseJson;
+  const byPath = existsSync(join(dirOrName, 'case.json'));
+  const dir = byPath ? resolve(dirOrName) : join(findFixturesRoot() ?? 'shared/fixtures', dirOrName);
+  let json: CaseJson | undefined;
+  const readJson = (): CaseJson => {
+    if (json) return json;
+    if (!byPath) fixtureDir(dirOrName); // throws, saying how to get the fixtures, when the case is missing
+    const jsonPath = join(dir, 'case.json');
+    if (!existsSync(jsonPath)) throw new Error(`no case.json in ${dir}`);
+    json = JSON.parse(readFileSync(jsonPath, 'utf8')) as CaseJson;
+    return json;
+  };
   const cache = new Map<string, Map<string, RawTensor>>();
   const file = (name: string) => {
+    readJson();
     let tensors = cache.get(name);
     if (!tensors) {
       const path = join(dir, name);
@@ -72,8 +66,8 @@ export function loadCase(dirOrName: string): FixtureCase {
   return {
     dir,
     name: dir.split(/[\\/]/).filter(Boolean).pop()!,
-    kind: json.kind,
-    json,
+    get kind() { return readJson().kind; },
+    get json() { return readJson(); },
     weights: () => file('weights.safetensors'),
     inputs: () => file('inputs.safetensors'),
     expected: () => file('expected.safetensors'),

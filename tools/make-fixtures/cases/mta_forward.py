@@ -1,0 +1,54 @@
+"""mta_forward: the Masked Transformer Adapter on encoder tokens, with per-block outputs."""
+import torch
+
+import seeded
+from cases.common import load_state, recorder, reference_block, run_both, state_arrays, tensor_table
+
+CASE = "mta-forward"
+KIND = "mta_forward"
+CONSTRUCTOR = dict(input_size=32, patch_size=4, in_channels=3, out_channels=48, hidden_size=64, depth=2, num_heads=4,
+                   mlp_ratio=4.0, in_context_len=4, num_classes=10)
+
+DESCRIPTIONS = {
+    "x": "[B,N,D] float32 N(0,1): encoder tokens (x_encoded, possibly mask-token substituted)",
+    "t": "[B] float32 timesteps in (0,1)",
+    "y": "[B] int32 labels (num_classes = null class)",
+    "out": "[B,N,out_channels]: mta(x,t,y) (in-context tokens removed, then projection_layer)",
+    "projection_in": "[B,N,D]: tokens entering projection_layer",
+}
+
+
+def generate(official, seed, source=None):
+    constructor = source.json["config"]["constructor"] if source else CONSTRUCTOR
+    mta = official.MaskedTransformerAdapter(**constructor).eval()
+    if source:
+        load_state(mta, source.weights)
+        inputs = {name: torch.from_numpy(value) for name, value in source.inputs.items()}
+    else:
+        seeded.overwrite_weights(mta, seed)
+        tokens = (constructor["input_size"] // constructor["patch_size"]) ** 2
+        inputs = {"x": seeded.normal([2, tokens, constructor["hidden_size"]], seed + 1), "t": seeded.uniform([2], seed + 2, 0.05, 0.95),
+                  "y": seeded.labels(2, constructor["num_classes"], seed + 3)}
+
+    def run(model, values):
+        names = {f"block_{i}": f"blocks.{i}" for i in range(constructor["depth"])}
+        recorded, remove = recorder(model, names)
+        captured = {}
+        handle = model.projection_layer.register_forward_pre_hook(lambda _m, args: captured.setdefault("projection_in", args[0].clone()))
+        out = model(values["x"], values["t"], values["y"].long())
+        handle.remove()
+        remove()
+        return {**recorded, **captured, "out": out}
+
+    expected, _, tolerance = run_both(mta, inputs, run)
+    weights = state_arrays(mta)
+    input_arrays = {name: value.numpy() for name, value in inputs.items()}
+    case_json = {
+        "case": CASE, "kind": KIND,
+        "config": {"class": "model_pixelREPA.MaskedTransformerAdapter", "constructor": constructor, "mode": "eval", "calls": ["out = mta(x, t, y)"]},
+        "tolerance": tolerance, "reference": reference_block(),
+        "weights": {"file": "weights.safetensors", "count": len(weights), "description": seeded.__doc__.strip() if not source else f"from {source.dir}"},
+        "inputs": tensor_table(input_arrays, DESCRIPTIONS), "expected": tensor_table(expected, DESCRIPTIONS),
+        "seed": None if source else seed,
+    }
+    return case_json, weights, input_arrays, expected
