@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { readTorchCheckpoint, type RawTensor } from '@pixelrepa/io';
 import { readTorchCheckpointFile } from '@pixelrepa/io/node';
 import { initBackend, tf } from '@pixelrepa/tensor';
-import { fixturesRoot } from '@pixelrepa/tensor/testing';
+import { fixturePath, itWithFixtures } from '@pixelrepa/tensor/testing';
 import { adamwMoment, buildTrainingModules, loadTorchAdamW } from '@pixelrepa/train';
 import { readCheckpoint } from '@pixelrepa/train/node';
 import { runCli } from '../cli.js';
@@ -24,7 +24,7 @@ describe('pixelrepa convert --to pth', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes model, both EMAs, torch AdamW state, epoch and args that read back exactly, in the fixture\'s optimizer layout', async () => {
+  itWithFixtures('writes model, both EMAs, torch AdamW state, epoch and args that read back exactly, in the fixture\'s optimizer layout', ['torch-checkpoint'], async () => {
     const out = join(dir, 'official', 'checkpoint-last.pth');
     const { context, stderr } = bufferContext(dir);
     expect(await runCli(['convert', join(dir, 'run'), out, '--to', 'pth', '--epoch', '4'], context), stderr()).toBe(0);
@@ -40,7 +40,7 @@ describe('pixelrepa convert --to pth', () => {
     expect(written.model['scale.std'].shape).toEqual([1, 3, 1, 1]);
 
     // The optimizer has the keys and value types of the official fixture's torch AdamW.
-    const fixture = readTorchCheckpointFile(join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth'), { select: ['optimizer'] }).optimizer as Record<string, any>;
+    const fixture = readTorchCheckpointFile(fixturePath('torch-checkpoint', 'checkpoint-last.pth'), { select: ['optimizer'] }).optimizer as Record<string, any>;
     const [, fixtureEntry] = [...fixture.state][0];
     const [index, entry] = [...(written.optimizer.state as Map<number, Record<string, RawTensor>>)][0];
     expect(typeof index).toBe('number');
@@ -68,8 +68,8 @@ describe('pixelrepa convert --to pth', () => {
     }
   });
 
-  it('refuses what is not a checkpoint of ours, and a wrong extension', async () => {
-    const pth = join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth');
+  itWithFixtures('refuses what is not a checkpoint of ours, and a wrong extension', ['torch-checkpoint'], async () => {
+    const pth = fixturePath('torch-checkpoint', 'checkpoint-last.pth');
     const official = bufferContext(dir);
     expect(await runCli(['convert', pth, join(dir, 'x.pth'), '--to', 'pth'], official.context)).toBe(2);
     expect(official.stderr()).toContain('is not a checkpoint of pixelrepa train');

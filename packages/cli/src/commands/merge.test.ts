@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { proceduralDataset } from '@pixelrepa/data';
 import { statisticsFromNpz } from '@pixelrepa/metrics';
 import { initBackend, tf } from '@pixelrepa/tensor';
-import { fixturesRoot } from '@pixelrepa/tensor/testing';
+import { describeWithFixtures, fixturePath } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
 import { writePng } from '../images.js';
 import { bufferContext, mainPath, repoRoot } from '../test-support/harness.js';
@@ -24,7 +24,7 @@ interface Scores {
 }
 
 /** The torch-checkpoint fixture: a small JiT with random weights, so every image differs. */
-const pth = join(fixturesRoot(), 'torch-checkpoint', 'checkpoint-last.pth');
+const pth = fixturePath('torch-checkpoint', 'checkpoint-last.pth');
 const fixtureModel = [
   '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
   '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
@@ -54,7 +54,7 @@ function runLocal(count: number, args: string[]): Promise<{ code: number | null;
   });
 }
 
-describe('pixelrepa merge (sharded sampling and evaluation)', () => {
+describeWithFixtures('pixelrepa merge (sharded sampling and evaluation)', ['torch-checkpoint'], () => {
   let dir: string;
   let extractor: ReturnType<typeof standInExtractor>;
   const withExtractor = () => {

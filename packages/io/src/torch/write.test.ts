@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RawTensor } from '../dtypes.js';
 import { PythonFloat, PythonTuple } from '../pickle/pickler.js';
 import { fixtureDir } from '../test-support/fixtures.js';
+import { itWithFixtures } from '../test-support/fixture-suite.js';
 import { readTorchCheckpoint } from './checkpoint.js';
 import { stateDict, writeTorchCheckpoint, type TorchSaveValue } from './write.js';
 
@@ -33,7 +34,7 @@ describe('writeTorchCheckpoint', () => {
     expect(read.optimizer.state.get(0).step).toEqual({ dtype: 'F32', shape: [], data: Float32Array.of(12) });
   });
 
-  it('rewrites the official torch-checkpoint fixture into a file our reader reads as the same values', () => {
+  itWithFixtures('rewrites the official torch-checkpoint fixture into a file our reader reads as the same values', ['torch-checkpoint'], () => {
     const original = readTorchCheckpoint(readFileSync(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth')));
     const rewritten = readTorchCheckpoint(writeTorchCheckpoint(original as TorchSaveValue));
     expect(rewritten).toEqual(original);
