@@ -6,7 +6,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-for pkg in fonts-dejavu-core libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri dataset-fashion-mnist; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+for pkg in fonts-dejavu-core libegl1 libgles2 libegl-mesa0 libgl1-mesa-dri dataset-fashion-mnist python3-torch python3-numpy; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 if [ ${#need[@]} -eq 0 ]; then echo "system packages present"; exit 0; fi
 if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)"; exit 1; fi
 export DEBIAN_FRONTEND=noninteractive
