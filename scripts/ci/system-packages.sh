@@ -2,6 +2,7 @@
 # Debian packages the tests need: Chromium for the browser test (examples/browser; a font so its
 # screenshots show text), Mesa (llvmpipe) for WebGPU in Node through Dawn's OpenGL ES backend.
 # dataset-fashion-mnist: the official Fashion-MNIST files (/usr/share/datasets/fashion-mnist).
+# python3-torch: make-fixtures regenerates reference cases with the official code; torch.load reads our .pth.
 # Installed only when missing; needs root (CI runs as root).
 set -euo pipefail
 need=()
