@@ -32,6 +32,8 @@ const wabt = await wabtInit();
 const outputs = {
   'batch-matmul-wasm.ts': await assemble(wabt, 'batch-matmul.wat', [['batchMatMul', (t) => t]]),
   'gemm-wasm.ts': await assemble(wabt, 'gemm.wat', [['gemmFma', (t) => t], ['gemmPlain', withoutFma]]),
+  'adamw-wasm.ts': await assemble(wabt, 'adamw.wat', [['adamw', (t) => t]]),
+  'ema-wasm.ts': await assemble(wabt, 'ema.wat', [['ema', (t) => t]]),
 };
 let stale = false;
 for (const [file, generated] of Object.entries(outputs)) {
