@@ -3,8 +3,7 @@
 // `npx tsx scripts/bench-gemm.ts [threads]`. "tfjs" is XNNPACK for plain 2-D products, with
 // transposes made explicit first (as the wasm BatchMatMul replacement does), and tfjs's scalar
 // loop for batched ones.
-import { initBackend, tf } from '@pixelrepa/tensor';
-import { setWasmGemmRouting } from '../packages/tensor/src/backends/wasm-kernels.ts';
+import { initBackend, setWasmGemmRouting, tf } from '@pixelrepa/tensor';
 
 const threads = Number(process.argv[2] ?? 2);
 await initBackend('wasm', { threads });

@@ -13,3 +13,4 @@ export {
 } from './random/index.js';
 export { dense } from './ops/dense.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
+export { setWasmGemmRouting } from './backends/wasm-kernels.js';
