@@ -61,9 +61,10 @@ const { workerData } = require('node:worker_threads');
 const runTask = ${runTask.toString()};
 const { module, memory, control } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const flags = new Int32Array(control, 0, 2);
-const task = new Uint32Array(control, 8, ${TASK_WORDS});
+const flags = new Int32Array(control, 0, 3);
+const task = new Uint32Array(control, 12, ${TASK_WORDS});
 let seen = 0;
+Atomics.store(flags, 2, 1);
 for (;;) {
   Atomics.wait(flags, 0, seen);
   seen = Atomics.load(flags, 0);
@@ -115,11 +116,17 @@ export class WasmGemm {
     const module = new WebAssembly.Module(decode(source));
     this.kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
     if (Worker && shared) {
-      const control = new SharedArrayBuffer(8 + 4 * TASK_WORDS);
+      // flags: [0] task sequence number, [1] last finished task, [2] 1 once the helper is ready.
+      const control = new SharedArrayBuffer(12 + 4 * TASK_WORDS);
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
       worker.unref();
-      this.helper = { flags: new Int32Array(control, 0, 2), task: new Uint32Array(control, 8, TASK_WORDS), seq: 0 };
+      this.helper = { flags: new Int32Array(control, 0, 3), task: new Uint32Array(control, 12, TASK_WORDS), seq: 0 };
     }
+  }
+
+  /** Whether a helper thread has started and takes half of large products. */
+  get helperReady(): boolean {
+    return this.helper !== undefined && Atomics.load(this.helper.flags, 2) === 1;
   }
 
   /** Whether the kernel takes these shapes: M % 4 == 0, N % 8 == 0. */
@@ -133,7 +140,8 @@ export class WasmGemm {
     const packA = MC * KC * 4;
     const packB = KC * n * 4;
     const perThread = packA + packB;
-    const split = this.helper ? this.split(batch, m, k, n) : undefined;
+    // Until the helper has started (or if it never does), the calling thread does all the work.
+    const split = this.helperReady ? this.split(batch, m, k, n) : undefined;
     const base = this.scratch(split ? 2 * perThread : perThread);
     const words = (batch0: number, batch1: number, i0: number, i1: number, at: number): number[] =>
       [a, b, c, ars, acs, brs, bcs, 4 * m * k, 4 * k * n, 4 * m * n, batch0, batch1, i0, i1, k, n, at, at + packA, KC, MC];
@@ -149,7 +157,10 @@ export class WasmGemm {
     try {
       runTask(this.kernel, words(...split.own, base));
     } finally {
-      while (Atomics.load(helper.flags, 1) !== helper.seq) Atomics.wait(helper.flags, 1, Atomics.load(helper.flags, 1));
+      // Wait on the value just read: reading it twice could miss the helper's one notify.
+      for (let done = Atomics.load(helper.flags, 1); done !== helper.seq; done = Atomics.load(helper.flags, 1)) {
+        Atomics.wait(helper.flags, 1, done);
+      }
     }
   }
 

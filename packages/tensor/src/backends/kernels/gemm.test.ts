@@ -53,7 +53,7 @@ describe('gemm.wat', () => {
 
   for (const variant of variants) {
     for (const threads of [1, 2]) {
-      it(`${variant}, ${threads} thread${threads > 1 ? 's' : ''}: every shape and transposition matches a float64 product`, () => {
+      it(`${variant}, ${threads} thread${threads > 1 ? 's' : ''}: every shape and transposition matches a float64 product`, async () => {
         const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
         const scratchAt = 16;
         const dataAt = 8 << 20; // scratch below 8 MiB, operands above
@@ -62,6 +62,9 @@ describe('gemm.wat', () => {
           return scratchAt;
         }, threads > 1 ? (Worker as unknown as WorkerConstructor) : undefined, variant);
         expect(gemm.variant).toBe(variant);
+        for (let waited = 0; threads > 1 && !gemm.helperReady && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+        expect(gemm.helperReady).toBe(threads > 1);
+        for (let repeat = 0; repeat < (threads > 1 ? 20 : 1); repeat++) check(gemm, memory, cases[4], dataAt); // many hand-offs
         for (const shape of cases) check(gemm, memory, shape, dataAt);
       });
     }
