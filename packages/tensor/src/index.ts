@@ -12,3 +12,5 @@ export {
   Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed,
 } from './random/index.js';
 export { dense } from './ops/dense.js';
+export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
+export { setWasmGemmRouting } from './backends/wasm-kernels.js';

@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { adamwInPlace, tf, type Tensor } from '@pixelrepa/tensor';
 import type { Parameter } from '@pixelrepa/nn';
 
 const f32 = Math.fround;
@@ -96,6 +96,12 @@ export function adamwUpdate(
       continue;
     }
     if (m instanceof Float32Array || v instanceof Float32Array) throw new Error(`AdamW: the moments of ${name} are on different placements`);
+    // On wasm: one fused pass (same float32 operations, same bits); elsewhere the tf ops below.
+    const fused = adamwInPlace(parameter.variable, grad, m, v, {
+      decay: f32(1 - lr * weightDecay), b1: f32(beta1), c1: f32(1 - beta1), b2: f32(beta2), c2: f32(1 - beta2),
+      bias2: f32(bias2Sqrt), eps: f32(eps), step: f32(-stepSize), decays: weightDecay !== 0,
+    });
+    if (fused) continue;
     tf.tidy(() => {
       // Scalars are rounded to float32 as torch rounds them; per parameter (a flat buffer would need
       // slicing it back apart, which WASM does slowly).

@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { emaInPlace, tf, type Tensor } from '@pixelrepa/tensor';
 import type { Module } from '@pixelrepa/nn';
 import type { StatePlacement } from './adamw.js';
 
@@ -48,9 +48,19 @@ export class Ema {
    */
   static updateAll(emas: Ema[]): void {
     const hosts = new Map<Module, Ema[]>();
+    const devices = new Map<Module, Ema[]>();
     for (const ema of emas) {
-      if (ema.host) hosts.set(ema.module, [...(hosts.get(ema.module) ?? []), ema]);
-      else ema.updateDevice();
+      const byModule = ema.host ? hosts : devices;
+      byModule.set(ema.module, [...(byModule.get(ema.module) ?? []), ema]);
+    }
+    for (const [module, group] of devices) {
+      // On wasm: two EMAs of a module in one in-place pass over its parameters (same bits).
+      const values = module.namedParameters().map(([, p]) => p.value);
+      for (let i = 0; i < group.length; i += 2) {
+        const pair = group.slice(i, i + 2);
+        const fused = emaInPlace(values, pair.map((ema) => ({ flat: ema.device!, keep: f32(ema.decay), take: f32(1 - ema.decay) })));
+        if (!fused) for (const ema of pair) ema.updateDevice();
+      }
     }
     for (const [module, group] of hosts) {
       let offset = 0;

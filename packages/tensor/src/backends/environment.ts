@@ -12,6 +12,8 @@ interface NodeBuiltins {
   'node:os': typeof import('node:os');
   'node:path': typeof import('node:path');
   'node:module': typeof import('node:module');
+  'node:v8': typeof import('node:v8');
+  'node:worker_threads': typeof import('node:worker_threads');
 }
 
 /** A Node built-in module; throws outside Node. */

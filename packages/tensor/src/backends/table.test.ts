@@ -17,15 +17,15 @@ describe('the backend table', () => {
 
   it('answers for the active backend', async () => {
     await initBackend('cpu');
-    expect(backendCapabilities()).toEqual({ cheapHostReads: true, plainMatmulOnly: false });
+    expect(backendCapabilities()).toEqual({ cheapHostReads: true });
     await initBackend('wasm', { threads: 1 });
-    expect(backendCapabilities()).toEqual({ cheapHostReads: true, heapLimitBytes: 4 * 2 ** 30, plainMatmulOnly: true });
+    expect(backendCapabilities()).toEqual({ cheapHostReads: true, heapLimitBytes: 4 * 2 ** 30 });
   });
 
   it('gives a backend it does not know the cautious answers', async () => {
     tf.registerBackend('stand-in', () => new MathBackendCPU());
     await tf.setBackend('stand-in');
-    expect(backendCapabilities()).toEqual({ cheapHostReads: false, plainMatmulOnly: false });
+    expect(backendCapabilities()).toEqual({ cheapHostReads: false });
   });
 
   it('says where auto must not try a backend', () => {

@@ -17,11 +17,6 @@ export interface BackendCapabilities {
   cheapHostReads: boolean;
   /** The most bytes all tensors together can take (WASM's 4 GiB heap); undefined: no fixed limit. */
   heapLimitBytes?: number;
-  /**
-   * Only a plain 2-D `a @ b` reaches the fast matmul kernel (XNNPACK): transposed operands are
-   * better transposed explicitly first.
-   */
-  plainMatmulOnly: boolean;
 }
 
 /** A GPU found without starting its backend: what it is, and how to start on it. */
@@ -45,8 +40,8 @@ export interface BackendEntry {
   capabilities: BackendCapabilities;
 }
 
-const onHost: BackendCapabilities = { cheapHostReads: true, plainMatmulOnly: false };
-const onGpu: BackendCapabilities = { cheapHostReads: false, plainMatmulOnly: false };
+const onHost: BackendCapabilities = { cheapHostReads: true };
+const onGpu: BackendCapabilities = { cheapHostReads: false };
 const nodeOnly = (options: InitBackendOptions) => (!isNode() && !options.loadModule ? 'runs only in Node' : undefined);
 const debugging = () => isNode() && Boolean(process.env.PIXELREPA_DEBUG);
 
@@ -93,7 +88,7 @@ export const backendTable: Readonly<Record<BackendName, BackendEntry>> = {
   wasm: {
     tfjsBackend: 'wasm',
     load: async (options) => (await import('./wasm.js')).initWasm(options),
-    capabilities: { cheapHostReads: true, heapLimitBytes: 2 ** 32, plainMatmulOnly: true },
+    capabilities: { cheapHostReads: true, heapLimitBytes: 2 ** 32 },
   },
   cpu: {
     tfjsBackend: 'cpu',
@@ -103,7 +98,7 @@ export const backendTable: Readonly<Record<BackendName, BackendEntry>> = {
 };
 
 /** What an unknown TF.js backend (one registered outside `initBackend`) is assumed to offer. */
-const unknownBackend: BackendCapabilities = { cheapHostReads: false, plainMatmulOnly: false };
+const unknownBackend: BackendCapabilities = { cheapHostReads: false };
 
 const byTfjsName = new Map<string, BackendCapabilities>(
   backendNames.map((name) => [backendTable[name].tfjsBackend, backendTable[name].capabilities]),

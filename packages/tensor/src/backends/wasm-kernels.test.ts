@@ -41,7 +41,7 @@ describe('wasm kernel replacements', () => {
     }
   });
 
-  it('batched products (our SIMD kernel where M % 4 = 0 and N % 8 = 0, a multiply where K = 1, else tfjs) match a float64 product, transposes included', () => {
+  it('products (our GEMM where M % 4 = 0 and N % 8 = 0, a multiply where K = 1, else tfjs) match a float64 product, 2-D and batched, transposes included', () => {
     const cases: Array<[number[], number[], boolean, boolean]> = [
       [[2, 3, 72, 64], [2, 3, 64, 72], false, false], // attention q·kᵀ with kᵀ explicit
       [[2, 3, 72, 64], [2, 3, 72, 64], false, true], // q·kᵀ
@@ -49,6 +49,9 @@ describe('wasm kernel replacements', () => {
       [[5, 12, 7], [5, 7, 16], false, false], // fits
       [[5, 6, 7], [5, 7, 9], false, false], // does not fit: tfjs's kernel
       [[3, 1, 8], [3, 16, 1], true, true], // K = 1: outer products by a broadcasting multiply
+      [[36, 20], [36, 16], true, false], // 2-D: a weight gradient xᵀ·dy on our GEMM
+      [[20, 36], [16, 36], false, true], // 2-D: an input gradient dy·Wᵀ on our GEMM
+      [[36, 6], [36, 9], true, false], // 2-D, does not fit: transposed explicitly, then XNNPACK
     ];
     for (const [aShape, bShape, transposeA, transposeB] of cases) {
       const a = tf.randomNormal(aShape, 0, 1, 'float32', 11);

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulShared, batchMatMulUnshared } from './kernels/batch-matmul-wasm.js';
+import { WasmGemm } from './kernels/gemm-driver.js';
+import { isNode, nodeBuiltin } from './environment.js';
 
 // Replacements for tfjs-backend-wasm kernels whose implementation costs a training step far more
 // than the work they do (or, for K = 1 products, crashes). They compute the same values (Sum and BatchMatMul to float32 rounding
 // order).
 
 interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; tfjs?: { getThreadsCount?(): number } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   disposeData(dataId: object): boolean;
   incRef(dataId: object): void;
@@ -50,17 +52,20 @@ export function installWasmKernels(): void {
     return out;
   });
   replace(tf.BatchMatMul, (native) => (args) => {
-    // Batched products (attention) go to our SIMD kernel when their shapes fit it.
+    // Every float32 product whose shapes fit (M % 4 = 0, N % 8 = 0, same batch dimensions) runs on
+    // our packed GEMM (kernels/gemm.wat, fused multiply-add where the engine has relaxed SIMD, both
+    // threads in Node), transposed operands read in place. Others go to tfjs's kernel, with
+    // transposes made explicit first (its transposed path is a scalar loop, ~1 GFLOP/s).
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const backend = args.backend as unknown as WasmBackend;
-    const kernel = simdBatchMatMul(backend);
     const batchDims = a.shape.slice(0, -2);
     const batch = tf.util.sizeFromShape(batchDims);
     const M = a.shape[a.shape.length - (transposeA ? 1 : 2)];
     const K = a.shape[a.shape.length - (transposeA ? 2 : 1)];
     const N = b.shape[b.shape.length - (transposeB ? 2 : 1)];
-    if (K === 1 && a.dtype === 'float32' && b.dtype === 'float32') {
+    const float = a.dtype === 'float32' && b.dtype === 'float32';
+    if (K === 1 && float) {
       // An outer product (a layer's weight gradient at batch 1) crashes the multi-threaded
       // XNNPACK path ("memory access out of bounds"). With K = 1 a transposed operand has the
       // same memory layout, and every output is one product: a broadcasting multiply.
@@ -68,9 +73,14 @@ export function installWasmKernels(): void {
       const row = { dataId: b.dataId, shape: [...b.shape.slice(0, -2), 1, N], dtype: b.dtype };
       return multiply({ inputs: { a: column, b: row }, backend: args.backend, attrs: {} });
     }
-    const fits = kernel && a.dtype === 'float32' && b.dtype === 'float32' && batch > 1 && a.shape.length === b.shape.length
-      && tf.util.arraysEqual(batchDims, b.shape.slice(0, -2)) && M % 4 === 0 && N % 8 === 0 && K > 0;
-    if (!fits) return native(args);
+    const sameBatch = a.shape.length === b.shape.length && tf.util.arraysEqual(batchDims, b.shape.slice(0, -2));
+    const gemm = gemmRouting && float && sameBatch && WasmGemm.fits(M, K, N) ? wasmGemm(backend) : null;
+    if (gemm) {
+      const out = backend.makeOutput([...batchDims, M, N], 'float32');
+      gemm.run({ a: offsetOf(backend, a), b: offsetOf(backend, b), c: offsetOf(backend, out), batch, m: M, k: K, n: N, transposeA, transposeB });
+      return out;
+    }
+    if (!transposeA && !transposeB) return native(args);
     const transposed = (x: tf.TensorInfo, yes: boolean): tf.TensorInfo => {
       if (!yes) return x;
       const rank = x.shape.length;
@@ -79,12 +89,48 @@ export function installWasmKernels(): void {
     };
     const left = transposed(a, transposeA);
     const right = transposed(b, transposeB);
-    const out = backend.makeOutput([...batchDims, M, N], 'float32');
-    kernel(offsetOf(backend, left), offsetOf(backend, right), offsetOf(backend, out), batch, M, K, N);
+    const out = native({ ...args, inputs: { a: left, b: right }, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
     if (left !== a) backend.disposeData(left.dataId);
     if (right !== b) backend.disposeData(right.dataId);
     return out;
   });
+}
+
+let gemmRouting = true;
+/** Development switch (benchmarks): false sends every product back to tfjs's kernels. */
+export function setWasmGemmRouting(enabled: boolean): void {
+  gemmRouting = enabled;
+}
+
+/** Our GEMM on the backend's memory (once per memory); null where WASM SIMD or the memory is unavailable. */
+const gemms = new WeakMap<WebAssembly.Memory, WasmGemm | null>();
+function wasmGemm(backend: WasmBackend): WasmGemm | null {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (!memory) return null;
+  let gemm = gemms.get(memory);
+  if (gemm === undefined) {
+    try {
+      const threads = backend.wasm.tfjs?.getThreadsCount?.() ?? 1;
+      const Worker = threads > 1 && isNode() ? nodeBuiltin('node:worker_threads').Worker : undefined;
+      gemm = new WasmGemm(memory, (bytes) => scratch(backend, bytes), Worker as ConstructorParameters<typeof WasmGemm>[2]);
+    } catch {
+      gemm = null; // no WASM SIMD in this engine: tfjs's kernels stay in use
+    }
+    gemms.set(memory, gemm);
+  }
+  return gemm;
+}
+
+/** A heap block of at least `bytes` for packing, kept (and grown) for the backend's lifetime. */
+const scratchBlocks = new WeakMap<object, tf.TensorInfo>();
+function scratch(backend: WasmBackend, bytes: number): number {
+  let block = scratchBlocks.get(backend);
+  if (!block || tf.util.sizeFromShape(block.shape) * 4 < bytes) {
+    if (block) backend.disposeData(block.dataId);
+    block = backend.makeOutput([Math.ceil(bytes / 4) + 4], 'float32');
+    scratchBlocks.set(backend, block);
+  }
+  return Math.ceil(offsetOf(backend, block) / 16) * 16;
 }
 
 /** Where a tensor's data starts in the WASM heap (bytes). */

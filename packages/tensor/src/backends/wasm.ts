@@ -3,6 +3,7 @@ import type { BackendInfo, InitBackendOptions } from './types.js';
 import { activate, isInitialised } from './common.js';
 import { coreCount, isCrossOriginIsolated, isNode } from './environment.js';
 import { installWasmKernels } from './wasm-kernels.js';
+import { enableRelaxedSimd } from './kernels/gemm-driver.js';
 
 let preferredThreads: number | undefined;
 
@@ -21,6 +22,7 @@ export function setThreadsCount(threads: number): void {
 /** XNNPACK over WebAssembly with SIMD, multi-threaded in Node and in cross-origin-isolated pages. */
 export async function initWasm(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  enableRelaxedSimd();
   installWasmKernels();
   const threads = options.threads ?? preferredThreads ?? coreCount();
   checkThreads(threads);

@@ -1,0 +1,84 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { enableRelaxedSimd, hasRelaxedSimd, WasmGemm, type WorkerConstructor } from './gemm-driver.js';
+
+// gemm.wat through its driver on a memory of its own, against a float64 product. Each output may
+// differ from the float64 value by the float32 rounding of a K-term sum: |error| ≤ K · 2⁻²³ · Σ|a·b|.
+
+interface Case { batch: number; m: number; k: number; n: number; transposeA: boolean; transposeB: boolean }
+
+const cases: Case[] = [
+  { batch: 1, m: 2304, k: 192, n: 64, transposeA: false, transposeB: false }, // a layer, large enough to split rows
+  { batch: 1, m: 64, k: 600, n: 40, transposeA: false, transposeB: false }, // K over several KC blocks (accumulating)
+  { batch: 1, m: 36, k: 300, n: 96, transposeA: true, transposeB: false }, // a weight gradient xᵀ·dy
+  { batch: 1, m: 68, k: 33, n: 24, transposeA: false, transposeB: true }, // an input gradient dy·Wᵀ
+  { batch: 7, m: 72, k: 64, n: 72, transposeA: false, transposeB: true }, // attention q·kᵀ, an odd batch split
+  { batch: 3, m: 8, k: 5, n: 8, transposeA: true, transposeB: true },
+];
+
+function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB }: Case, at: number): void {
+  const heap = new Float32Array(memory.buffer);
+  const a = at;
+  const b = a + 4 * batch * m * k;
+  const c = b + 4 * batch * k * n;
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  for (let i = 0; i < batch * m * k; i++) heap[a / 4 + i] = random();
+  for (let i = 0; i < batch * k * n; i++) heap[b / 4 + i] = random();
+  heap.fill(Number.NaN, c / 4, c / 4 + batch * m * n); // every output must be written
+  gemm.run({ a, b, c, batch, m, k, n, transposeA, transposeB });
+  for (let p = 0; p < batch; p++) {
+    const A = (i: number, j: number): number => heap[a / 4 + p * m * k + (transposeA ? j * m + i : i * k + j)];
+    const B = (i: number, j: number): number => heap[b / 4 + p * k * n + (transposeB ? j * k + i : i * n + j)];
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let exact = 0;
+        let magnitude = 0;
+        for (let q = 0; q < k; q++) {
+          exact += A(i, q) * B(q, j);
+          magnitude += Math.abs(A(i, q) * B(q, j));
+        }
+        const got = heap[c / 4 + p * m * n + i * n + j];
+        if (!(Math.abs(got - exact) <= k * 2 ** -23 * magnitude)) {
+          throw new Error(`C[${p}][${i}][${j}] = ${got}, float64 ${exact} (case ${JSON.stringify({ batch, m, k, n, transposeA, transposeB })})`);
+        }
+      }
+    }
+  }
+}
+
+describe('gemm.wat', () => {
+  enableRelaxedSimd();
+  const variants: Array<'fma' | 'plain'> = hasRelaxedSimd() ? ['fma', 'plain'] : ['plain'];
+
+  for (const variant of variants) {
+    for (const threads of [1, 2]) {
+      it(`${variant}, ${threads} thread${threads > 1 ? 's' : ''}: every shape and transposition matches a float64 product`, async () => {
+        const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
+        const scratchAt = 16;
+        const dataAt = 8 << 20; // scratch below 8 MiB, operands above
+        const gemm = new WasmGemm(memory, (bytes) => {
+          expect(bytes).toBeLessThan(dataAt - scratchAt);
+          return scratchAt;
+        }, threads > 1 ? (Worker as unknown as WorkerConstructor) : undefined, variant);
+        expect(gemm.variant).toBe(variant);
+        for (let waited = 0; threads > 1 && !gemm.helperReady && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+        expect(gemm.helperReady).toBe(threads > 1);
+        for (let repeat = 0; repeat < (threads > 1 ? 20 : 1); repeat++) check(gemm, memory, cases[4], dataAt); // many hand-offs
+        for (const shape of cases) check(gemm, memory, shape, dataAt);
+      });
+    }
+  }
+
+  it('on an unshared memory (the single-threaded tfjs build) too', () => {
+    const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+    const gemm = new WasmGemm(memory, () => 16);
+    check(gemm, memory, cases[1], 4 << 20);
+  });
+
+  it('takes only M % 4 = 0 and N % 8 = 0', () => {
+    expect(WasmGemm.fits(72, 64, 72)).toBe(true);
+    expect(WasmGemm.fits(70, 64, 72)).toBe(false);
+    expect(WasmGemm.fits(72, 64, 60)).toBe(false);
+  });
+});
