@@ -1,6 +1,7 @@
 // Every command of README.md, docs/*.md, examples/*/README.md and each `pixelrepa <command> --help`
 // runs as written, shortened by the table below (a few steps, tiny sizes, cpu, offline), with the
-// built CLI (`npm run build` first; CI builds before it tests). A command that cannot run here is
+// built CLI (`npm run build` first; CI builds before it tests; without a build they are skipped by name,
+// or fail with CI or PIXELREPA_REQUIRE_BUILD set). A command that cannot run here is
 // skipped by name with its reason: marked in its document (`<!-- not run: … -->` before the block)
 // or matched by a row of `notRunHere`; a command that no row covers fails.
 import { spawnSync } from 'node:child_process';
@@ -8,13 +9,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '@pixelrepa/cli';
 import { extractCommands, withoutComment, type DocCommand } from './doc-commands.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(root, 'packages', 'cli', 'bin', 'pixelrepa.js');
 const built = existsSync(join(root, 'packages', 'cli', 'dist', 'main.js'));
+/** Without a build, the runnable commands are skipped by name, except on CI (which builds first), where they fail. */
+const notBuilt = !built && !process.env.CI && !process.env.PIXELREPA_REQUIRE_BUILD ? 'the CLI is not built (run `npm run build`, then the tests)' : undefined;
 
 /** How each `pixelrepa` command is shortened: these flags replace the document's or are added. */
 const shortRuns: Array<{ match: RegExp; flags: Record<string, string> }> = [
@@ -46,9 +49,15 @@ const notRunHere: Array<{ match: RegExp; reason: string }> = [
   { match: /^pixelrepa eval /, reason: 'needs the FID-Inception weights (a download) and a trained run' },
   { match: /--data_path \/usr\/share\/datasets\/fashion-mnist/, reason: 'needs Debian\'s dataset-fashion-mnist (apt-get)' },
   { match: /^pixelrepa bench /, reason: 'benchmarks take minutes; `npm run bench` is their runner (scripts/bench.ts)' },
-  { match: /^pixelrepa (convert|sample) (--checkpoint )?(output_dir|run|runs\/quickstart|runs\/b16)\b/, reason: 'names a run folder that this document never creates (convert and sample on a run: packages/cli tests)' },
+  { match: /^pixelrepa (convert|sample) (--checkpoint )?(run|runs\/b16)\b/, reason: 'names an ImageNet-scale run folder (convert and sample on a run: packages/cli tests)' },
   { match: /^pixelrepa prepare /, reason: 'needs an image folder (prepare: packages/cli/src/commands/prepare.test.ts)' },
 ];
+
+/** What a `--help`'s examples take as given, made first (shortened like the examples). */
+const setUp: Record<string, string[]> = {
+  'pixelrepa sample --help': ['pixelrepa train --recipe quickstart --output_dir output_dir'],
+  'pixelrepa convert --help': ['pixelrepa train --recipe quickstart --output_dir runs/quickstart'],
+};
 
 /** The documents, each with its commands in order (a later command may use what an earlier one wrote). */
 function documentedCommands(): Array<{ source: string; commands: DocCommand[] }> {
@@ -88,8 +97,14 @@ describe('the documented commands', () => {
 describe.each(groups)('$source', ({ source, commands: documented }) => {
   const cwd = mkdtempSync(join(tmpdir(), 'doc-commands-'));
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  beforeAll(() => {
+    for (const command of built ? setUp[source] ?? [] : []) {
+      const run = spawnSync('bash', ['-c', shortened(command)!], { cwd, encoding: 'utf8', timeout: 150_000 });
+      if (run.status !== 0) throw new Error(`setting up ${source}: ${command} failed\n${run.stderr.slice(-2000)}`);
+    }
+  }, 180_000);
   for (const { where, command, notRun } of documented) {
-    const reason = notRun ?? notRunHere.find((row) => row.match.test(command.replace(/^npx /, '')))?.reason;
+    const reason = notRun ?? notRunHere.find((row) => row.match.test(command.replace(/^npx /, '')))?.reason ?? notBuilt;
     const name = `${command}  (${where === source ? 'examples' : where})`;
     if (reason !== undefined) {
       it.skip(`${name}: not run, ${reason}`, () => {});
