@@ -1,20 +1,21 @@
 // The quickstart's datasets: Fashion-MNIST (the default; its test split ships in assets/) or the
 // procedural shapes. Each names where its images come from, so the output can say it.
-import { fileURLToPath } from 'node:url';
 import { proceduralDataset, type SampleSource } from '@pixelrepa/data';
 import { debianFashionMnistRoot, openFashionMnist } from '@pixelrepa/data/node';
 import type { SmallViTConfig } from '@pixelrepa/encoders';
 
-export type QuickstartData = 'fashion-mnist' | 'procedural';
-export const quickstartDataNames: readonly QuickstartData[] = ['fashion-mnist', 'procedural'];
+import { trainRecipes } from '@pixelrepa/train';
+import { quickstartRecipes, repositoryPath, type QuickstartData } from './recipe.js';
+
+export { quickstartDataNames, type QuickstartData } from './recipe.js';
 
 /** The copy of Fashion-MNIST's official test split committed with this example (MIT, see its LICENSE). */
-export const bundledFashionMnist = fileURLToPath(new URL('../assets/fashion-mnist', import.meta.url));
+export const bundledFashionMnist = repositoryPath(trainRecipes.quickstart.data.folder);
 
-/** The encoders the quickstart aligns to: committed weights, each reproducible by `train-encoder`. */
+/** The encoders the quickstart aligns to (the recipes'): committed weights, each reproducible by `train-encoder`. */
 export const encoderFiles: Record<QuickstartData, string> = {
-  'fashion-mnist': fileURLToPath(new URL('../assets/fashion-mnist-encoder.safetensors', import.meta.url)),
-  procedural: fileURLToPath(new URL('../assets/procedural-encoder.safetensors', import.meta.url)),
+  'fashion-mnist': repositoryPath(quickstartRecipes['fashion-mnist'].encoder),
+  procedural: repositoryPath(quickstartRecipes.procedural.encoder),
 };
 
 /** The small encoder's shape: 4×4 tokens of 96 channels at 32 px (the JiT's patch grid). */
@@ -24,18 +25,23 @@ export interface OpenedData {
   source: SampleSource;
   /** What the images are, for the console and metrics.json. */
   description: string;
+  /** Fashion-MNIST's split (absent for procedural data). */
+  split?: 'train' | 'test';
 }
 
 /**
  * Fashion-MNIST: `split` of the official files in `root` (default: the committed test split).
- * Procedural: `length` images drawn with `seed`.
+ * Procedural: the recipe's images (or `length` drawn with `seed`).
  */
 export function openQuickstartData(data: QuickstartData, options: { split?: 'train' | 'test'; root?: string; seed?: number; length?: number }): OpenedData {
-  if (data === 'procedural') {
-    const source = proceduralDataset({ imageSize: 32, numClasses: 10, seed: options.seed ?? 0, length: options.length ?? 20_000 });
-    return { source, description: `the procedural dataset (${source.length} generated images, seed ${options.seed ?? 0})` };
+  const recipeData = quickstartRecipes[data].data;
+  if (recipeData.dataset === 'procedural') {
+    const { inputSize, numClasses } = quickstartRecipes[data].config.modelOverrides;
+    const seed = options.seed ?? recipeData.seed;
+    const source = proceduralDataset({ imageSize: inputSize, numClasses, seed, length: options.length ?? recipeData.length });
+    return { source, description: `the procedural dataset (${source.length} generated images, seed ${seed})` };
   }
-  const split = options.split ?? 'test';
+  const split = options.split ?? recipeData.split;
   const root = options.root ?? bundledFashionMnist;
   if (split === 'train' && root === bundledFashionMnist) {
     throw new Error(`the copy in examples/quickstart/assets holds only the official test split; for the train split pass --data_path ${debianFashionMnistRoot} (apt-get install dataset-fashion-mnist) or another folder with the official files`);
@@ -43,5 +49,5 @@ export function openQuickstartData(data: QuickstartData, options: { split?: 'tra
   const hint = 'or pass --data_path <folder with the official files>';
   const source = openFashionMnist({ root, split, hint: root === bundledFashionMnist ? 'or restore examples/quickstart/assets/fashion-mnist from git' : hint });
   const where = root === bundledFashionMnist ? 'the copy in examples/quickstart/assets' : root;
-  return { source, description: `Fashion-MNIST, official ${split} split (${source.length} images, ${where}), padded 28 → 32 px` };
+  return { source, split, description: `Fashion-MNIST, official ${split} split (${source.length} images, ${where}), padded 28 → 32 px` };
 }

@@ -17,7 +17,7 @@ import { DataLoader, batchToFloatTensor, type SampleSource } from '@pixelrepa/da
 import { Trainer } from '@pixelrepa/train/node';
 import { openQuickstartData, quickstartDataNames, type QuickstartData } from './datasets.js';
 import { loadQuickstartEncoder } from './encoder.js';
-import { quickstartModelOverrides } from './model.js';
+import { quickstartRecipes, quickstartTrainConfig } from './recipe.js';
 import { EncoderFid } from './features.js';
 import { realImageSets, subsetOf, type LabelledSource } from './real-images.js';
 import { sampleInBatches, toPixels, type SampleSettings } from './sampling.js';
@@ -29,11 +29,11 @@ const { values } = parseArgs({
     backend: { type: 'string', default: process.env.PIXELREPA_BACKEND ?? 'auto' },
     data: { type: 'string', default: 'fashion-mnist' },
     data_path: { type: 'string' },
-    split: { type: 'string', default: 'test' },
-    steps: { type: 'string', default: '600' },
-    batch: { type: 'string', default: '32' },
+    split: { type: 'string' },
+    steps: { type: 'string' },
+    batch: { type: 'string' },
     out: { type: 'string', default: 'out/quickstart' },
-    seed: { type: 'string', default: '0' },
+    seed: { type: 'string' },
     'fid-images': { type: 'string', default: '100' },
     'sampling-steps': { type: 'string', default: '10' },
     cfg: { type: 'string', default: '2.5' },
@@ -41,17 +41,17 @@ const { values } = parseArgs({
 });
 const data = values.data as QuickstartData;
 if (!quickstartDataNames.includes(data)) throw new Error(`--data ${values.data}: expected one of ${quickstartDataNames.join(', ')}`);
-if (values.split !== 'test' && values.split !== 'train') throw new Error(`--split ${values.split}: expected test or train (Fashion-MNIST's official splits)`);
+if (values.split !== undefined && values.split !== 'test' && values.split !== 'train') throw new Error(`--split ${values.split}: expected test or train (Fashion-MNIST's official splits)`);
 if (values.data_path !== undefined && data !== 'fashion-mnist') throw new Error('--data_path names a Fashion-MNIST folder; it does not apply to --data procedural');
 // Relative to where `npm start` was typed (npm runs the script inside the workspace folder).
 const userPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 const outDir = userPath(values.out!);
-const steps = Number(values.steps);
-const batchSize = Number(values.batch);
-const seed = Number(values.seed);
+// The run itself is the recipe's (`pixelrepa train --recipe quickstart` trains the same); only steps, batch and seed change.
+const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+const trainConfig = quickstartTrainConfig({ data, steps: number(values.steps), batchSize: number(values.batch), seed: number(values.seed) });
+const { steps, batchSize, seed } = trainConfig;
 const fidImages = Number(values['fid-images']);
-const numClasses = 10;
-const imageSize = 32;
+const { numClasses, inputSize: imageSize } = quickstartRecipes[data].config.modelOverrides;
 const started = performance.now();
 const seconds = () => (performance.now() - started) / 1000;
 const newBar = (label: string) => new SingleBar({ format: `${label.padEnd(22)} [{bar}] {value}/{total} | {status} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 10_000 });
@@ -63,7 +63,7 @@ const bar = (label: string, total: number) => {
 
 const backend = await initBackend(values.backend as BackendName | 'auto');
 console.log(`PixelREPA.ts quickstart — backend ${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}: ${backend.reason}`);
-const opened = openQuickstartData(data, { split: values.split, root: values.data_path && userPath(values.data_path), seed, length: 20_000 });
+const opened = openQuickstartData(data, { split: values.split as 'train' | 'test' | undefined, root: values.data_path && userPath(values.data_path) });
 const dataset = opened.source as LabelledSource;
 console.log(`data: ${opened.description}`);
 rmSync(join(outDir, 'run'), { recursive: true, force: true });
@@ -111,11 +111,7 @@ async function sampleFid(model: JiT, label: string): Promise<number> {
 const losses: Array<{ step: number; jit: number; align: number }> = [];
 const trainBar = newBar('training');
 const trainer = await Trainer.create({
-  config: {
-    model: 'JiT-Tiny/4', modelOverrides: quickstartModelOverrides, objective: 'pixelrepa', adapter: 'MTA-B/16',
-    steps, batchSize, blr: 8e-3, warmup_epochs: 0.05, ema_decay1: 0.99, ema_decay2: 0.999, seed,
-    checkpointEvery: Math.max(100, Math.ceil(steps / 4)), keepLast: 1,
-  },
+  config: trainConfig,
   data: new DataLoader(dataset, { batchSize, seed, shuffle: true, flip: true, dropLast: true }),
   encoder,
   outDir: join(outDir, 'run'),
@@ -162,7 +158,7 @@ const fidText = `FID in the encoder's token space ${fidBefore.toFixed(1)} → ${
 await writeLabelledGrid(join(outDir, 'samples.png'), [
   { title: `samples after ${steps} steps (Heun, 20 steps, cfg ${sampling.cfg})`, pixels: Uint8Array.from(pixels) },
   { title: 'real training images', pixels: realPixels },
-], { rowLabels: dataset.classes, columns: perClass, imageSize, footer: `${data === 'fashion-mnist' ? `Fashion-MNIST ${values.split} split` : 'procedural data'}; ${fidText}; ${backend.name}, ${trainSeconds.toFixed(0)} s of training` });
+], { rowLabels: dataset.classes, columns: perClass, imageSize, footer: `${opened.split ? `Fashion-MNIST ${opened.split} split` : 'procedural data'}; ${fidText}; ${backend.name}, ${trainSeconds.toFixed(0)} s of training` });
 
 await lineChartPng(join(outDir, 'loss.png'), `PixelREPA quickstart: ${steps} steps, batch ${batchSize}`, [
   [{ name: 'JiT v-loss (smoothed)', colour: '#1f77b4', points: smooth(losses.map((l) => [l.step, l.jit])) }],

@@ -7,7 +7,7 @@ import { fashionMnistFiles } from '@pixelrepa/data';
 import { debianFashionMnistRoot } from '@pixelrepa/data/node';
 import { readSafetensorsFile } from '@pixelrepa/io/node';
 import { bundledFashionMnist, encoderFiles, openQuickstartData } from './datasets.js';
-import { quickstartModelOverrides } from './model.js';
+import { quickstartModelOverrides } from './recipe.js';
 import { realImageSets, type LabelledSource } from './real-images.js';
 import { writeLabelledGrid } from './labelled-grid.js';
 

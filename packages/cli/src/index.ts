@@ -2,6 +2,7 @@
 // commands as functions (for tests, scripts and other tools) and the benchmark registry.
 export { runCli, commands, type CommandName } from './cli.js';
 export { trainCommand } from './commands/train.js';
+export { planTrainRun, type TrainPlan } from './commands/train-plan.js';
 export { sampleCommand } from './commands/sample.js';
 export { evalCommand } from './commands/eval.js';
 export { convertCommand } from './commands/convert.js';

@@ -6,7 +6,7 @@ import { jitOverrides, jitPresetName, mtaPresetName } from '../flag-checks.js';
 
 /** `pixelrepa train`'s flags: the reference's names (main_pixelREPA.py), our defaults = its defaults. */
 export const trainFlags = defineFlags({
-  recipe: { type: 'string', value: 'name', choices: Object.keys(trainRecipes), description: `a named set of flags; the others override it. quickstart = ${trainRecipes.quickstart.description}` },
+  recipe: { type: 'string', value: 'name', choices: Object.keys(trainRecipes), description: `a named run (@pixelrepa/train's recipes, the same that npm start trains); the flags given override it. ${Object.entries(trainRecipes).map(([name, recipe]) => `${name} = ${recipe.description}`).join('; ')}` },
   model: { type: 'string', check: jitPresetName, value: 'preset', default: 'JiT-B/16', group: 'Model', description: 'JiT preset (pixelrepa info lists them)' },
   img_size: { type: 'integer', min: 1, value: 'px', group: 'Model', description: 'image side (default: the preset\'s, 256 for JiT-*/16)' },
   class_num: { type: 'integer', min: 1, value: 'n', group: 'Model', description: 'number of classes (default: the preset\'s, 1000 for ImageNet presets)' },
@@ -38,7 +38,8 @@ export const trainFlags = defineFlags({
   ema_decay2: { type: 'number', min: 0, below: 1, value: 'x', default: 0.9996, group: 'Optimisation', description: 'second EMA' },
   seed: { type: 'integer', min: 0, value: 'n', default: 0, group: 'Optimisation', description: 'initial weights, data order and every random draw' },
   data_path: { type: 'path', exists: 'dir', value: 'dir', group: 'Data', description: 'image folder (root/<class>/<image>) or packed cache (pixelrepa prepare); with --data fashion-mnist, the folder of its official files' },
-  data: { type: 'string', value: 'name', choices: ['procedural', 'fashion-mnist'], group: 'Data', description: 'a built-in dataset instead of --data_path (fashion-mnist: the train split, from /usr/share/datasets/fashion-mnist unless --data_path)' },
+  data: { type: 'string', value: 'name', choices: ['procedural', 'fashion-mnist'], group: 'Data', description: 'a built-in dataset instead of --data_path (fashion-mnist: the official files, from /usr/share/datasets/fashion-mnist unless --data_path)' },
+  data_split: { type: 'string', value: 'split', choices: ['train', 'test'], group: 'Data', description: 'with --data fashion-mnist: which official split (default train; the quickstart trains on test)' },
   data_length: { type: 'integer', min: 1, value: 'n', group: 'Data', description: 'procedural: number of images (default 1000 per class)' },
   num_workers: { type: 'integer', min: 0, value: 'n', group: 'Data', description: 'image decoding threads (default: cores − 1, 1…4)' },
   output_dir: { type: 'path', value: 'dir', default: './output_dir', group: 'Run', description: 'log.jsonl, flags.json and checkpoints/' },

@@ -11,7 +11,7 @@ import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 import { trainConfigModel } from '../load-model.js';
 import { ignoredOnResume, trainConfigFromFlags } from './train-config.js';
 import { trainFlags } from './train-flags.js';
-import { applyRecipe, recipeEncoderMissing, type TrainRecipeName } from './train-recipes.js';
+import { applyRecipe, recipeAssetMissing, type TrainRecipeName } from './train-recipes.js';
 
 export type TrainFlagValues = FlagValues<typeof trainFlags>;
 
@@ -42,7 +42,7 @@ export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof tr
   if (values.resume === undefined) {
     const recipe = values.recipe as TrainRecipeName | undefined;
     const absolute = withAbsolutePaths(recipe ? applyRecipe(recipe, values, given) : values, cwd);
-    const missing = recipe && recipeEncoderMissing(recipe, absolute.encoder, given);
+    const missing = recipe && recipeAssetMissing(recipe, absolute, given);
     if (missing) throw new UsageError(missing);
     const config = withoutUndefined(trainConfigFromFlags(absolute));
     checkModel(config);
@@ -77,6 +77,7 @@ function checkModel(config: Pick<TrainConfig, 'model' | 'modelOverrides'>): void
 function checkData(values: TrainFlagValues, runWithoutFlags?: string): void {
   // --data fashion-mnist may name the folder of its official files with --data_path.
   if (values.data === 'procedural' && values.data_path !== undefined) throw new UsageError('give either --data procedural or --data_path <folder>, not both');
+  if (values.data_split !== undefined && values.data !== 'fashion-mnist') throw new UsageError(`--data_split ${values.data_split} chooses a split of --data fashion-mnist; the ${values.data ?? 'image folder'} data has no splits (leave it out)`);
   if (values.data === undefined && values.data_path === undefined) {
     const hint = runWithoutFlags ? ` (the run in ${runWithoutFlags} has no flags.json to take them from)` : '';
     throw new UsageError(`no training data: pass --data_path <image folder or packed cache>, --data fashion-mnist or --data procedural${hint}`);

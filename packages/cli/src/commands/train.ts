@@ -28,7 +28,8 @@ export const trainCommand = defineCommand({
   flags: trainFlags,
   examples: [
     'pixelrepa train --model JiT-B/16 --mta MTA-B/16 --data_path imagenet/train --batch_size 128 --epochs 600 --output_dir runs/b16',
-    'pixelrepa train --recipe quickstart --output_dir runs/tiny                # what npm start trains, from the command line',
+    'pixelrepa train --recipe quickstart --output_dir runs/tiny                # what npm start trains (Fashion-MNIST test split), from the command line',
+    'pixelrepa train --recipe quickstart --data_path /usr/share/datasets/fashion-mnist --data_split train --output_dir runs/fmnist-train',
     'pixelrepa train --resume runs/tiny --steps 1200                          # continue a run with everything it was started with',
   ],
 }, async (parsed, context) => {
@@ -53,7 +54,7 @@ export const trainCommand = defineCommand({
     // Data warnings (skipped files) go above the progress bar once it runs.
     const warn = (line: string) => (progress ? progress.note(line) : stderr.write(`${line}\n`));
     const opened = await openTrainingData({
-      dataPath: values.data_path, data: values.data, imageSize: model.inputSize, numClasses: model.numClasses,
+      dataPath: values.data_path, data: values.data, split: values.data_split as 'train' | 'test' | undefined, imageSize: model.inputSize, numClasses: model.numClasses,
       length: values.data_length, workers: values.num_workers, warn,
     });
     source = opened.source;
