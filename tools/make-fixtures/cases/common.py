@@ -4,6 +4,8 @@ import copy
 import numpy as np
 import torch
 
+import seeded
+
 from official import PINNED_COMMIT
 from tolerance import tolerance_block
 
@@ -62,3 +64,15 @@ def state_arrays(module):
 
 def load_state(module, arrays):
     module.load_state_dict({name: torch.from_numpy(np.array(value)) for name, value in arrays.items()}, strict=True)
+
+
+def model_and_inputs(build, default_constructor, seed, source, seeded_inputs):
+    """The case's constructor, its model in eval mode and its inputs: those of an existing case
+    (`source`: weights loaded strictly), else seeded weights and `seeded_inputs(constructor)`."""
+    constructor = source.json["config"]["constructor"] if source else default_constructor
+    model = build(**constructor).eval()
+    if source:
+        load_state(model, source.weights)
+        return constructor, model, {name: torch.from_numpy(value) for name, value in source.inputs.items()}
+    seeded.overwrite_weights(model, seed)
+    return constructor, model, seeded_inputs(constructor)

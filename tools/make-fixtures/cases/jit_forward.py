@@ -1,8 +1,7 @@
 """jit_forward: JiT forward / forward_encoder / forward_decoder with per-block outputs, RoPE tables, pos_embed."""
-import torch
 
 import seeded
-from cases.common import load_state, recorder, reference_block, run_both, state_arrays, tensor_table
+from cases.common import model_and_inputs, recorder, reference_block, run_both, state_arrays, tensor_table
 
 CASE = "jit-forward"
 KIND = "jit_forward"
@@ -27,16 +26,12 @@ DESCRIPTIONS = {
 
 def generate(official, seed, source=None):
     """A jit-forward case: seeded weights and inputs, or (source) those of an existing case."""
-    constructor = source.json["config"]["constructor"] if source else CONSTRUCTOR
-    net = official.JiT(**constructor).eval()
-    if source:
-        load_state(net, source.weights)
-        inputs = {name: torch.from_numpy(value) for name, value in source.inputs.items()}
-    else:
-        seeded.overwrite_weights(net, seed)
+    def seeded_inputs(constructor):
         size, channels = constructor["input_size"], constructor["in_channels"]
-        inputs = {"x": seeded.normal([2, channels, size, size], seed + 1), "t": seeded.uniform([2], seed + 2, 0.05, 0.95),
-                  "y": seeded.labels(2, constructor["num_classes"], seed + 3)}
+        return {"x": seeded.normal([2, channels, size, size], seed + 1), "t": seeded.uniform([2], seed + 2, 0.05, 0.95),
+                "y": seeded.labels(2, constructor["num_classes"], seed + 3)}
+
+    constructor, net, inputs = model_and_inputs(official.JiT, CONSTRUCTOR, seed, source, seeded_inputs)
     last = constructor["depth"] - 1
 
     def run(model, values):

@@ -1,8 +1,7 @@
 """mta_forward: the Masked Transformer Adapter on encoder tokens, with per-block outputs."""
-import torch
 
 import seeded
-from cases.common import load_state, recorder, reference_block, run_both, state_arrays, tensor_table
+from cases.common import model_and_inputs, recorder, reference_block, run_both, state_arrays, tensor_table
 
 CASE = "mta-forward"
 KIND = "mta_forward"
@@ -19,16 +18,12 @@ DESCRIPTIONS = {
 
 
 def generate(official, seed, source=None):
-    constructor = source.json["config"]["constructor"] if source else CONSTRUCTOR
-    mta = official.MaskedTransformerAdapter(**constructor).eval()
-    if source:
-        load_state(mta, source.weights)
-        inputs = {name: torch.from_numpy(value) for name, value in source.inputs.items()}
-    else:
-        seeded.overwrite_weights(mta, seed)
+    def seeded_inputs(constructor):
         tokens = (constructor["input_size"] // constructor["patch_size"]) ** 2
-        inputs = {"x": seeded.normal([2, tokens, constructor["hidden_size"]], seed + 1), "t": seeded.uniform([2], seed + 2, 0.05, 0.95),
-                  "y": seeded.labels(2, constructor["num_classes"], seed + 3)}
+        return {"x": seeded.normal([2, tokens, constructor["hidden_size"]], seed + 1), "t": seeded.uniform([2], seed + 2, 0.05, 0.95),
+                "y": seeded.labels(2, constructor["num_classes"], seed + 3)}
+
+    constructor, mta, inputs = model_and_inputs(official.MaskedTransformerAdapter, CONSTRUCTOR, seed, source, seeded_inputs)
 
     def run(model, values):
         names = {f"block_{i}": f"blocks.{i}" for i in range(constructor["depth"])}
