@@ -4,6 +4,10 @@ export interface Series {
   name: string;
   colour: string;
   points: Array<[number, number]>;
+  /** Stroke opacity (default 1); an empty `name` draws no legend entry. */
+  opacity?: number;
+  /** Dots at the points besides the line. */
+  markers?: boolean;
 }
 
 /** Moving average over `window` points (training losses are noisy). */
@@ -36,11 +40,15 @@ export async function lineChartPng(path: string, title: string, panels: Series[]
       parts.push(`<text x="${margin.left - 6}" y="${sy(value) + 4}" font-family="sans-serif" font-size="12" text-anchor="end">${value.toPrecision(3)}</text>`);
     }
     parts.push(`<text x="${margin.left + plotW}" y="${top + plotH + 16}" font-family="sans-serif" font-size="12" text-anchor="end">step ${x1}</text>`);
-    series.forEach((s, k) => {
-      const d = s.points.filter(([, y]) => Number.isFinite(y)).map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-      parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="1.5"/>`);
-      parts.push(`<text x="${margin.left + 10}" y="${top + 18 + 16 * k}" font-family="sans-serif" font-size="13" fill="${s.colour}">${s.name}</text>`);
-    });
+    let legend = 0;
+    for (const s of series) {
+      const finite = s.points.filter(([, y]) => Number.isFinite(y));
+      const d = finite.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
+      const opacity = s.opacity ?? 1;
+      parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-opacity="${opacity}" stroke-width="1.5"/>`);
+      if (s.markers) for (const [x, y] of finite) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${s.colour}" fill-opacity="${opacity}"/>`);
+      if (s.name) parts.push(`<text x="${margin.left + 10}" y="${top + 18 + 16 * legend++}" font-family="sans-serif" font-size="13" fill="${s.colour}">${s.name}</text>`);
+    }
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
   await sharp(Buffer.from(svg)).png().toFile(path);
