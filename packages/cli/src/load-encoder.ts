@@ -21,7 +21,7 @@ export interface TargetEncoderOptions {
 export async function loadTargetEncoder(name: string, options: TargetEncoderOptions): Promise<Encoder> {
   let encoder: Encoder;
   if (name in dinov2Presets) {
-    encoder = await loadEncoder(name, { imgSize: 16 * options.grid, patchSize: 16, weightsFile: options.weightsFile, offline: options.offline, cacheDir: options.cacheDir });
+    encoder = await loadEncoder(name, { ...dinov2TargetGeometry(options.grid), weightsFile: options.weightsFile, offline: options.offline, cacheDir: options.cacheDir });
   } else if (existsSync(name)) {
     encoder = loadSmallViT(name);
   } else {
@@ -33,6 +33,11 @@ export async function loadTargetEncoder(name: string, options: TargetEncoderOpti
     throw new UsageError(`the encoder ${encoder.label} gives ${rows}×${columns} tokens but the JiT has ${options.grid}×${options.grid} patches; the alignment needs one target token per patch (choose an encoder built for this grid)`);
   }
   return encoder;
+}
+
+/** PixelREPA's DINOv2 geometry for a JiT with `grid`×`grid` patches: patch 16 at 16·grid px (`--repa_image_size`, `--repa_patch_size`). */
+export function dinov2TargetGeometry(grid: number): { imgSize: number; patchSize: number } {
+  return { imgSize: 16 * grid, patchSize: 16 };
 }
 
 /** A SmallViT from a safetensors file (config from its metadata, else the procedural preset). */

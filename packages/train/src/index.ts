@@ -10,5 +10,5 @@ export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from
 export { resumedConfig } from './resume.js';
 export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, type TrainConfig, type ObjectiveKind } from './config.js';
 export { buildTrainingModules, resolveStatePlacement, type TrainingModules, type BuildOptions } from './setup.js';
-export { officialCheckpoint, IMAGENET_TRAIN_IMAGES, type OfficialCheckpointOptions } from './official-checkpoint.js';
+export { officialCheckpoint, IMAGENET_TRAIN_IMAGES, type OfficialCheckpointOptions, type OfficialEncoder } from './official-checkpoint.js';
 export { trainRecipes, type TrainRecipe, type TrainRecipeName, type RecipeData } from './recipes.js';

@@ -16,6 +16,20 @@ export interface OfficialCheckpointOptions {
   parameters: ReadonlyArray<{ name: string; group: 0 | 1 }>;
   /** The epoch to record; the official `--resume` continues at epoch + 1. */
   epoch: number;
+  /**
+   * The frozen target encoder as the official Denoiser holds it (`repa_model.*`: timm's DINOv2
+   * state dict at `repa_image_size` / `repa_patch_size`, e.g. from `loadEncoderStateDict`). The
+   * official `--resume` loads `model` strictly, so without it only a non-strict load reads the file.
+   */
+  encoder?: OfficialEncoder;
+}
+
+/** The official code's `--repa_model`, `--repa_image_size`, `--repa_patch_size` and the weights they build. */
+export interface OfficialEncoder {
+  timmName: string;
+  imgSize: number;
+  patchSize: number;
+  state: ReadonlyMap<string, RawTensor>;
 }
 
 /**
@@ -24,10 +38,9 @@ export interface OfficialCheckpointOptions {
  * dicts, `optimizer` = `torch.optim.AdamW.state_dict()` (`state` keyed by the parameter's index in
  * `param_groups`, whose group 0 holds the no-decay parameters and group 1 the rest, as
  * `misc.add_weight_decay` builds them), `epoch`, and `args` as a dict of the reference's flag
- * names. The frozen `repa_model.*` (DINOv2) weights are not ours to save: the official code
- * builds them from timm.
+ * names. The frozen `repa_model.*` (DINOv2) weights are written when `encoder` gives them.
  */
-export function officialCheckpoint({ config, tensors, optimizerStep, parameters, epoch }: OfficialCheckpointOptions): { [key: string]: TorchSaveValue } {
+export function officialCheckpoint({ config, tensors, optimizerStep, parameters, epoch, encoder }: OfficialCheckpointOptions): { [key: string]: TorchSaveValue } {
   const withPrefix = (prefix: string) => new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
   const model = withPrefix('model.');
   if (![...model.keys()].some((key) => key.startsWith('net.'))) throw new Error('the checkpoint holds no model.net.* weights: is it a checkpoint of pixelrepa train?');
@@ -36,6 +49,7 @@ export function officialCheckpoint({ config, tensors, optimizerStep, parameters,
   model.set('de_scale.std', constant([0.5, 0.5, 0.5]));
   model.set('scale.mean', constant([0.485, 0.456, 0.406]));
   model.set('scale.std', constant([0.229, 0.224, 0.225]));
+  for (const [name, tensor] of encoder?.state ?? []) model.set(`repa_model.${name}`, tensor);
 
   const groups: [number[], number[]] = [[], []];
   const ordered = [...parameters.filter((p) => p.group === 0), ...parameters.filter((p) => p.group === 1)];
@@ -56,14 +70,14 @@ export function officialCheckpoint({ config, tensors, optimizerStep, parameters,
     model: stateDict(model),
     optimizer: { state, param_groups: [group(0, groups[0]), group(config.weight_decay, groups[1])] },
     epoch,
-    args: officialArgs(config),
+    args: officialArgs(config, encoder),
     model_ema1: stateDict(withPrefix('model_ema1.')),
     model_ema2: stateDict(withPrefix('model_ema2.')),
   };
 }
 
 /** The reference's argparse names for what our config says (a dict: torch.load(weights_only=True) refuses argparse.Namespace). */
-function officialArgs(config: TrainConfig): { [key: string]: TorchSaveValue } {
+function officialArgs(config: TrainConfig, encoder: OfficialEncoder | undefined): { [key: string]: TorchSaveValue } {
   const overrides = (config.modelOverrides ?? {}) as { inputSize?: number; numClasses?: number };
   const args: { [key: string]: TorchSaveValue } = {
     model: typeof config.model === 'string' ? config.model : 'custom',
@@ -75,6 +89,7 @@ function officialArgs(config: TrainConfig): { [key: string]: TorchSaveValue } {
     batch_size: config.batchSize, seed: config.seed,
   };
   if (overrides.inputSize !== undefined) args.img_size = overrides.inputSize;
+  if (encoder) Object.assign(args, { repa_model: encoder.timmName, repa_image_size: encoder.imgSize, repa_patch_size: encoder.patchSize });
   if (overrides.numClasses !== undefined) args.class_num = overrides.numClasses;
   if (config.objective === 'pixelrepa') {
     if (typeof config.adapter === 'string') args.mta = config.adapter;

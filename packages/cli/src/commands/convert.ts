@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { dinov2Preset, dinov2Presets } from '@pixelrepa/encoders';
+import { loadEncoderStateDict } from '@pixelrepa/encoders/node';
 import { flattenTensors, isRawTensor, writeTorchCheckpoint, type CheckpointValue, type RawTensor } from '@pixelrepa/io';
 import { readTorchCheckpointFile, writeFileAtomic, writeSafetensorsFile } from '@pixelrepa/io/node';
 import { initBackend } from '@pixelrepa/tensor';
-import { IMAGENET_TRAIN_IMAGES, buildTrainingModules, officialCheckpoint } from '@pixelrepa/train';
+import { IMAGENET_TRAIN_IMAGES, buildTrainingModules, officialCheckpoint, type OfficialEncoder, type TrainConfig } from '@pixelrepa/train';
 import { describeJiTState, jitStateDict, type CheckpointWeights } from '@pixelrepa/jit';
 import { readCheckpoint, resolveResumePath } from '@pixelrepa/train/node';
 import { defineCommand } from '../context.js';
 import { UsageError } from '../errors.js';
-import { defineFlags } from '../flags.js';
+import { defineFlags, readFlagsFile, type FlagValues } from '../flags.js';
+import { dinov2TargetGeometry } from '../load-encoder.js';
+import { trainFlags } from './train-flags.js';
 import { exportedModelKey, trainConfigModel, trainingCheckpointWeights } from '../load-model.js';
 import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 
@@ -18,6 +22,9 @@ const convertFlags = defineFlags({
   widen_half: { type: 'boolean', description: 'store F16 / BF16 tensors as F32 (exact); default keeps their 16-bit values' },
   to: { type: 'string', value: 'format', default: 'safetensors', choices: ['safetensors', 'pth'], description: 'pth: write a pixelrepa train checkpoint as the official code\'s checkpoint-last.pth (model, model_ema1, model_ema2, optimizer, epoch, args) for main_pixelREPA.py --resume' },
   epoch: { type: 'integer', value: 'n', description: 'with --to pth: the epoch to record (--resume continues at epoch + 1); default: the ImageNet-1k epochs the steps completed, minus 1' },
+  encoder_weights: { type: 'path', exists: 'file', value: 'file', description: 'with --to pth: the DINOv2 weights to write as repa_model.* (default: the run\'s --encoder_weights, else the cache/download)' },
+  offline: { type: 'boolean', description: 'with --to pth: never download the DINOv2 weights (they must be in the cache or given)' },
+  cache_dir: { type: 'path', value: 'dir', description: 'with --to pth: the download cache (default: the run\'s, else $PIXELREPA_CACHE or ~/.cache/pixelrepa)' },
 });
 
 export const convertCommand = defineCommand({
@@ -47,7 +54,7 @@ export const convertCommand = defineCommand({
 }, async ({ values, positionals }, context) => {
   if (positionals.length !== 2) throw new UsageError(`convert takes an input .pth and an output .safetensors, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
   const [input, output] = positionals.map((path) => resolve(context.cwd, path));
-  if (values.to === 'pth') return writeOfficialCheckpoint(input, output, values.epoch, context.stderr);
+  if (values.to === 'pth') return writeOfficialCheckpoint(input, output, values, context.stderr);
   if (extname(output) !== '.safetensors') throw new UsageError(`the output ${output} should end in .safetensors`);
   const weights = values.weights as CheckpointWeights;
   let tensors: Map<string, RawTensor>;
@@ -76,20 +83,21 @@ export const convertCommand = defineCommand({
 });
 
 /** `--to pth`: one of our checkpoints as the official code's training checkpoint. */
-async function writeOfficialCheckpoint(input: string, output: string, epoch: number | undefined, stderr: { write(text: string): unknown }): Promise<number> {
+async function writeOfficialCheckpoint(input: string, output: string, values: FlagValues<typeof convertFlags>, stderr: { write(text: string): unknown }): Promise<number> {
   if (extname(output) !== '.pth') throw new UsageError(`with --to pth the output ${output} should end in .pth (the official code resumes from <dir>/checkpoint-last.pth)`);
   const ours = trainingCheckpoint(input);
   if (!ours) throw new UsageError(`${input} is not a checkpoint of pixelrepa train; --to pth converts those (an official .pth needs no converting)`);
   const { info, tensors, optimizerStep } = readCheckpoint(ours);
+  const targetWidth = info.extra.targetWidth as number | undefined;
+  const encoder = await officialEncoder(ours, info.config, targetWidth, values, stderr);
   // The parameters' order and AdamW groups are the modules' own: build them (on the cpu backend; no weights are computed).
   await initBackend('cpu');
-  const targetWidth = info.extra.targetWidth as number | undefined;
   const modules = buildTrainingModules(info.config, { targetWidth, statePlacement: 'host' });
   let checkpoint;
   try {
     checkpoint = officialCheckpoint({
       config: info.config, tensors, optimizerStep, parameters: modules.parameters.map(({ name, group }) => ({ name, group })),
-      epoch: epoch ?? Math.floor((info.step * info.config.batchSize) / IMAGENET_TRAIN_IMAGES) - 1,
+      epoch: values.epoch ?? Math.floor((info.step * info.config.batchSize) / IMAGENET_TRAIN_IMAGES) - 1, encoder,
     });
   } finally {
     modules.dispose();
@@ -97,8 +105,37 @@ async function writeOfficialCheckpoint(input: string, output: string, epoch: num
   const bytes = writeTorchCheckpoint(checkpoint, { name: basename(output, '.pth') });
   mkdirSync(dirname(output), { recursive: true });
   writeFileAtomic(output, bytes);
-  stderr.write(`wrote ${output} (${(bytes.length / 1e6).toFixed(1)} MB): step ${info.step} as epoch ${String(checkpoint.epoch)}, ${modules.parameters.length} optimised parameters; the official code takes repa_model.* (DINOv2) from timm\n`);
+  stderr.write(`wrote ${output} (${(bytes.length / 1e6).toFixed(1)} MB): step ${info.step} as epoch ${String(checkpoint.epoch)}, ${modules.parameters.length} optimised parameters${encoder ? `, repa_model.* = ${encoder.timmName} at ${encoder.imgSize} px, patch ${encoder.patchSize}` : ''}\n`);
   return 0;
+}
+
+/**
+ * The frozen encoder the official Denoiser holds as `repa_model.*` (its `--resume` loads `model`
+ * strictly): the run's DINOv2 (from its flags.json), with the weights it was trained against.
+ * A run without alignment, or aligned to a SmallViT, has none: said, and the file is written without.
+ */
+async function officialEncoder(checkpointPath: string, config: TrainConfig, targetWidth: number | undefined, values: FlagValues<typeof convertFlags>, stderr: { write(text: string): unknown }): Promise<OfficialEncoder | undefined> {
+  if ((config.objective ?? 'pixelrepa') === 'none') {
+    stderr.write('note: this run has no alignment; the official Denoiser still builds repa_model (DINOv2) and its strict --resume expects repa_model.* in "model": load with strict=False, or convert a run of --objective pixelrepa\n');
+    return undefined;
+  }
+  const runDir = dirname(dirname(checkpointPath));
+  const flagsPath = join(runDir, 'flags.json');
+  const flags = existsSync(flagsPath) ? readFlagsFile({ name: 'train', flags: trainFlags }, flagsPath) : {};
+  const name = flags.encoder ?? trainFlags.encoder.default;
+  if (!(name in dinov2Presets)) {
+    stderr.write(`note: this run aligned to ${name}, not a DINOv2, so the official code (whose repa_model is timm's DINOv2) cannot resume it as it is; the file holds no repa_model.*\n`);
+    return undefined;
+  }
+  const model = trainConfigModel(config);
+  const geometry = dinov2TargetGeometry(model.inputSize / model.patchSize);
+  const { config: encoderConfig, state } = await loadEncoderStateDict(name, {
+    ...geometry, weightsFile: values.encoder_weights ?? flags.encoder_weights, offline: values.offline || flags.offline, cacheDir: values.cache_dir ?? flags.cache_dir,
+  });
+  if (targetWidth !== undefined && encoderConfig.embedDim !== targetWidth) {
+    throw new UsageError(`the run was trained against ${targetWidth}-d target tokens but ${encoderConfig.label} gives ${encoderConfig.embedDim}-d ones; give the encoder it was trained with (--encoder_weights)`);
+  }
+  return { timmName: dinov2Preset(name).timmName, state, ...geometry };
 }
 
 /** A checkpoint of pixelrepa train (file or run folder → its newest), or undefined for other inputs. */

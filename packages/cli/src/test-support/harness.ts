@@ -34,10 +34,10 @@ export const tinyModelFlags = [
 export const tinyEncoderConfig: SmallViTConfig = { imgSize: 16, patchSize: 4, embedDim: 32, depth: 1, numHeads: 2, mlpRatio: 2, numClasses: 10 };
 
 /** Writes a random SmallViT as the quickstart stores its encoder (config in the `pixelrepa` metadata). */
-export async function writeTinyEncoder(path: string): Promise<void> {
-  const encoder = new SmallViT(tinyEncoderConfig, { random: createRng(7) });
+export async function writeTinyEncoder(path: string, config: SmallViTConfig = tinyEncoderConfig): Promise<void> {
+  const encoder = new SmallViT(config, { random: createRng(7) });
   const state = encoder.stateDict();
-  writeSafetensorsFile(path, await rawStateDict(state), { pixelrepa: JSON.stringify({ model: 'SmallViT', config: tinyEncoderConfig }) });
+  writeSafetensorsFile(path, await rawStateDict(state), { pixelrepa: JSON.stringify({ model: 'SmallViT', config }) });
   tf.dispose([...state.values()]);
   encoder.dispose();
 }

@@ -5,6 +5,7 @@ import { toTimmStateDict, type CheckpointFormat } from '../weights/checkpoint-fo
 import { checkWeightsFit } from '../weights/fit.js';
 import { resampleToGeometry } from '../weights/resample-checkpoint.js';
 import { summarizeDinoV2Weights } from '../weights/summary.js';
+import type { DinoV2Config } from './config.js';
 import type { DinoV2 } from './dinov2.js';
 
 export interface LoadDinoV2WeightsOptions {
@@ -24,18 +25,33 @@ export interface LoadDinoV2WeightsOptions {
  * loadDinoV2Weights(model, readSafetensorsFile('model.safetensors').tensors);
  */
 export function loadDinoV2Weights(model: DinoV2, checkpoint: Map<string, RawTensor>, { source = 'these weights' }: LoadDinoV2WeightsOptions = {}): { format: CheckpointFormat } {
-  const { state, format } = toTimmStateDict(checkpoint);
-  checkWeightsFit(model.config, summarizeDinoV2Weights(state), source);
-  const resampled = resampleToGeometry(state, {
-    patchSize: model.patchSize,
-    gridSize: model.gridSize,
-    numPosPrefixTokens: model.config.regTokens > 0 ? 0 : 1,
-  });
-  const tensors = tensorStateDict(resampled);
+  const { state, format } = dinov2StateDict(checkpoint, model.config, { source });
+  const tensors = tensorStateDict(state);
   try {
     model.loadStateDict(tensors, { context: `Loading ${source} (${format} names) into ${model.label}.` });
   } finally {
     tf.dispose([...tensors.values()]);
   }
   return { format };
+}
+
+/**
+ * The state dict a model of `config` holds once loaded with `checkpoint`, without building it:
+ * what timm's `create_model(name, pretrained=True, img_size=…, patch_size=…).state_dict()` gives
+ * (timm's names, the patch kernel PI-resized, the position grid resampled). Weights of another
+ * architecture are refused. Tensors that need no change are the checkpoint's own (not copied).
+ *
+ * @example
+ * // the frozen `repa_model.*` of the official PixelREPA Denoiser
+ * const { state } = dinov2StateDict(checkpoint, dinov2Config('dinov2-vitb14', { imgSize: 256, patchSize: 16 }));
+ */
+export function dinov2StateDict(checkpoint: Map<string, RawTensor>, config: DinoV2Config, { source = 'these weights' }: LoadDinoV2WeightsOptions = {}): { state: Map<string, RawTensor>; format: CheckpointFormat } {
+  const { state, format } = toTimmStateDict(checkpoint);
+  checkWeightsFit(config, summarizeDinoV2Weights(state), source);
+  const resampled = resampleToGeometry(state, {
+    patchSize: config.patchSize,
+    gridSize: [config.imgSize / config.patchSize, config.imgSize / config.patchSize],
+    numPosPrefixTokens: config.regTokens > 0 ? 0 : 1,
+  });
+  return { state: resampled, format };
 }

@@ -1,6 +1,7 @@
-import { dinov2Config, dinov2Preset, type DinoV2Overrides } from '../dinov2/config.js';
+import type { RawTensor } from '@pixelrepa/io';
+import { dinov2Config, dinov2Preset, type DinoV2Config, type DinoV2Overrides } from '../dinov2/config.js';
 import { DinoV2 } from '../dinov2/dinov2.js';
-import { loadDinoV2Weights } from '../dinov2/load-weights.js';
+import { dinov2StateDict, loadDinoV2Weights } from '../dinov2/load-weights.js';
 import { fetchToCache, terminalProgressBar, type FetchToCacheOptions, type ProgressCallback } from '@pixelrepa/io/node';
 import { toTimmStateDict } from '../weights/checkpoint-format.js';
 import { checkWeightsFit } from '../weights/fit.js';
@@ -42,6 +43,33 @@ export interface LoadEncoderOptions extends DinoV2Overrides {
  * const tokens = encoder.encode(images); // images [B, 256, 256, 3] in [−1, 1] → [B, 256, 768]
  */
 export async function loadEncoder(name: string, options: LoadEncoderOptions = {}): Promise<DinoV2> {
+  const { config, checkpoint, source } = await readEncoderCheckpoint(name, options);
+  // Refuse weights of another model before allocating this one.
+  checkWeightsFit(config, summarizeDinoV2Weights(toTimmStateDict(checkpoint).state), source);
+  const encoder = new DinoV2(config);
+  try {
+    loadDinoV2Weights(encoder, checkpoint, { source });
+  } catch (error) {
+    encoder.dispose();
+    throw error;
+  }
+  return encoder;
+}
+
+/**
+ * The state dict of the DINOv2 `loadEncoder(name, options)` builds, under timm's names, without
+ * building it: what the official PixelREPA Denoiser holds as its frozen `repa_model.*`.
+ *
+ * @example
+ * const { state } = await loadEncoderStateDict('dinov2-vitb14', { imgSize: 256, patchSize: 16, offline: true });
+ */
+export async function loadEncoderStateDict(name: string, options: LoadEncoderOptions = {}): Promise<{ config: DinoV2Config; state: Map<string, RawTensor>; source: string }> {
+  const { config, checkpoint, source } = await readEncoderCheckpoint(name, options);
+  return { config, state: dinov2StateDict(checkpoint, config, { source }).state, source };
+}
+
+/** The config of `name` at the options' geometry and its checkpoint: `weightsFile`, else the cache, else a download. */
+async function readEncoderCheckpoint(name: string, options: LoadEncoderOptions): Promise<{ config: DinoV2Config; checkpoint: Map<string, RawTensor>; source: string }> {
   const { hub, weightsFile, cacheDir, baseUrl, revision, offline, sha256, onProgress, download, ...overrides } = options;
   const preset = dinov2Preset(name);
   let path = weightsFile;
@@ -63,16 +91,5 @@ export async function loadEncoder(name: string, options: LoadEncoderOptions = {}
     });
     source = repo;
   }
-  const config = dinov2Config(preset, overrides);
-  const checkpoint = readCheckpointFile(path);
-  // Refuse weights of another model before allocating this one.
-  checkWeightsFit(config, summarizeDinoV2Weights(toTimmStateDict(checkpoint).state), source);
-  const encoder = new DinoV2(config);
-  try {
-    loadDinoV2Weights(encoder, checkpoint, { source });
-  } catch (error) {
-    encoder.dispose();
-    throw error;
-  }
-  return encoder;
+  return { config: dinov2Config(preset, overrides), checkpoint: readCheckpointFile(path), source };
 }
