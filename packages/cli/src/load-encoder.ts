@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { dinov2Presets, type Encoder, type SmallViT } from '@pixelrepa/encoders';
 import { loadEncoder, loadSmallViTFile } from '@pixelrepa/encoders/node';
+import type { OutputStream } from './context.js';
 import { UsageError } from './errors.js';
+import { downloadProgress } from './progress.js';
 
 export interface TargetEncoderOptions {
   /** The JiT's token grid side: the encoder must give as many tokens. */
@@ -12,6 +14,8 @@ export interface TargetEncoderOptions {
   weightsFile?: string;
   offline?: boolean;
   cacheDir?: string;
+  /** Where a download's progress is drawn (default: stderr). */
+  stderr?: OutputStream;
 }
 
 /**
@@ -21,7 +25,7 @@ export interface TargetEncoderOptions {
 export async function loadTargetEncoder(name: string, options: TargetEncoderOptions): Promise<Encoder> {
   let encoder: Encoder;
   if (name in dinov2Presets) {
-    encoder = await loadEncoder(name, { ...dinov2TargetGeometry(options.grid), weightsFile: options.weightsFile, offline: options.offline, cacheDir: options.cacheDir });
+    encoder = await loadEncoder(name, { ...dinov2TargetGeometry(options.grid), weightsFile: options.weightsFile, offline: options.offline, cacheDir: options.cacheDir, onProgress: downloadProgress(options.stderr ?? process.stderr) });
   } else if (existsSync(name)) {
     encoder = loadSmallViT(name);
   } else {

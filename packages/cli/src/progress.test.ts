@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatEta, formatSeconds } from './progress.js';
+import { createProgress, downloadProgress, formatEta, formatSeconds } from './progress.js';
 
 describe('createProgress off a terminal', () => {
   it('prints the first and the last update, notes as they come, and an ETA while work remains', () => {
@@ -27,5 +27,24 @@ describe('formatSeconds', () => {
 describe('formatEta', () => {
   it.each([[7.2, '7s'], [239, '4m00s'], [238, '4m00s'], [237, '3m55s'], [3598, '1h00m']])('%s s → %s (never 3m60s)', (seconds, text) => {
     expect(formatEta(seconds)).toBe(text);
+  });
+});
+
+describe('downloadProgress', () => {
+  it('draws what the library reports in megabytes, says when the file is there, and is silent for a cached file', () => {
+    let text = '';
+    const stream = { write: (chunk: string) => { text += chunk; } };
+    const report = downloadProgress(stream);
+    report({ fileName: 'model.safetensors', receivedBytes: 0, totalBytes: 2_000_000, done: false });
+    report({ fileName: 'model.safetensors', receivedBytes: 1_000_000, totalBytes: 2_000_000, done: false });
+    report({ fileName: 'model.safetensors', receivedBytes: 2_000_000, totalBytes: 2_000_000, done: true });
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe('downloading model.safetensors 0.0 MB/2.0 MB');
+    expect(lines.at(-2)).toBe('downloading model.safetensors 2.0 MB/2.0 MB');
+    expect(lines.at(-1)).toBe('downloaded model.safetensors');
+
+    let cached = '';
+    downloadProgress({ write: (chunk: string) => { cached += chunk; } })({ fileName: 'model.safetensors', receivedBytes: 5, totalBytes: 5, done: true });
+    expect(cached).toBe('');
   });
 });

@@ -1,4 +1,5 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
+import type { ProgressCallback } from '@pixelrepa/io/node';
 import type { OutputStream } from './context.js';
 
 /** A progress display for `total` units of work, with an ETA and a status (loss, lr, …). */
@@ -17,6 +18,8 @@ export interface ProgressOptions {
   start?: number;
   /** Not a terminal: a line every this many seconds (plus the first and the last). Default 10. */
   intervalSeconds?: number;
+  /** How the counts print (default: as they are); e.g. bytes as megabytes. */
+  formatValue?: (value: number) => string;
 }
 
 /**
@@ -27,10 +30,10 @@ export function createProgress(stream: OutputStream, options: ProgressOptions): 
   return stream.isTTY ? terminalProgress(stream as NodeJS.WriteStream, options) : lineProgress(stream, options);
 }
 
-function terminalProgress(stream: NodeJS.WriteStream, { label, total, start = 0 }: ProgressOptions): Progress {
+function terminalProgress(stream: NodeJS.WriteStream, { label, total, start = 0, formatValue = String }: ProgressOptions): Progress {
   const bars = new MultiBar({
     stream,
-    format: `${label} [{bar}] {value}/{total} | {status} | ETA {eta_formatted}`,
+    format: `${label} [{bar}] {shownValue}/{shownTotal} | {status} | ETA {eta_formatted}`,
     barCompleteChar: '█',
     barIncompleteChar: '░',
     hideCursor: true,
@@ -40,10 +43,10 @@ function terminalProgress(stream: NodeJS.WriteStream, { label, total, start = 0 
     // cli-progress rounds the seconds alone to 5 (239 s → `3m60s`): round the whole time instead.
     formatTime: (seconds: number) => formatEta(seconds),
   });
-  const bar: SingleBar = bars.create(total, start, { status: '' });
+  const bar: SingleBar = bars.create(total, start, { status: '', shownValue: formatValue(start), shownTotal: formatValue(total) });
   let stopped = false;
   return {
-    update: (done, status) => bar.update(done, status === undefined ? {} : { status }),
+    update: (done, status) => bar.update(done, { shownValue: formatValue(done), ...(status === undefined ? {} : { status }) }),
     note: (line) => (stopped ? stream.write(`${line}\n`) : bars.log(`${line}\n`)),
     stop() {
       if (!stopped) bars.stop();
@@ -52,7 +55,7 @@ function terminalProgress(stream: NodeJS.WriteStream, { label, total, start = 0 
   };
 }
 
-function lineProgress(stream: OutputStream, { label, total, start = 0, intervalSeconds = 10 }: ProgressOptions): Progress {
+function lineProgress(stream: OutputStream, { label, total, start = 0, intervalSeconds = 10, formatValue = String }: ProgressOptions): Progress {
   const began = performance.now();
   let lastPrint = -Infinity;
   let lastStatus = '';
@@ -67,10 +70,29 @@ function lineProgress(stream: OutputStream, { label, total, start = 0, intervalS
       printed = done;
       const rate = (done - start) / ((now - began) / 1000);
       const eta = rate > 0 && done < total ? ` | ETA ${formatEta((total - done) / rate)}` : '';
-      stream.write(`${label} ${done}/${total}${lastStatus ? ` | ${lastStatus}` : ''}${eta}\n`);
+      stream.write(`${label} ${formatValue(done)}/${formatValue(total)}${lastStatus ? ` | ${lastStatus}` : ''}${eta}\n`);
     },
     note: (line) => stream.write(`${line}\n`),
     stop() {},
+  };
+}
+
+/**
+ * A download's progress (the libraries report it through `onProgress`; this draws it): a bar of
+ * megabytes on a terminal, lines elsewhere; a file already in the cache prints nothing.
+ */
+export function downloadProgress(stream: OutputStream): ProgressCallback {
+  let progress: Progress | undefined;
+  return ({ fileName, receivedBytes, totalBytes, done }) => {
+    if (!progress) {
+      if (done) return;
+      progress = createProgress(stream, { label: `downloading ${fileName}`, total: totalBytes ?? 0, start: receivedBytes, formatValue: (bytes) => `${(bytes / 1e6).toFixed(1)} MB` });
+    }
+    progress.update(receivedBytes);
+    if (done) {
+      progress.stop();
+      stream.write(`downloaded ${fileName}\n`);
+    }
   };
 }
 

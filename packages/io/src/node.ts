@@ -4,7 +4,7 @@ export { writeFileAtomic } from './node/atomic-write.js';
 export { readSafetensorsFile, writeSafetensorsFile, readTorchCheckpointFile, readNpzFile, writeNpzFile } from './node/files.js';
 export { fetchToCache, type FetchToCacheOptions } from './node/download/fetch-to-cache.js';
 export { resolveCacheDir, isOffline } from './node/download/cache-dir.js';
-export { terminalProgressBar, type DownloadProgress, type ProgressCallback } from './node/download/progress-bar.js';
+export type { DownloadProgress, ProgressCallback } from './node/download/progress.js';
 export { httpGet, type HttpGetResult } from './node/download/http-get.js';
 export { sha256File } from './node/download/sha256-file.js';
 export { DownloadError, ChecksumError, OfflineError } from './node/download/errors.js';

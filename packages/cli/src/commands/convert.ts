@@ -8,10 +8,11 @@ import { initBackend } from '@pixelrepa/tensor';
 import { IMAGENET_TRAIN_IMAGES, buildTrainingModules, officialCheckpoint, type OfficialEncoder, type TrainConfig } from '@pixelrepa/train';
 import { describeJiTState, jitStateDict, type CheckpointWeights } from '@pixelrepa/jit';
 import { readCheckpoint, resolveResumePath } from '@pixelrepa/train/node';
-import { defineCommand } from '../context.js';
+import { defineCommand, type OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defineFlags, readFlagsFile, type FlagValues } from '../flags.js';
 import { dinov2TargetGeometry } from '../load-encoder.js';
+import { downloadProgress } from '../progress.js';
 import { trainFlags } from './train-flags.js';
 import { exportedModelKey, trainConfigModel, trainingCheckpointWeights } from '../load-model.js';
 import { readSafetensorsMetadata } from '../safetensors-metadata.js';
@@ -83,7 +84,7 @@ export const convertCommand = defineCommand({
 });
 
 /** `--to pth`: one of our checkpoints as the official code's training checkpoint. */
-async function writeOfficialCheckpoint(input: string, output: string, values: FlagValues<typeof convertFlags>, stderr: { write(text: string): unknown }): Promise<number> {
+async function writeOfficialCheckpoint(input: string, output: string, values: FlagValues<typeof convertFlags>, stderr: OutputStream): Promise<number> {
   if (extname(output) !== '.pth') throw new UsageError(`with --to pth the output ${output} should end in .pth (the official code resumes from <dir>/checkpoint-last.pth)`);
   const ours = trainingCheckpoint(input);
   if (!ours) throw new UsageError(`${input} is not a checkpoint of pixelrepa train; --to pth converts those (an official .pth needs no converting)`);
@@ -114,7 +115,7 @@ async function writeOfficialCheckpoint(input: string, output: string, values: Fl
  * strictly): the run's DINOv2 (from its flags.json), with the weights it was trained against.
  * A run without alignment, or aligned to a SmallViT, has none: said, and the file is written without.
  */
-async function officialEncoder(checkpointPath: string, config: TrainConfig, targetWidth: number | undefined, values: FlagValues<typeof convertFlags>, stderr: { write(text: string): unknown }): Promise<OfficialEncoder | undefined> {
+async function officialEncoder(checkpointPath: string, config: TrainConfig, targetWidth: number | undefined, values: FlagValues<typeof convertFlags>, stderr: OutputStream): Promise<OfficialEncoder | undefined> {
   if ((config.objective ?? 'pixelrepa') === 'none') {
     stderr.write('note: this run has no alignment; the official Denoiser still builds repa_model (DINOv2) and its strict --resume expects repa_model.* in "model": load with strict=False, or convert a run of --objective pixelrepa\n');
     return undefined;
@@ -131,6 +132,7 @@ async function officialEncoder(checkpointPath: string, config: TrainConfig, targ
   const geometry = dinov2TargetGeometry(model.inputSize / model.patchSize);
   const { config: encoderConfig, state } = await loadEncoderStateDict(name, {
     ...geometry, weightsFile: values.encoder_weights ?? flags.encoder_weights, offline: values.offline || flags.offline, cacheDir: values.cache_dir ?? flags.cache_dir,
+    onProgress: downloadProgress(stderr),
   });
   if (targetWidth !== undefined && encoderConfig.embedDim !== targetWidth) {
     throw new UsageError(`the run was trained against ${targetWidth}-d target tokens but ${encoderConfig.label} gives ${encoderConfig.embedDim}-d ones; give the encoder it was trained with (--encoder_weights)`);

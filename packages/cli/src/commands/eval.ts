@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 import { emaWarning } from '../ema-warning.js';
 import { defineFlags, type FlagValues } from '../flags.js';
 import { imageFileBatches, listImageFiles } from '../images.js';
-import { createProgress, type Progress } from '../progress.js';
+import { createProgress, downloadProgress, type Progress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
 import { shardFlags, shardFromFlag } from '../shard-flag.js';
 import { openTrainingData } from '../training-data.js';
@@ -189,7 +189,7 @@ async function evaluateShard(
 /** The FID Inception network (or the context's stand-in). */
 export async function featureNetwork(values: { inception_weights?: string; offline: boolean; cache_dir?: string }, context: CommandContext): Promise<InceptionFeatureExtractor> {
   if (context.extractor) return context.extractor;
-  return loadFidInceptionV3Cached({ path: values.inception_weights && resolve(context.cwd, values.inception_weights), offline: values.offline, cacheDir: values.cache_dir });
+  return loadFidInceptionV3Cached({ path: values.inception_weights && resolve(context.cwd, values.inception_weights), offline: values.offline, cacheDir: values.cache_dir, onProgress: downloadProgress(context.stderr) });
 }
 
 export async function referenceSet(

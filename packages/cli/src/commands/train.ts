@@ -62,7 +62,7 @@ export const trainCommand = defineCommand({
     config.steps ??= stepsFromEpochs(values.epochs, data.batchesPerEpoch());
     if ((config.objective ?? 'pixelrepa') !== 'none') {
       const grid = model.inputSize / model.patchSize;
-      encoder = await loadTargetEncoder(values.encoder, { grid, weightsFile: values.encoder_weights, offline: values.offline, cacheDir: values.cache_dir });
+      encoder = await loadTargetEncoder(values.encoder, { grid, weightsFile: values.encoder_weights, offline: values.offline, cacheDir: values.cache_dir, stderr });
       stderr.write(`target encoder: ${encoder.label} (${encoder.embedDim}-d tokens)\n`);
     }
     if (!resumePath) writeFlagsFile(outDir, values);

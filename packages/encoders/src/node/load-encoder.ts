@@ -2,7 +2,7 @@ import type { RawTensor } from '@pixelrepa/io';
 import { dinov2Config, dinov2Preset, type DinoV2Config, type DinoV2Overrides } from '../dinov2/config.js';
 import { DinoV2 } from '../dinov2/dinov2.js';
 import { dinov2StateDict, loadDinoV2Weights } from '../dinov2/load-weights.js';
-import { fetchToCache, terminalProgressBar, type FetchToCacheOptions, type ProgressCallback } from '@pixelrepa/io/node';
+import { fetchToCache, type FetchToCacheOptions, type ProgressCallback } from '@pixelrepa/io/node';
 import { toTimmStateDict } from '../weights/checkpoint-format.js';
 import { checkWeightsFit } from '../weights/fit.js';
 import { summarizeDinoV2Weights } from '../weights/summary.js';
@@ -85,7 +85,7 @@ async function readEncoderCheckpoint(name: string, options: LoadEncoderOptions):
       sha256,
       cacheDir,
       offline,
-      onProgress: onProgress ?? terminalProgressBar(),
+      onProgress,
       privateHeaders: token ? { Authorization: `Bearer ${token}` } : undefined,
       ...download,
     });

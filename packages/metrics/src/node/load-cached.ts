@@ -1,4 +1,4 @@
-import { fetchToCache, terminalProgressBar, type ProgressCallback } from '@pixelrepa/io/node';
+import { fetchToCache, type ProgressCallback } from '@pixelrepa/io/node';
 import { loadFidInceptionV3 } from '../inception/weights.js';
 import type { FidInceptionV3 } from '../inception/fid-inception-v3.js';
 
@@ -9,7 +9,7 @@ export interface LoadCachedInceptionOptions {
   cacheDir?: string;
   /** Never download (also `PIXELREPA_OFFLINE=1`): a missing file is an error naming where to put it. */
   offline?: boolean;
-  /** Download progress (default: a terminal progress bar on stderr). */
+  /** Download progress, reported as it goes (default: none; the CLI draws a bar from it). */
   onProgress?: ProgressCallback;
   /** Mirror of the release (tests point it at a local server). */
   url?: string;
@@ -27,7 +27,7 @@ export async function loadFidInceptionV3Cached(options: LoadCachedInceptionOptio
       fileName: `torch-fidelity/${file.fileName}`,
       cacheDir: options.cacheDir,
       offline: options.offline,
-      onProgress: options.onProgress ?? terminalProgressBar(),
+      onProgress: options.onProgress,
     }),
   });
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Sample, SampleSource } from '../../loader/sample-source.js';
 import { DataIntegrityError } from '../../loader/sample-source.js';
 import { indexFileName, validatePackedIndex, type PackedCacheIndex, type PackedShard } from './format.js';
-import { sha256File } from './sha256-file.js';
+import { sha256File } from '@pixelrepa/io/node';
 
 export interface OpenPackedCacheOptions {
   /**

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startHubServer, type HubServer } from '../../test-support/hub-server.js';
 import { ChecksumError, DownloadError, OfflineError } from './errors.js';
 import { fetchToCache } from './fetch-to-cache.js';
-import type { DownloadProgress } from './progress-bar.js';
+import type { DownloadProgress } from './progress.js';
 
 const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251);
 const sha256 = createHash('sha256').update(bytes).digest('hex');

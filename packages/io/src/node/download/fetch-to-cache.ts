@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { isOffline, resolveCacheDir } from './cache-dir.js';
 import { ChecksumError, DownloadError, OfflineError } from './errors.js';
 import { httpGet } from './http-get.js';
-import type { ProgressCallback } from './progress-bar.js';
+import type { ProgressCallback } from './progress.js';
 import { sha256File } from './sha256-file.js';
 
 export interface FetchToCacheOptions {
@@ -42,7 +42,7 @@ class Interrupted extends Error {}
  * const path = await fetchToCache({
  *   url: 'https://huggingface.co/timm/vit_base_patch14_dinov2.lvd142m/resolve/main/model.safetensors',
  *   fileName: 'timm/vit_base_patch14_dinov2.lvd142m/model.safetensors',
- *   onProgress: terminalProgressBar(),
+ *   onProgress: ({ receivedBytes, totalBytes }) => console.log(receivedBytes, '/', totalBytes),
  * });
  */
 export async function fetchToCache(options: FetchToCacheOptions): Promise<string> {
