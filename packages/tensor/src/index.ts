@@ -11,6 +11,7 @@ export {
 export {
   Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed,
 } from './random/index.js';
+export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
 export { dense } from './ops/dense.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
 export { setWasmGemmRouting } from './backends/wasm-kernels.js';

@@ -9,15 +9,10 @@
  * `antialiased_bicubic_definition`.
  */
 
-const CUBIC_A = -0.5;
+import { keysCubic } from '@pixelrepa/tensor';
 
-/** The a = −0.5 cubic convolution kernel (Keys). */
-export function cubicKernel(x: number): number {
-  const t = Math.abs(x);
-  if (t < 1) return ((CUBIC_A + 2) * t - (CUBIC_A + 3)) * t * t + 1;
-  if (t < 2) return (((t - 5) * t + 8) * t - 4) * CUBIC_A;
-  return 0;
-}
+/** The a = −0.5 cubic convolution kernel (Keys): `keysCubic` of `@pixelrepa/tensor`, shared with the center crop. */
+export const cubicKernel = keysCubic;
 
 /**
  * The dense resize matrix W with `out = W · in` along one axis, in float64.
