@@ -1,4 +1,5 @@
 import { processContext, type CommandContext, type WordsCommand } from './context.js';
+import { CheckpointInputError } from '@pixelrepa/train';
 import { UsageError, messageOf } from './errors.js';
 import { helpText, parseCommandLine, type CommandSpec, type FlagTable, type ParsedCommandLine } from './flags.js';
 import { benchCommand } from './commands/bench.js';
@@ -71,7 +72,7 @@ export async function runCli(argv: readonly string[], context: CommandContext = 
     }
     return await command.run(parsed, context);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof CheckpointInputError) {
       context.stderr.write(`pixelrepa ${name}: ${error.message}\n(see pixelrepa ${name} --help)\n`);
       return 2;
     }

@@ -1,4 +1,4 @@
-import type { SamplingHints } from './load-model.js';
+import type { SamplingHints } from '@pixelrepa/train/node';
 
 /**
  * A warning when the EMA chosen for sampling is still mostly the weights the run started from:

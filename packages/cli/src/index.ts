@@ -16,7 +16,7 @@ export {
 } from './flags.js';
 export { UsageError } from './errors.js';
 export { createProgress, formatSeconds, type Progress, type ProgressOptions } from './progress.js';
-export { loadJiTForSampling, type LoadedJiT, type LoadJiTOptions, type SamplingHints } from './load-model.js';
+export { loadJiTForSampling, type LoadedJiT, type LoadJiTOptions, type SamplingHints } from '@pixelrepa/train/node';
 export { loadTargetEncoder, loadSmallViT } from './load-encoder.js';
 export { dinov2ParameterCount, dinov2ForwardMacs, mtaForwardMacs } from './model-costs.js';
 export { benchmarks } from './bench/registry.js';

@@ -4,7 +4,7 @@ import { imageNoise, sample, toUint8Images, type CheckpointWeights } from '@pixe
 import { defineFlags, type FlagValues } from './flags.js';
 import { jitOverrides, jitPresetName } from './flag-checks.js';
 import { UsageError } from './errors.js';
-import { loadJiTForSampling, type LoadedJiT } from './load-model.js';
+import { loadJiTForSampling, type LoadedJiT } from '@pixelrepa/train/node';
 import type { JiTConfig } from '@pixelrepa/jit';
 
 export const samplingFlags = defineFlags({

@@ -6,7 +6,7 @@ export {
   dtypeBytes, isDType, isRawTensor, elementCount, bf16ToFloat32, f16ToFloat32, widenHalf,
 } from './dtypes.js';
 export { type ByteSource, bytesSource } from './byte-source.js';
-export { readSafetensors, type SafetensorsFile, type ReadSafetensorsOptions } from './safetensors/read.js';
+export { readSafetensors, readSafetensorsMetadata, type SafetensorsFile, type ReadSafetensorsOptions } from './safetensors/read.js';
 export { writeSafetensors } from './safetensors/write.js';
 export { readTorchCheckpoint, type ReadTorchCheckpointOptions } from './torch/checkpoint.js';
 export { type CheckpointValue } from './torch/materialize.js';

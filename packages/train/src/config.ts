@@ -1,4 +1,4 @@
-import type { JiTConfig } from '@pixelrepa/jit';
+import { jitConfig, type JiTConfig } from '@pixelrepa/jit';
 import type { MTAConfig } from '@pixelrepa/adapter';
 
 export type ObjectiveKind = 'none' | 'repa' | 'pixelrepa';
@@ -91,4 +91,9 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> & Pick<TrainCon
 /** The absolute learning rate of a config. */
 export function peakLearningRate(config: TrainConfig): number {
   return config.lr ?? (config.blr * config.batchSize) / 256;
+}
+
+/** The JiTConfig a training config describes (its preset or config, with the overrides applied). */
+export function trainConfigModel(config: Pick<TrainConfig, 'model' | 'modelOverrides'>): JiTConfig {
+  return typeof config.model === 'string' ? jitConfig(config.model, config.modelOverrides) : { ...config.model, ...config.modelOverrides };
 }

@@ -1,10 +1,10 @@
-import { JiT, jitConfig, type FlowMatchingConfig } from '@pixelrepa/jit';
+import { JiT, type FlowMatchingConfig } from '@pixelrepa/jit';
 import { PixelRepaObjective, RepaObjective, type AlignmentObjective } from '@pixelrepa/align';
 import type { Parameter, RandomSource } from '@pixelrepa/nn';
 import { backendCapabilities } from '@pixelrepa/tensor';
 import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter, type StatePlacement } from './adamw.js';
 import { Ema } from './ema.js';
-import type { TrainConfig } from './config.js';
+import { trainConfigModel, type TrainConfig } from './config.js';
 
 /** The modules and optimiser state of a run, built from its config. */
 export interface TrainingModules {
@@ -47,7 +47,7 @@ export function resolveStatePlacement(placement: StatePlacement | 'auto', traina
 }
 
 export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto' }: BuildOptions = {}): TrainingModules {
-  const model = typeof config.model === 'string' ? jitConfig(config.model, config.modelOverrides) : { ...config.model, ...config.modelOverrides };
+  const model = trainConfigModel(config);
   const jit = new JiT(model, { random });
   let objective: AlignmentObjective | undefined;
   if (config.objective !== 'none') {

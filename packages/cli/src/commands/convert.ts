@@ -5,17 +5,15 @@ import { loadEncoderStateDict } from '@pixelrepa/encoders/node';
 import { flattenTensors, isRawTensor, writeTorchCheckpoint, type CheckpointValue, type RawTensor } from '@pixelrepa/io';
 import { readTorchCheckpointFile, writeFileAtomic, writeSafetensorsFile } from '@pixelrepa/io/node';
 import { initBackend } from '@pixelrepa/tensor';
-import { IMAGENET_TRAIN_IMAGES, buildTrainingModules, officialCheckpoint, type OfficialEncoder, type TrainConfig } from '@pixelrepa/train';
+import { IMAGENET_TRAIN_IMAGES, buildTrainingModules, officialCheckpoint, trainConfigModel, type OfficialEncoder, type TrainConfig } from '@pixelrepa/train';
 import { describeJiTState, jitStateDict, type CheckpointWeights } from '@pixelrepa/jit';
-import { readCheckpoint, resolveResumePath } from '@pixelrepa/train/node';
+import { exportedModelKey, readCheckpoint, readCheckpointInfo, resolveResumePath, trainingCheckpointWeights } from '@pixelrepa/train/node';
 import { defineCommand, type OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defineFlags, readFlagsFile, type FlagValues } from '../flags.js';
 import { dinov2TargetGeometry } from '../load-encoder.js';
 import { downloadProgress } from '../progress.js';
 import { trainFlags } from './train-flags.js';
-import { exportedModelKey, trainConfigModel, trainingCheckpointWeights } from '../load-model.js';
-import { readSafetensorsMetadata } from '../safetensors-metadata.js';
 
 const convertFlags = defineFlags({
   weights: { type: 'string', value: 'which', default: 'model_ema1', choices: ['model_ema1', 'model_ema2', 'model'], description: 'which JiT weights to export (model: the live weights, net.* of the Denoiser)' },
@@ -150,7 +148,7 @@ function trainingCheckpoint(input: string): string | undefined {
       throw new UsageError(`${(error as Error).message.replace(/^cannot resume: /, '')}; convert takes a .pth, a checkpoint file or a run folder`);
     }
   }
-  return extname(input) === '.safetensors' && readSafetensorsMetadata(input).pixelrepa ? input : undefined;
+  return extname(input) === '.safetensors' && readCheckpointInfo(input) ? input : undefined;
 }
 
 /** The JiT weights of one of our checkpoints under PyTorch names, and the run's model in the metadata. */

@@ -19,7 +19,7 @@ import { createProgress, downloadProgress, type Progress } from '../progress.js'
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
 import { shardFlags, shardFromFlag } from '../shard-flag.js';
 import { openTrainingData } from '../training-data.js';
-import type { LoadedJiT } from '../load-model.js';
+import type { LoadedJiT } from '@pixelrepa/train/node';
 
 const evalFlags = defineFlags({
   images: { type: 'path', exists: 'dir', value: 'dir', group: 'Images', description: 'a folder of generated images to evaluate (searched recursively)' },

@@ -3,12 +3,10 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { validateJiTConfig } from '@pixelrepa/jit';
-import { resumedConfig, type TrainConfig } from '@pixelrepa/train';
-import { resolveResumePath, type CheckpointInfo } from '@pixelrepa/train/node';
+import { resumedConfig, trainConfigModel, type TrainConfig } from '@pixelrepa/train';
+import { readCheckpointInfo, resolveResumePath } from '@pixelrepa/train/node';
 import { UsageError, messageOf } from '../errors.js';
 import { readFlagsFile, resolveFlagPath, type FlagValues, type ParsedCommandLine } from '../flags.js';
-import { readSafetensorsMetadata } from '../safetensors-metadata.js';
-import { trainConfigModel } from '../load-model.js';
 import { ignoredOnResume, trainConfigFromFlags } from './train-config.js';
 import { trainFlags } from './train-flags.js';
 import { applyRecipe, recipeAssetMissing, type TrainRecipeName } from './train-recipes.js';
@@ -56,7 +54,7 @@ export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof tr
   const saved = flagsFile ? readFlagsFile({ name: 'train', flags: trainFlags }, flagsFile) : {};
   const now = Object.fromEntries([...given].map((name) => [name, values[name]]));
   const merged = withAbsolutePaths({ ...values, ...saved, ...now, output_dir: given.has('output_dir') ? values.output_dir : runDir } as TrainFlagValues, cwd);
-  const savedConfig = (JSON.parse(readSafetensorsMetadata(checkpoint).pixelrepa ?? 'null') as CheckpointInfo | null)?.config;
+  const savedConfig = readCheckpointInfo(checkpoint)?.config;
   if (!savedConfig) throw new UsageError(`cannot resume from ${checkpoint}: it is not a training checkpoint of pixelrepa train (no "pixelrepa" metadata); to start from official weights, convert them and train from scratch`);
   const ignored = ignoredOnResume(given, trainConfigFromFlags(merged), savedConfig);
   const config = resumedConfig(savedConfig, { steps: given.has('steps') ? values.steps : undefined });

@@ -1,4 +1,4 @@
-import { readSafetensors, type ReadSafetensorsOptions, type SafetensorsFile } from '../safetensors/read.js';
+import { readSafetensors, readSafetensorsMetadata, type ReadSafetensorsOptions, type SafetensorsFile } from '../safetensors/read.js';
 import { writeSafetensors } from '../safetensors/write.js';
 import { readTorchCheckpoint, type ReadTorchCheckpointOptions } from '../torch/checkpoint.js';
 import type { CheckpointValue } from '../torch/materialize.js';
@@ -11,6 +11,11 @@ import { withFileSource } from './file-source.js';
 /** Reads a safetensors file from disk (header first, then each tensor's range). */
 export function readSafetensorsFile(path: string, options: ReadSafetensorsOptions = {}): SafetensorsFile {
   return withFileSource(path, (source) => readSafetensors(source, options));
+}
+
+/** The `__metadata__` of a safetensors file on disk, reading only its header. */
+export function readSafetensorsMetadataFile(path: string): Record<string, string> {
+  return withFileSource(path, (source) => readSafetensorsMetadata(source));
 }
 
 /** Writes tensors as a safetensors file, atomically (temporary file + rename). */

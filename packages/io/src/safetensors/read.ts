@@ -32,14 +32,7 @@ const MAX_HEADER_BYTES = 100_000_000;
  */
 export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSafetensorsOptions = {}): SafetensorsFile {
   const source = toByteSource(input);
-  if (source.size < 8) throw new FormatError(FORMAT, `file is ${source.size} bytes, shorter than the 8-byte header length`, 'byte 0');
-  const lengthBytes = readRange(source, 0, 8, FORMAT, 'header length');
-  const headerLength = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, source.size - 8))) {
-    throw new FormatError(FORMAT, `header length ${headerLength} runs past the end of the ${source.size}-byte file (or exceeds ${MAX_HEADER_BYTES})`, 'byte 0');
-  }
-  const dataStart = 8 + Number(headerLength);
-  const header = parseHeader(readRange(source, 8, dataStart - 8, FORMAT, 'header'), dataStart);
+  const { header, dataStart } = readHeader(source);
   const dataLength = source.size - dataStart;
   const tensors = new Map<string, RawTensor>();
   let metadata: Record<string, string> = {};
@@ -83,6 +76,30 @@ export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSaf
     tensors.set(name, tensor);
   }
   return { tensors, metadata };
+}
+
+/**
+ * The `__metadata__` of a safetensors file, reading only its header (with the same checks as
+ * `readSafetensors`): a training checkpoint's config without reading gigabytes of tensors.
+ *
+ * @example
+ * const { pixelrepa } = readSafetensorsMetadata(openFileSource('checkpoint-300.safetensors'));
+ */
+export function readSafetensorsMetadata(input: Uint8Array | ByteSource): Record<string, string> {
+  const { header } = readHeader(toByteSource(input));
+  return header.__metadata__ === undefined ? {} : parseMetadata(header.__metadata__);
+}
+
+/** The header's length (checked against the file and the limit) and its parsed JSON. */
+function readHeader(source: ByteSource): { header: Record<string, unknown>; dataStart: number } {
+  if (source.size < 8) throw new FormatError(FORMAT, `file is ${source.size} bytes, shorter than the 8-byte header length`, 'byte 0');
+  const lengthBytes = readRange(source, 0, 8, FORMAT, 'header length');
+  const headerLength = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, source.size - 8))) {
+    throw new FormatError(FORMAT, `header length ${headerLength} runs past the end of the ${source.size}-byte file (or exceeds ${MAX_HEADER_BYTES})`, 'byte 0');
+  }
+  const dataStart = 8 + Number(headerLength);
+  return { header: parseHeader(readRange(source, 8, dataStart - 8, FORMAT, 'header'), dataStart), dataStart };
 }
 
 /**

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { rawStateDict, tensorStateDict } from '@pixelrepa/nn';
 import { writeSafetensors, type RawTensor } from '@pixelrepa/io';
-import { readSafetensorsFile, writeFileAtomic } from '@pixelrepa/io/node';
+import { readSafetensorsFile, readSafetensorsMetadataFile, writeFileAtomic } from '@pixelrepa/io/node';
 import type { RandomState } from '@pixelrepa/tensor';
 import type { TrainConfig } from '../config.js';
 import type { TrainingModules } from '../setup.js';
@@ -98,11 +98,30 @@ function stepOf(path: string): number {
 /** Reads a checkpoint's info and tensors. */
 export function readCheckpoint(path: string): { info: CheckpointInfo; tensors: Map<string, RawTensor>; optimizerStep: number } {
   const file = readSafetensorsFile(path);
-  const json = file.metadata.pixelrepa;
-  if (!json) throw new Error(`${path} is not a PixelREPA.ts training checkpoint (no "pixelrepa" metadata); to start from official weights use the convert or load commands`);
-  const info = JSON.parse(json) as CheckpointInfo;
-  if (info.format !== FORMAT || info.version !== 1) throw new Error(`${path}: unsupported checkpoint format ${info.format} v${info.version}`);
+  const info = checkpointInfoOf(path, file.metadata);
+  if (!info) throw new Error(`${path} is not a PixelREPA.ts training checkpoint (no "pixelrepa" metadata); to start from official weights use the convert or load commands`);
   return { info, tensors: file.tensors, optimizerStep: Number(file.metadata.optimizer_step ?? info.step) };
+}
+
+/**
+ * A checkpoint's info (step, config, …) from its header alone, or undefined when the file is a
+ * safetensors file but not one of our training checkpoints. The one place that tells them apart.
+ */
+export function readCheckpointInfo(path: string): CheckpointInfo | undefined {
+  return checkpointInfoOf(path, readSafetensorsMetadataFile(path));
+}
+
+/** A checkpoint's info from its safetensors metadata (undefined: not one of ours). */
+export function checkpointInfoOf(path: string, metadata: Record<string, string>): CheckpointInfo | undefined {
+  if (!metadata.pixelrepa) return undefined;
+  let info: CheckpointInfo;
+  try {
+    info = JSON.parse(metadata.pixelrepa) as CheckpointInfo;
+  } catch (error) {
+    throw new Error(`${path}: its "pixelrepa" metadata is not JSON (${(error as Error).message})`);
+  }
+  if (info.format !== FORMAT || info.version !== 1) throw new Error(`${path}: unsupported checkpoint format ${info.format} v${info.version}`);
+  return info;
 }
 
 /** Restores weights, EMAs and optimiser moments from a checkpoint's tensors (strict). */

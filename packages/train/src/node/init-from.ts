@@ -6,8 +6,9 @@ import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node
 import { jitStateDict, loadJiTWeights } from '@pixelrepa/jit';
 import { tensorStateDict } from '@pixelrepa/nn';
 import { tf } from '@pixelrepa/tensor';
-import { loadTorchAdamW, type TrainingModules } from '@pixelrepa/train';
-import { UsageError } from './errors.js';
+import { CheckpointInputError } from '../errors.js';
+import type { TrainingModules } from '../setup.js';
+import { loadTorchAdamW } from '../torch-adamw.js';
 
 /** What was taken from the file, for the command's message. */
 export interface InitializedFrom {
@@ -32,11 +33,11 @@ export function initializeFrom(modules: TrainingModules, path: string, { freshOp
   let emas: Array<Map<string, RawTensor> | undefined> = [undefined, undefined];
   if (extname(path) === '.safetensors') {
     const file = readSafetensorsFile(path, { widenHalf: true });
-    if (file.metadata.pixelrepa) throw new UsageError(`${path} is a checkpoint of pixelrepa train: continue it with --resume ${path} instead of --init_from`);
+    if (file.metadata.pixelrepa) throw new CheckpointInputError(`${path} is a checkpoint of pixelrepa train: continue it with --resume ${path} instead of --init_from`);
     model = file.tensors;
   } else {
     const checkpoint = readTorchCheckpointFile(path, { widenHalf: true });
-    if (!('model' in checkpoint)) throw new UsageError(`${path} has no "model" (it has ${Object.keys(checkpoint).join(', ')}); --init_from takes an official training checkpoint or JiT weights`);
+    if (!('model' in checkpoint)) throw new CheckpointInputError(`${path} has no "model" (it has ${Object.keys(checkpoint).join(', ')}); --init_from takes an official training checkpoint or JiT weights`);
     model = flattenTensors(checkpoint.model);
     emas = (['model_ema1', 'model_ema2'] as const).map((key) => (key in checkpoint ? flattenTensors(checkpoint[key]) : undefined));
     optimizer = checkpoint.optimizer;
@@ -68,7 +69,7 @@ export function initializeFrom(modules: TrainingModules, path: string, { freshOp
       const notes = [loaded.unmatched ? `${loaded.unmatched} of its parameters have no counterpart here` : '', loaded.zero ? `${loaded.zero} start at zero` : ''].filter(Boolean);
       parts.push(`AdamW (step ${loaded.step}, ${loaded.loaded} parameters${notes.length ? `; ${notes.join(', ')}` : ''})`);
     } catch (error) {
-      throw new UsageError(`${path}: ${(error as Error).message}. Pass --fresh_optimizer to start AdamW from zero`);
+      throw new CheckpointInputError(`${path}: ${(error as Error).message}. Pass --fresh_optimizer to start AdamW from zero`);
     }
   }
   return { parts };

@@ -1,13 +1,13 @@
-// Finds the JiT weights to sample from in whatever the user points at: a training checkpoint of
+// The JiT weights to sample from, in whatever the user points at: a training checkpoint of
 // ours, a run folder, an official PyTorch `.pth`, or exported JiT weights (`convert`).
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { CheckpointValue, RawTensor } from '@pixelrepa/io';
 import { readSafetensorsFile, readTorchCheckpointFile } from '@pixelrepa/io/node';
 import { JiT, describeJiTState, jitConfig, jitPresets, jitStateDict, loadJiTWeights, type CheckpointWeights, type JiTConfig } from '@pixelrepa/jit';
-import { resolveResumePath, type CheckpointInfo } from '@pixelrepa/train/node';
-import type { TrainConfig } from '@pixelrepa/train';
-import { UsageError } from './errors.js';
+import { trainConfigModel } from '../config.js';
+import { CheckpointInputError } from '../errors.js';
+import { checkpointInfoOf, resolveResumePath } from './checkpoint.js';
 
 /** Metadata key of weights written by `pixelrepa convert`: what the source checkpoint said about the model. */
 export const exportedModelKey = 'pixelrepa_jit';
@@ -56,7 +56,7 @@ export function loadJiTForSampling(options: LoadJiTOptions): LoadedJiT {
   else {
     const shapes = describeJiTState(found.state);
     const guess = shapes.preset ? `its shapes match ${shapes.preset}: pass --model ${shapes.preset}` : `its shapes say depth ${shapes.depth}, width ${shapes.hiddenSize ?? '?'}, patch ${shapes.patchSize ?? '?'}: pass --model <preset> with --model_overrides for the rest`;
-    throw new UsageError(`${path} holds JiT weights but does not say which model they belong to; ${guess}`);
+    throw new CheckpointInputError(`${path} holds JiT weights but does not say which model they belong to; ${guess}`);
   }
   const overrides: Partial<JiTConfig> = {
     ...(found.overrides ?? {}),
@@ -92,7 +92,7 @@ function checkShapesFit(path: string, config: JiTConfig, state: Map<string, RawT
 
 /** A file, or the newest checkpoint of a run folder; a missing path is an error for people. */
 export function findCheckpointFile(target: string): string {
-  if (!existsSync(target)) throw new UsageError(`--checkpoint ${target} does not exist; expected a checkpoint file (.safetensors or .pth) or a run folder`);
+  if (!existsSync(target)) throw new CheckpointInputError(`--checkpoint ${target} does not exist; expected a checkpoint file (.safetensors or .pth) or a run folder`);
   return statSync(target).isDirectory() ? resolveResumePath(target) : target;
 }
 
@@ -108,9 +108,8 @@ interface FoundWeights {
 /** Ours (`pixelrepa` metadata: a training checkpoint) or exported JiT weights. */
 function readSafetensorsCheckpoint(path: string, weights: CheckpointWeights): FoundWeights {
   const file = readSafetensorsFile(path);
-  const training = file.metadata.pixelrepa;
-  if (training) {
-    const info = JSON.parse(training) as CheckpointInfo;
+  const info = checkpointInfoOf(path, file.metadata);
+  if (info) {
     const state = trainingCheckpointWeights(path, file.tensors, weights);
     const ema = weights === 'model' ? undefined : { weights, decay: weights === 'model_ema1' ? info.config.ema_decay1 : info.config.ema_decay2, updates: info.step };
     return { kind: `ours, step ${info.step}`, state, config: trainConfigModel(info.config), hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps, ema } };
@@ -141,7 +140,7 @@ function readOfficialCheckpoint(path: string, weights: CheckpointWeights): Found
 export function trainingCheckpointWeights(path: string, tensors: Map<string, RawTensor>, weights: CheckpointWeights): Map<string, RawTensor> {
   const prefix = weights === 'model' ? 'model.net.' : `${weights}.`;
   const state = new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
-  if (state.size === 0) throw new UsageError(`${path} has no ${weights} weights (no tensor starts with "${prefix}")`);
+  if (state.size === 0) throw new CheckpointInputError(`${path} has no ${weights} weights (no tensor starts with "${prefix}")`);
   return state;
 }
 
@@ -157,9 +156,4 @@ export function fromReferenceArgs(args: Record<string, unknown> | undefined): Pi
     overrides,
     hints: { cfg: number('cfg'), intervalMin: number('interval_min'), intervalMax: number('interval_max'), noiseScale: number('noise_scale'), tEps: number('t_eps') },
   };
-}
-
-/** The JiTConfig a training config describes. */
-export function trainConfigModel(config: Pick<TrainConfig, 'model' | 'modelOverrides'>): JiTConfig {
-  return typeof config.model === 'string' ? jitConfig(config.model, config.modelOverrides) : { ...config.model, ...config.modelOverrides };
 }
