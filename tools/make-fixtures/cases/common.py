@@ -6,19 +6,22 @@ import torch
 
 import seeded
 
-from official import PINNED_COMMIT
+from official import OFFICIAL_REPO, PINNED_COMMIT, REPA_COMMIT, REPA_REPO
 from tolerance import tolerance_block
 
 
-def reference_block():
-    return {
-        "pixelrepa": {"repo": "github.com/kaist-cvml/PixelREPA", "commit": PINNED_COMMIT, "files": ["model_pixelREPA.py", "util/model_util.py"]},
+def reference_block(files=None, repa_files=None):
+    block = {
+        "pixelrepa": {"repo": OFFICIAL_REPO, "commit": PINNED_COMMIT, "files": files or ["model_pixelREPA.py", "util/model_util.py"]},
         "torch": torch.__version__,
         "numpy": np.__version__,
         "device": "cpu",
         "torch_num_threads": torch.get_num_threads(),
         "generator": "tools/make-fixtures (npm run make-fixtures)",
     }
+    if repa_files:
+        block["repa"] = {"repo": REPA_REPO, "commit": REPA_COMMIT, "files": repa_files}
+    return block
 
 
 def run_both(module, inputs, run):
@@ -54,7 +57,7 @@ def recorder(module, names):
 
 
 def tensor_table(arrays, descriptions):
-    return {name: {"dtype": {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "uint8": "U8"}[str(arrays[name].dtype)],
+    return {name: {"dtype": {"float16": "F16", "float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "uint8": "U8"}[str(arrays[name].dtype)],
                    "shape": list(arrays[name].shape), "description": descriptions.get(name, "")} for name in sorted(arrays)}
 
 
