@@ -11,6 +11,7 @@ adapter, with DINOv2 replaced by supplied features, its random draws supplied, a
 """
 import argparse
 import contextlib
+import inspect
 import sys
 
 import torch
@@ -92,14 +93,18 @@ def supplied_draws(draws):
 
 @contextlib.contextmanager
 def captured_locals(functions):
-    """Records, for each function of `functions` (name → function), every return: (locals, return value)."""
-    codes = {function.__code__: name for name, function in functions.items()}
+    """Records, for each function of `functions` (name → function, decorators unwrapped), every return:
+    calls[name] = [(locals, return value)], and calls["*"] = [(name, locals, return value)] in call order."""
+    codes = {inspect.unwrap(function).__code__: name for name, function in functions.items()}
     calls = {name: [] for name in functions}
+    calls["*"] = []
     previous = sys.getprofile()
 
     def profile(frame, event, arg):
         if event == "return" and frame.f_code in codes:
-            calls[codes[frame.f_code]].append((dict(frame.f_locals), arg))
+            name = codes[frame.f_code]
+            calls[name].append((dict(frame.f_locals), arg))
+            calls["*"].append((name, calls[name][-1][0], arg))
 
     sys.setprofile(profile)
     try:
