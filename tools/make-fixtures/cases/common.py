@@ -11,14 +11,17 @@ from tolerance import tolerance_block
 
 
 def reference_block(files=None, repa_files=None):
+    """files: the official PixelREPA files the case runs (None: the model files; []: none)."""
     block = {
-        "pixelrepa": {"repo": OFFICIAL_REPO, "commit": PINNED_COMMIT, "files": files or ["model_pixelREPA.py", "util/model_util.py"]},
+        "pixelrepa": {"repo": OFFICIAL_REPO, "commit": PINNED_COMMIT, "files": ["model_pixelREPA.py", "util/model_util.py"] if files is None else files},
         "torch": torch.__version__,
         "numpy": np.__version__,
         "device": "cpu",
         "torch_num_threads": torch.get_num_threads(),
         "generator": "tools/make-fixtures (npm run make-fixtures)",
     }
+    if not block["pixelrepa"]["files"]:
+        del block["pixelrepa"]
     if repa_files:
         block["repa"] = {"repo": REPA_REPO, "commit": REPA_COMMIT, "files": repa_files}
     return block
