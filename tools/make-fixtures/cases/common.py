@@ -27,7 +27,7 @@ def reference_block(files=None, repa_files=None):
     return block
 
 
-def run_both(module, inputs, run):
+def run_both(module, inputs, run, rtol=1e-4):
     """`run(module, inputs)` → name → tensor, in float32 and again in float64 (for the tolerances)."""
     with torch.no_grad():
         out32 = {name: value.detach().numpy().copy() for name, value in run(module, inputs).items()}
@@ -44,7 +44,7 @@ def run_both(module, inputs, run):
             out64 = {name: value.detach().double().numpy() for name, value in run(module64, inputs64).items()}
         finally:
             torch.Tensor.float = to_float
-    return out32, out64, tolerance_block(out32, out64)
+    return out32, out64, tolerance_block(out32, out64, rtol)
 
 
 def recorder(module, names):
