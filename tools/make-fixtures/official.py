@@ -4,8 +4,9 @@
 The official files are used as they are; only what a CPU-only, minimal install lacks is stood in:
 - `einops` (rearrange / repeat with the three patterns util/model_util.py uses), when not installed;
 - `torch.compile` (absent before torch 2.0) as the identity decorator;
-- `torch.Tensor.cuda` as the identity (the RoPE tables call .cuda() at construction) and
-  `torch.cuda.synchronize` as a no-op (engine_pixelREPA.train_one_epoch calls it);
+- `torch.Tensor.cuda` as the identity (the RoPE tables call .cuda() at construction),
+  `torch.cuda.synchronize` as a no-op and, without CUDA, `torch.cuda.is_bf16_supported` as True
+  (engine_pixelREPA.train_one_epoch calls them; torch itself then disables the CUDA autocast);
 - `timm`: `create_model` returns whatever encoder the running case installed (`Official.encoder`):
   the cases replace DINOv2 by a stand-in that returns supplied features; `timm.models.vision_transformer`
   (REPA's models/sit.py imports three classes from it; the cases use only its build_mlp);
@@ -15,6 +16,7 @@ import importlib
 import os
 import sys
 import types
+import warnings
 
 import torch
 
@@ -78,6 +80,11 @@ class Official:
             torch.compile = lambda fn=None, **_: fn if fn is not None else (lambda f: f)
         torch.Tensor.cuda = lambda self, *args, **kwargs: self
         torch.cuda.synchronize = lambda *args, **kwargs: None
+        if not torch.cuda.is_available():
+            # engine_pixelREPA runs the model under autocast('cuda', bfloat16): without CUDA torch disables
+            # it (float32, as the cases state) but first asks the absent device about bfloat16.
+            torch.cuda.is_bf16_supported = lambda: True
+            warnings.filterwarnings("ignore", message="User provided device_type of 'cuda', but CUDA is not available")
         if "timm" not in sys.modules:
             timm = types.ModuleType("timm")
             timm.create_model = self._create_model

@@ -30,8 +30,8 @@ def reference_block(files=None, repa_files=None):
 def run_both(module, inputs, run, rtol=1e-4):
     """`run(module, inputs)` → name → tensor, in float32 and again in float64 (for the tolerances)."""
     with torch.no_grad():
+        module64 = copy.deepcopy(module).double()  # before the float32 run, which may train `module`
         out32 = {name: value.detach().numpy().copy() for name, value in run(module, inputs).items()}
-        module64 = copy.deepcopy(module).double()
         # Official code casts some values to float32 itself (timestep_embedding's t.float()): layers take them in float64.
         for layer in module64.modules():
             if isinstance(getattr(layer, "weight", None), torch.Tensor):

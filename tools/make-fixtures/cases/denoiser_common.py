@@ -28,12 +28,12 @@ class SuppliedEncoder(torch.nn.Module):
     def __init__(self, embed_dim):
         super().__init__()
         self.embed_dim = embed_dim
-        self.features = None
+        self.features = None  # a tensor, or a list of tensors returned one per call
         self.seen = []  # the images it was given (repa_x)
 
     def forward_features(self, x):
         self.seen.append(x.detach().clone())
-        features = self.features.to(x.dtype)
+        features = (self.features.pop(0) if isinstance(self.features, list) else self.features).to(x.dtype)
         prefix = torch.full((features.shape[0], self.num_prefix_tokens, features.shape[2]), ENCODER_PREFIX_VALUE, dtype=x.dtype)
         return torch.cat([prefix, features], dim=1)
 
