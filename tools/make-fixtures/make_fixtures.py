@@ -36,10 +36,10 @@ except ImportError as error:
 
 from official import GET_OFFICIAL, GET_REPA, Official  # noqa: E402
 from safetensors_file import read_safetensors, write_safetensors  # noqa: E402
-from cases import center_crop, dinov2_preprocess, jit_forward, lr_and_ema, mta_forward, pixelrepa_loss, repa_loss, sample, sincos_rope, train_trajectory  # noqa: E402
+from cases import center_crop, dinov2_preprocess, jit_forward, lr_and_ema, mta_forward, pixelrepa_loss, repa_loss, sample, sincos_rope, train_trajectory, torch_checkpoint  # noqa: E402
 
 # Every case this generator writes, in order. Each module has CASE, KIND, NEEDS and generate().
-CASES = [jit_forward, mta_forward, sincos_rope, pixelrepa_loss, sample.EULER, sample.HEUN, lr_and_ema, train_trajectory, repa_loss, dinov2_preprocess, center_crop]
+CASES = [jit_forward, mta_forward, sincos_rope, pixelrepa_loss, sample.EULER, sample.HEUN, lr_and_ema, train_trajectory, repa_loss, dinov2_preprocess, center_crop, torch_checkpoint]
 
 # Published cases it does not write, and why (docs/fixtures.md says the same).
 NOT_WRITTEN = {
