@@ -102,7 +102,7 @@ def print_list(official):
         print(f"  {'':18} {'':26} {'ready' if not lacking else 'missing: ' + '; '.join(lacking)}")
     print("Published cases it does not write:")
     for name, why in NOT_WRITTEN.items():
-        print(f"  {name:18} {why}")
+        print(f"  {name:22} {why}")
 
 
 def selected(names, official):
