@@ -16,7 +16,7 @@ usage: npm run make-fixtures -- --official <PixelREPA checkout> --out <folder> [
   --from      take each case's configuration, weights and inputs from this fixtures folder instead of the
               seed, and recompute only its expected outputs (used to check this generator against a published set)
   --list      print every case this generator writes, what each needs and whether it is there, and
-              the published cases it cannot write
+              the published cases it cannot write (--list --json: the same as JSON)
 
 Needs PyTorch (Debian: apt-get install python3-torch; or pip install torch) and numpy.
 """
@@ -94,7 +94,12 @@ def missing(case, official):
     return lacking
 
 
-def print_list(official):
+def print_list(official, as_json=False):
+    if as_json:
+        json.dump({"cases": [{"case": case.CASE, "kind": case.KIND, "needs": needs_text(case), "missing": missing(case, official)} for case in CASES],
+                   "not_written": NOT_WRITTEN}, sys.stdout, indent=1)
+        print()
+        return
     print("Cases make-fixtures writes (case, kind, needs, here?):")
     for case in CASES:
         lacking = missing(case, official)
@@ -171,11 +176,12 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--from", dest="source")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # --list as JSON (the tests read it)
     args = parser.parse_args()
 
     official = Official(args.official, args.repa)
     if args.list:
-        print_list(official)
+        print_list(official, args.json)
         return
     if not args.out:
         parser.error("--out is required (or --list)")
