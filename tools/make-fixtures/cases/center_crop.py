@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 import seeded
+from official import PINNED_COMMIT
 
 CASE = "center-crop"
 KIND = "center-crop"
@@ -61,10 +62,10 @@ def generate(official, seed, source=None):
             calls[key] = [{"in_size_wh": list(before), "out_size_wh": list(image.size)} for before, image in stages]
     if not source:
         config["resize_calls"] = calls
-    import PIL  # noqa: E401
+    import PIL
     case_json = {
         "case": CASE, "kind": KIND, "config": config, "tolerance": source.json["tolerance"] if source else TOLERANCE,
-        "reference": {"pixelrepa": {"commit": __import__("official").PINNED_COMMIT, "files": NEEDS["official"]}, "pillow": PIL.__version__,
+        "reference": {"pixelrepa": {"commit": PINNED_COMMIT, "files": NEEDS["official"]}, "pillow": PIL.__version__,
                       "generator": "tools/make-fixtures (npm run make-fixtures)"},
         "inputs": {name: {"dtype": "U8", "shape": list(value.shape), "layout": "HWC RGB"} for name, value in inputs.items()},
         "expected": {name: {"dtype": "U8", "shape": list(value.shape), "layout": "HWC RGB"} for name, value in expected.items()},

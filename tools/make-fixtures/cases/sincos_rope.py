@@ -1,6 +1,5 @@
 """sincos_rope_temb: get_2d_sincos_pos_embed, VisionRotaryEmbeddingFast tables and rotation (0 and 4 prefix
 tokens), rotate_half, TimestepEmbedder.timestep_embedding (even and odd widths)."""
-import sys
 
 import numpy as np
 import torch
