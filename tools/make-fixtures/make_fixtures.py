@@ -83,7 +83,7 @@ def missing(case, official):
     lacking = []
     if needs.get("official") and not official.has(needs["official"]):
         absent = [name for name in needs["official"] if not official.has([name])]
-        lacking.append(f"the official {', '.join(absent)} (--official: a full checkout; {GET_OFFICIAL})")
+        lacking.append(f"the official {', '.join(absent)} (--official or PIXELREPA_OFFICIAL: a full checkout; {GET_OFFICIAL})")
     if needs.get("repa") and not official.has_repa(needs["repa"]):
         lacking.append(f"a REPA checkout (--repa or PIXELREPA_REPA; {GET_REPA})")
     for module in needs.get("python", []):
