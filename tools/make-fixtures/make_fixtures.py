@@ -18,7 +18,8 @@ usage: npm run make-fixtures -- --official <PixelREPA checkout> --out <folder> [
   --list      print every case this generator writes, what each needs and whether it is there, and
               the published cases it cannot write (--list --json: the same as JSON)
 
-Needs PyTorch (Debian: apt-get install python3-torch; or pip install torch) and numpy.
+Needs PyTorch (Debian: apt-get install python3-torch; or pip install torch) and numpy; center-crop also
+needs PIL (Debian: apt-get install python3-pil). docs/fixtures.md says which cases it writes and what each needs.
 """
 import argparse
 import json
