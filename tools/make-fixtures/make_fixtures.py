@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
 """Writes reference fixture cases by running the official PixelREPA PyTorch code.
 
-usage: npm run make-fixtures -- --official <PixelREPA checkout> --out <folder> [--cases a,b] [--seed N] [--from <fixtures>]
+usage: npm run make-fixtures -- --official <PixelREPA checkout> --out <folder> [--repa <REPA checkout>]
+                               [--cases a,b] [--seed N] [--from <fixtures>]
+       npm run make-fixtures -- --list [--official <dir>] [--repa <dir>]
 
   --official  a checkout of github.com/kaist-cvml/PixelREPA at the pinned commit (5181608):
               git clone https://github.com/kaist-cvml/PixelREPA && git -C PixelREPA checkout 5181608
+              (default $PIXELREPA_OFFICIAL; a folder with only some official files writes the cases they allow)
+  --repa      a checkout of github.com/sihyun-yu/REPA at 67f7145 (default $PIXELREPA_REPA): the repa-loss case
   --out       the fixtures folder to write (one sub-folder per case, same format as shared/fixtures: FORMAT.md)
-  --cases     case folders or kinds to write (default: every case this generator knows)
+  --cases     case folders or kinds to write (default: every case whose needs are met; the others are
+              named on stderr with what they need)
   --seed      seed of the generated weights and inputs (default 0)
   --from      take each case's configuration, weights and inputs from this fixtures folder instead of the
               seed, and recompute only its expected outputs (used to check this generator against a published set)
+  --list      print every case this generator writes, what each needs and whether it is there, and
+              the published cases it cannot write (--list --json: the same as JSON)
 
-Needs PyTorch (Debian: apt-get install python3-torch; or pip install torch) and numpy.
+Needs PyTorch (Debian: apt-get install python3-torch; or pip install torch) and numpy; center-crop also
+needs PIL (Debian: apt-get install python3-pil). docs/fixtures.md says which cases it writes and what each needs.
 """
 import argparse
 import json
@@ -27,12 +35,20 @@ try:
 except ImportError as error:
     sys.exit(f"make-fixtures: {error.name} is not installed for {sys.executable}: apt-get install python3-torch (Debian) or pip install torch numpy")
 
-from official import load_official  # noqa: E402
+from official import GET_OFFICIAL, GET_REPA, Official  # noqa: E402
 from safetensors_file import read_safetensors, write_safetensors  # noqa: E402
-from cases import jit_forward, mta_forward, sincos_rope  # noqa: E402
+from cases import center_crop, dinov2_preprocess, jit_forward, lr_and_ema, mta_forward, pixelrepa_loss, repa_loss, sample, sincos_rope, train_trajectory, torch_checkpoint  # noqa: E402
 
-# Every case this generator writes. Cases of the public set it does not write yet: see docs/fixtures.md.
-CASES = [jit_forward, mta_forward, sincos_rope]
+# Every case this generator writes, in order. Each module has CASE, KIND, NEEDS and generate().
+CASES = [jit_forward, mta_forward, sincos_rope, pixelrepa_loss, sample.EULER, sample.HEUN, lr_and_ema, train_trajectory, repa_loss, dinov2_preprocess, center_crop, torch_checkpoint]
+
+# Published cases it does not write, and why (docs/fixtures.md says the same).
+NOT_WRITTEN = {
+    "dinov2-resample": "needs timm 0.9.12 (its load-time patch-embed and pos-embed resampling is what the case checks); not in Debian, no PyPI here",
+    "dinov2-hf-names": "needs timm 0.9.12 and transformers (both models' state-dict names); not in Debian, no PyPI here",
+    "inception-fid-forward": "needs torch-fidelity (its FeatureExtractorInceptionV3); not in Debian, no PyPI here",
+    "fid-stats-and-frechet": "needs torch-fidelity (its metric functions); not in Debian, no PyPI here",
+}
 
 INDEX_BEGIN = "<!-- make-fixtures:begin -->"
 INDEX_END = "<!-- make-fixtures:end -->"
@@ -47,26 +63,89 @@ class SourceCase:
             self.json = json.load(file)
         weights = os.path.join(folder, "weights.safetensors")
         self.weights = read_safetensors(weights) if os.path.exists(weights) else {}
-        self.inputs = read_safetensors(os.path.join(folder, "inputs.safetensors"))
+        inputs = os.path.join(folder, "inputs.safetensors")
+        self.inputs = read_safetensors(inputs) if os.path.exists(inputs) else {}
 
 
-def selected(names):
+def needs_text(case):
+    needs = getattr(case, "NEEDS", {})
+    parts = ["torch"]
+    if needs.get("official"):
+        parts.append("PixelREPA " + ", ".join(needs["official"]))
+    if needs.get("repa"):
+        parts.append("REPA " + ", ".join(needs["repa"]) + " (--repa)")
+    parts += needs.get("python", [])
+    return "; ".join(parts)
+
+
+def missing(case, official):
+    """What `case` needs that is not here (empty when it can be written)."""
+    needs = getattr(case, "NEEDS", {})
+    lacking = []
+    if needs.get("official") and not official.has(needs["official"]):
+        absent = [name for name in needs["official"] if not official.has([name])]
+        lacking.append(f"the official {', '.join(absent)} (--official or PIXELREPA_OFFICIAL: a full checkout; {GET_OFFICIAL})")
+    if needs.get("repa") and not official.has_repa(needs["repa"]):
+        lacking.append(f"a REPA checkout (--repa or PIXELREPA_REPA; {GET_REPA})")
+    for module in needs.get("python", []):
+        try:
+            __import__(module)
+        except ImportError:
+            lacking.append(f"the Python module {module} (Debian: apt-get install python3-{module.lower()})")
+    return lacking
+
+
+def print_list(official, as_json=False):
+    if as_json:
+        json.dump({"cases": [{"case": case.CASE, "kind": case.KIND, "needs": needs_text(case), "missing": missing(case, official)} for case in CASES],
+                   "not_written": NOT_WRITTEN}, sys.stdout, indent=1)
+        print()
+        return
+    print("Cases make-fixtures writes (case, kind, needs, here?):")
+    for case in CASES:
+        lacking = missing(case, official)
+        print(f"  {case.CASE:18} {case.KIND:26} needs {needs_text(case)}")
+        print(f"  {'':18} {'':26} {'ready' if not lacking else 'missing: ' + '; '.join(lacking)}")
+    print("Published cases it does not write:")
+    for name, why in NOT_WRITTEN.items():
+        print(f"  {name:22} {why}")
+
+
+def selected(names, official):
     if not names:
-        return CASES
+        chosen = []
+        for case in CASES:
+            lacking = missing(case, official)
+            if lacking:
+                print(f"make-fixtures: skipping {case.CASE}: missing {'; '.join(lacking)}", file=sys.stderr)
+            else:
+                chosen.append(case)
+        return chosen
     wanted = [name.strip() for name in names.split(",") if name.strip()]
     unknown = [name for name in wanted if not any(name in (case.CASE, case.KIND) for case in CASES)]
     if unknown:
         known = ", ".join(f"{case.CASE} ({case.KIND})" for case in CASES)
-        sys.exit(f"make-fixtures: no generator for {', '.join(unknown)}; this one writes {known} (docs/fixtures.md says which cases it does not write yet)")
-    return [case for case in CASES if case.CASE in wanted or case.KIND in wanted]
+        why = "; ".join(f"{name}: {NOT_WRITTEN[name]}" for name in unknown if name in NOT_WRITTEN)
+        sys.exit(f"make-fixtures: no generator for {', '.join(unknown)}{' (' + why + ')' if why else ''}; this one writes {known}")
+    chosen = [case for case in CASES if case.CASE in wanted or case.KIND in wanted]
+    for case in chosen:
+        lacking = missing(case, official)
+        if lacking:
+            sys.exit(f"make-fixtures: {case.CASE} needs {'; '.join(lacking)}")
+    return chosen
 
 
-def write_case(out, case_json, weights, inputs, expected):
+def write_case(out, case_json, weights, inputs, expected, files):
+    """`files`: other files of the case (name → bytes), e.g. a checkpoint."""
     folder = os.path.join(out, case_json["case"])
     os.makedirs(folder, exist_ok=True)
     if weights:
         write_safetensors(os.path.join(folder, "weights.safetensors"), weights)
-    write_safetensors(os.path.join(folder, "inputs.safetensors"), inputs)
+    if inputs:
+        write_safetensors(os.path.join(folder, "inputs.safetensors"), inputs)
+    for name, data in files.items():
+        with open(os.path.join(folder, name), "wb") as file:
+            file.write(data)
     write_safetensors(os.path.join(folder, "expected.safetensors"), expected)
     with open(os.path.join(folder, "case.json"), "w") as file:
         json.dump(case_json, file, indent=1)
@@ -91,28 +170,39 @@ def update_index(out, written):
 def main():
     parser = argparse.ArgumentParser(prog="npm run make-fixtures --", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[2])
-    parser.add_argument("--official", required=True)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--official", default=os.environ.get("PIXELREPA_OFFICIAL"))
+    parser.add_argument("--repa", default=os.environ.get("PIXELREPA_REPA"))
+    parser.add_argument("--out")
     parser.add_argument("--cases")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--from", dest="source")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # --list as JSON (the tests read it)
     args = parser.parse_args()
 
+    official = Official(args.official, args.repa)
+    if args.list:
+        print_list(official, args.json)
+        return
+    if not args.out:
+        parser.error("--out is required (or --list)")
+    if args.official is None:
+        print(f"make-fixtures: no --official (nor PIXELREPA_OFFICIAL): only cases that need no official file. Get it: {GET_OFFICIAL}", file=sys.stderr)
     torch.set_num_threads(1)  # the published set was made on one thread: same order of sums
-    official = load_official(args.official)
     os.makedirs(args.out, exist_ok=True)
     written = []
-    for case in selected(args.cases):
+    for case in selected(args.cases, official):
         source = None
         if args.source:
             folder = os.path.join(args.source, case.CASE)
             if not os.path.isfile(os.path.join(folder, "case.json")):
                 sys.exit(f"make-fixtures: --from {args.source} has no {case.CASE}/case.json")
             source = SourceCase(folder)
-        case_json, weights, inputs, expected = case.generate(official, args.seed, source)
-        folder = write_case(args.out, case_json, weights, inputs, expected)
+        case_json, weights, inputs, expected, *extra = case.generate(official, args.seed, source)
+        folder = write_case(args.out, case_json, weights, inputs, expected, extra[0] if extra else {})
         written.append((case.CASE, case.KIND))
-        print(f"{case.CASE}  {case.KIND}  {len(expected)} expected tensors  atol {case_json['tolerance']['atol']:g}  → {folder}")
+        atol = case_json.get("tolerance", {}).get("atol", 0)
+        print(f"{case.CASE}  {case.KIND}  {len(expected)} expected tensors  atol {atol:g}  → {folder}")
     update_index(args.out, written)
 
 

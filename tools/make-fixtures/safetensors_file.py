@@ -4,7 +4,7 @@ import struct
 
 import numpy as np
 
-_DTYPES = {"F32": np.float32, "F64": np.float64, "I32": np.int32, "I64": np.int64, "U8": np.uint8}
+_DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I32": np.int32, "I64": np.int64, "U8": np.uint8}
 _NAMES = {np.dtype(v): k for k, v in _DTYPES.items()}
 
 
@@ -29,7 +29,8 @@ def write_safetensors(path, tensors, metadata=None):
     chunks = []
     offset = 0
     for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name])
+        # np.ascontiguousarray would turn a 0-d tensor (a scalar loss) into shape [1].
+        array = np.array(tensors[name], order="C", copy=False)
         if array.dtype not in _NAMES:
             raise ValueError(f"{name}: dtype {array.dtype} is not written here")
         raw = array.astype(array.dtype.newbyteorder("<"), copy=False).tobytes()

@@ -6,26 +6,32 @@ import torch
 
 import seeded
 
-from official import PINNED_COMMIT
+from official import OFFICIAL_REPO, PINNED_COMMIT, REPA_COMMIT, REPA_REPO
 from tolerance import tolerance_block
 
 
-def reference_block():
-    return {
-        "pixelrepa": {"repo": "github.com/kaist-cvml/PixelREPA", "commit": PINNED_COMMIT, "files": ["model_pixelREPA.py", "util/model_util.py"]},
+def reference_block(files=None, repa_files=None):
+    """files: the official PixelREPA files the case runs (None: the model files; []: none)."""
+    block = {
+        "pixelrepa": {"repo": OFFICIAL_REPO, "commit": PINNED_COMMIT, "files": ["model_pixelREPA.py", "util/model_util.py"] if files is None else files},
         "torch": torch.__version__,
         "numpy": np.__version__,
         "device": "cpu",
         "torch_num_threads": torch.get_num_threads(),
         "generator": "tools/make-fixtures (npm run make-fixtures)",
     }
+    if not block["pixelrepa"]["files"]:
+        del block["pixelrepa"]
+    if repa_files:
+        block["repa"] = {"repo": REPA_REPO, "commit": REPA_COMMIT, "files": repa_files}
+    return block
 
 
-def run_both(module, inputs, run):
+def run_both(module, inputs, run, rtol=1e-4):
     """`run(module, inputs)` → name → tensor, in float32 and again in float64 (for the tolerances)."""
     with torch.no_grad():
+        module64 = copy.deepcopy(module).double()  # before the float32 run, which may train `module`
         out32 = {name: value.detach().numpy().copy() for name, value in run(module, inputs).items()}
-        module64 = copy.deepcopy(module).double()
         # Official code casts some values to float32 itself (timestep_embedding's t.float()): layers take them in float64.
         for layer in module64.modules():
             if isinstance(getattr(layer, "weight", None), torch.Tensor):
@@ -38,7 +44,7 @@ def run_both(module, inputs, run):
             out64 = {name: value.detach().double().numpy() for name, value in run(module64, inputs64).items()}
         finally:
             torch.Tensor.float = to_float
-    return out32, out64, tolerance_block(out32, out64)
+    return out32, out64, tolerance_block(out32, out64, rtol)
 
 
 def recorder(module, names):
@@ -54,7 +60,7 @@ def recorder(module, names):
 
 
 def tensor_table(arrays, descriptions):
-    return {name: {"dtype": {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "uint8": "U8"}[str(arrays[name].dtype)],
+    return {name: {"dtype": {"float16": "F16", "float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "uint8": "U8"}[str(arrays[name].dtype)],
                    "shape": list(arrays[name].shape), "description": descriptions.get(name, "")} for name in sorted(arrays)}
 
 

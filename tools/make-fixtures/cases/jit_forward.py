@@ -5,6 +5,7 @@ from cases.common import model_and_inputs, recorder, reference_block, run_both, 
 
 CASE = "jit-forward"
 KIND = "jit_forward"
+NEEDS = {"official": ["model_pixelREPA.py", "util/model_util.py"]}
 CONSTRUCTOR = dict(input_size=32, patch_size=4, in_channels=3, hidden_size=64, depth=4, num_heads=4, mlp_ratio=4.0,
                    attn_drop=0.0, proj_drop=0.0, num_classes=10, bottleneck_dim=16, in_context_len=4, in_context_start=2)
 

@@ -5,6 +5,7 @@ from cases.common import model_and_inputs, recorder, reference_block, run_both, 
 
 CASE = "mta-forward"
 KIND = "mta_forward"
+NEEDS = {"official": ["model_pixelREPA.py", "util/model_util.py"]}
 CONSTRUCTOR = dict(input_size=32, patch_size=4, in_channels=3, out_channels=48, hidden_size=64, depth=2, num_heads=4,
                    mlp_ratio=4.0, in_context_len=4, num_classes=10)
 

@@ -1,6 +1,5 @@
 """sincos_rope_temb: get_2d_sincos_pos_embed, VisionRotaryEmbeddingFast tables and rotation (0 and 4 prefix
 tokens), rotate_half, TimestepEmbedder.timestep_embedding (even and odd widths)."""
-import sys
 
 import numpy as np
 import torch
@@ -10,6 +9,7 @@ from cases.common import reference_block, run_both, tensor_table
 
 CASE = "sincos-and-rope"
 KIND = "sincos_rope_temb"
+NEEDS = {"official": ["model_pixelREPA.py", "util/model_util.py"]}
 CONFIG = {
     "get_2d_sincos_pos_embed": [{"embed_dim": 64, "grid_size": 8}, {"embed_dim": 768, "grid_size": 16}],
     "VisionRotaryEmbeddingFast": [{"dim": 8, "pt_seq_len": 8, "num_cls_token": 0}, {"dim": 8, "pt_seq_len": 8, "num_cls_token": 4}],
@@ -26,7 +26,7 @@ DESCRIPTIONS = {
 
 
 def generate(official, seed, source=None):
-    model_util = sys.modules["util.model_util"]
+    model_util = official.module("util.model_util")
     config = source.json["config"] if source else CONFIG
     if source:
         inputs = {name: torch.from_numpy(value) for name, value in source.inputs.items()}

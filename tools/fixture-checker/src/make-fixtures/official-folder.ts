@@ -13,3 +13,12 @@ export function findOfficialFolder(): string | undefined {
   return candidates.filter((value): value is string => Boolean(value)).map((value) => resolve(value))
     .find((folder) => existsSync(join(folder, 'model_pixelREPA.py')));
 }
+
+/**
+ * REPA (sihyun-yu/REPA at 67f7145) for the repa-loss case: `$PIXELREPA_REPA`, when it has loss.py and
+ * models/sit.py; undefined otherwise (nothing beside the fixtures holds it).
+ */
+export function findRepaFolder(): string | undefined {
+  const folder = process.env.PIXELREPA_REPA && resolve(process.env.PIXELREPA_REPA);
+  return folder && existsSync(join(folder, 'loss.py')) && existsSync(join(folder, 'models', 'sit.py')) ? folder : undefined;
+}
