@@ -2,4 +2,4 @@ export { type AlignmentObjective, type AlignmentInputs, type AlignmentResult, ch
 export { RepaObjective, repaProjector, type RepaConfig } from './repa.js';
 export { PixelRepaObjective, type PixelRepaConfig } from './pixelrepa.js';
 export { normalize, cosineSimilarity } from './cosine.js';
-export { createObjective, type ObjectiveName } from './create.js';
+export { createObjective, type ObjectiveName, type ObjectiveConfigs } from './create.js';

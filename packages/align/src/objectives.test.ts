@@ -1,7 +1,7 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { describeEachBackend } from '@pixelrepa/tensor/testing';
-import { createObjective } from './create.js';
+import { createObjective, type ObjectiveConfigs, type ObjectiveName } from './create.js';
 import { cosineSimilarity, normalize } from './cosine.js';
 
 describeEachBackend('alignment objectives', () => {
@@ -48,5 +48,16 @@ describeEachBackend('alignment objectives', () => {
     expect(() => objective.compute({ tokens, target })).toThrow(/pass both/);
     expect(() => objective.compute({ tokens, target, t, y })).toThrow(/maskNoise/);
     objective.dispose();
+  });
+});
+
+describe('createObjective with a name known at run time', () => {
+  it('builds the objective its name says', () => {
+    const names: ObjectiveName[] = ['repa', 'pixelrepa'];
+    const name = names[0];
+    const objective = createObjective(name, { hiddenSize: 8, targetSize: 4, projectorDim: 16 } as ObjectiveConfigs[typeof name]);
+    expect(objective.kind).toBe('repa');
+    objective.dispose();
+    expect(() => createObjective('sit' as ObjectiveName, { hiddenSize: 8, targetSize: 4, projectorDim: 16 })).toThrow(/unknown alignment objective "sit" \(repa or pixelrepa\)/);
   });
 });

@@ -1,5 +1,5 @@
-import { JiT, type FlowMatchingConfig } from '@pixelrepa/jit';
-import { PixelRepaObjective, RepaObjective, type AlignmentObjective } from '@pixelrepa/align';
+import { JiT, type FlowMatchingConfig, type JiTConfig } from '@pixelrepa/jit';
+import { createObjective, type AlignmentObjective, type ObjectiveConfigs, type ObjectiveName } from '@pixelrepa/align';
 import type { Parameter, RandomSource } from '@pixelrepa/nn';
 import { backendCapabilities } from '@pixelrepa/tensor';
 import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter, type StatePlacement } from './adamw.js';
@@ -46,27 +46,37 @@ export function resolveStatePlacement(placement: StatePlacement | 'auto', traina
   return heapLimitBytes !== undefined && bytes > STATE_HEAP_SHARE * heapLimitBytes ? 'host' : 'device';
 }
 
+interface ObjectiveContext {
+  config: TrainConfig;
+  model: JiTConfig;
+  jit: JiT;
+  targetWidth: number;
+  random: RandomSource | undefined;
+}
+
+/** How a run's config and its JiT set each alignment objective's config (align's `createObjective` builds it). */
+const objectiveConfigs: { [N in ObjectiveName]: (context: ObjectiveContext) => ObjectiveConfigs[N] } = {
+  repa: ({ config, model, targetWidth, random }) => ({ hiddenSize: model.hiddenSize, targetSize: targetWidth, projectorDim: config.projectorDim, weight: config.alignWeight, random }),
+  pixelrepa: ({ config, model, jit, targetWidth, random }) => ({
+    adapter: config.adapter ?? 'MTA-B/16',
+    adapterOverrides: {
+      inputSize: model.inputSize, patchSize: model.patchSize, hiddenSize: model.hiddenSize, numHeads: model.numHeads,
+      numClasses: model.numClasses, outChannels: targetWidth, inContextLen: model.inContextLen, ...config.adapterOverrides,
+    },
+    maskToken: jit.mask_token,
+    maskRatio: config.maskRatio,
+    weight: config.alignWeight,
+    random,
+  }),
+};
+
 export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto' }: BuildOptions = {}): TrainingModules {
   const model = trainConfigModel(config);
   const jit = new JiT(model, { random });
   let objective: AlignmentObjective | undefined;
   if (config.objective !== 'none') {
     if (!targetWidth) throw new Error(`the ${config.objective} objective needs an encoder (its token width sets the target)`);
-    if (config.objective === 'repa') {
-      objective = new RepaObjective({ hiddenSize: model.hiddenSize, targetSize: targetWidth, projectorDim: config.projectorDim, weight: config.alignWeight, random });
-    } else {
-      objective = new PixelRepaObjective({
-        adapter: config.adapter ?? 'MTA-B/16',
-        adapterOverrides: {
-          inputSize: model.inputSize, patchSize: model.patchSize, hiddenSize: model.hiddenSize, numHeads: model.numHeads,
-          numClasses: model.numClasses, outChannels: targetWidth, inContextLen: model.inContextLen, ...config.adapterOverrides,
-        },
-        maskToken: jit.mask_token,
-        maskRatio: config.maskRatio,
-        weight: config.alignWeight,
-        random,
-      });
-    }
+    objective = createObjective(config.objective, objectiveConfigs[config.objective]({ config, model, jit, targetWidth, random }));
   }
   // Reference order: the JiT's parameters (net.*), then the objective's.
   const named: Array<[string, Parameter]> = [
