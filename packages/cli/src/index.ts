@@ -18,7 +18,8 @@ export { UsageError } from './errors.js';
 export { createProgress, formatSeconds, type Progress, type ProgressOptions } from './progress.js';
 export { loadJiTForSampling, type LoadedJiT, type LoadJiTOptions, type SamplingHints } from '@pixelrepa/train/node';
 export { loadTargetEncoder, loadSmallViT } from './load-encoder.js';
-export { dinov2ParameterCount, dinov2ForwardMacs, mtaForwardMacs } from './model-costs.js';
+export { dinov2ParameterCount, dinov2ForwardMacs } from '@pixelrepa/encoders';
+export { mtaForwardMacs } from '@pixelrepa/adapter';
 export { benchmarks } from './bench/registry.js';
 export { defineBenchmark, type Benchmark } from './bench/benchmark.js';
 export {

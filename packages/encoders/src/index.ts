@@ -9,6 +9,7 @@ export {
   type DinoV2Config, type DinoV2Preset, type DinoV2Name, type DinoV2Overrides,
 } from './dinov2/config.js';
 export { createDinoV2, type CreateDinoV2Options } from './dinov2/create.js';
+export { dinov2ParameterCount, dinov2ForwardMacs } from './dinov2/costs.js';
 export { loadDinoV2Weights, dinov2StateDict, type LoadDinoV2WeightsOptions } from './dinov2/load-weights.js';
 
 export { antialiasedBicubicWeights, cubicKernel } from './resample/antialiased-bicubic.js';

@@ -1,3 +1,4 @@
+import { swigluHiddenWidth } from '@pixelrepa/nn';
 /** Everything that defines a JiT network (the reference constructor's arguments). */
 export interface JiTConfig {
   /** Image side in pixels (square images). */
@@ -68,7 +69,7 @@ export function validateJiTConfig(config: JiTConfig): void {
 
 /** SwiGLU hidden width: `int(hidden · mlpRatio · 2/3)`. */
 export function swigluHidden(config: JiTConfig): number {
-  return Math.floor((Math.floor(config.hiddenSize * config.mlpRatio) * 2) / 3);
+  return swigluHiddenWidth(config.hiddenSize, config.mlpRatio);
 }
 
 /**

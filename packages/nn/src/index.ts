@@ -8,7 +8,7 @@ export { Embedding, gatherRows } from './embedding.js';
 export { Activation, SiLU, GELU, silu, gelu } from './activations.js';
 export { Sequential, type Layer } from './sequential.js';
 export { Attention, type AttentionConfig } from './attention.js';
-export { SwiGLU, type SwiGLUConfig } from './swiglu.js';
+export { SwiGLU, swigluHiddenWidth, type SwiGLUConfig } from './swiglu.js';
 export { Mlp, type MlpConfig } from './mlp.js';
 export { modulate, gatedResidual } from './adaln.js';
 export { dropout, type DropoutSeed } from './dropout.js';

@@ -14,6 +14,14 @@ export interface SwiGLUConfig {
   random?: RandomSource;
 }
 
+/**
+ * The hidden width of the SwiGLU in an adaLN block of width `dim` and MLP ratio `mlpRatio`:
+ * `int(int(dim · mlpRatio) · 2 / 3)`, as JiT's and the MTA's blocks build it.
+ */
+export function swigluHiddenWidth(dim: number, mlpRatio: number): number {
+  return Math.floor((Math.floor(dim * mlpRatio) * 2) / 3);
+}
+
 /** SwiGLU feed-forward: `w3(silu(a) · b)` with `[a | b] = w12(x)`. */
 export class SwiGLU extends Module {
   readonly w12: Linear;

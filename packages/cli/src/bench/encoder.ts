@@ -1,7 +1,6 @@
-import { createDinoV2, dinov2Config } from '@pixelrepa/encoders';
+import { createDinoV2, dinov2Config, dinov2ForwardMacs } from '@pixelrepa/encoders';
 import { tf } from '@pixelrepa/tensor';
 import { defineFlags } from '../flags.js';
-import { dinov2ForwardMacs } from '../model-costs.js';
 import { defineBenchmark, median, round } from './benchmark.js';
 import { backendListFlags, backendTargets, jobsPerTarget, measurePerBackend } from './per-backend.js';
 

@@ -1,12 +1,11 @@
-import { mtaConfig, mtaPresets } from '@pixelrepa/adapter';
-import { dinov2Config, dinov2Presets } from '@pixelrepa/encoders';
+import { mtaConfig, mtaForwardMacs, mtaParameterCount, mtaPresets } from '@pixelrepa/adapter';
+import { dinov2Config, dinov2ForwardMacs, dinov2ParameterCount, dinov2Presets } from '@pixelrepa/encoders';
 import { jitConfig, jitForwardMacs, jitParameterCount, jitPresets } from '@pixelrepa/jit';
 import { backendNames, initBackend, type BackendName, type BackendRequest } from '@pixelrepa/tensor';
 import { backendFlags, describeBackend } from '../backend.js';
 import { defineCommand } from '../context.js';
 import { messageOf } from '../errors.js';
 import { defineFlags } from '../flags.js';
-import { dinov2ForwardMacs, dinov2ParameterCount, mtaForwardMacs, mtaParameterCount } from '../model-costs.js';
 
 const infoFlags = defineFlags({
   json: { type: 'boolean', description: 'print JSON instead of tables' },

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import type { SampleSource } from '@pixelrepa/data';
+import { DataLoader, type SampleSource } from '@pixelrepa/data';
 import type { Encoder } from '@pixelrepa/encoders';
 import { NonFiniteLossError, trainConfigModel, type TrainConfig } from '@pixelrepa/train';
 import { Trainer, initializeFrom, listCheckpoints, type TrainerEvent } from '@pixelrepa/train/node';
@@ -12,7 +12,6 @@ import { createProgress, type Progress } from '../progress.js';
 import { openTrainingData } from '../training-data.js';
 import { planTrainRun, withoutUndefined } from './train-plan.js';
 import { trainFlags } from './train-flags.js';
-import { YieldingDataLoader } from '../yielding-loader.js';
 
 export const trainCommand = defineCommand({
   name: 'train',
@@ -56,7 +55,7 @@ export const trainCommand = defineCommand({
       length: values.data_length, workers: values.num_workers, warn,
     });
     source = opened.source;
-    const data = new YieldingDataLoader(source, { batchSize: config.batchSize, seed: config.seed ?? 0, shuffle: true, flip: true, dropLast: true, warn });
+    const data = new DataLoader(source, { batchSize: config.batchSize, seed: config.seed ?? 0, shuffle: true, flip: true, dropLast: true, warn });
     config.steps ??= stepsFromEpochs(values.epochs, data.batchesPerEpoch());
     if ((config.objective ?? 'pixelrepa') !== 'none') {
       const grid = model.inputSize / model.patchSize;
