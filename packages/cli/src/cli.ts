@@ -1,4 +1,5 @@
 import { processContext, type CommandContext, type WordsCommand } from './context.js';
+import { ImageInputError } from '@pixelrepa/data/node';
 import { CheckpointInputError } from '@pixelrepa/train';
 import { UsageError, messageOf } from './errors.js';
 import { helpText, parseCommandLine, type CommandSpec, type FlagTable, type ParsedCommandLine } from './flags.js';
@@ -72,7 +73,7 @@ export async function runCli(argv: readonly string[], context: CommandContext = 
     }
     return await command.run(parsed, context);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof CheckpointInputError) {
+    if (error instanceof UsageError || error instanceof CheckpointInputError || error instanceof ImageInputError) {
       context.stderr.write(`pixelrepa ${name}: ${error.message}\n(see pixelrepa ${name} --help)\n`);
       return 2;
     }

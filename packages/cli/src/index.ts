@@ -27,4 +27,4 @@ export {
   type BackendTarget, type BenchJob, type PerBackendTask, type TargetResult, type TargetHeader,
 } from './bench/per-backend.js';
 export { machineInfo } from './bench/machine.js';
-export { writeGrid, writePng, type GridOptions } from './images.js';
+export { writeGrid, writePng, type GridOptions } from '@pixelrepa/data/node';

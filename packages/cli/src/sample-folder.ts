@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '@pixelrepa/io/node';
 import { UsageError } from './errors.js';
-import { writePng } from './images.js';
+import { writePng } from '@pixelrepa/data/node';
 
 /** `000012-class0004.png`: the index first, so a sorted listing is the sample set's order. */
 export function sampleFileName(index: number, label: number, total: number): string {

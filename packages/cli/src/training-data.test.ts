@@ -8,7 +8,7 @@ import { initBackend } from '@pixelrepa/tensor';
 import { debianFashionMnistRoot } from '@pixelrepa/data/node';
 import { runCli } from './cli.js';
 import { UsageError } from './errors.js';
-import { writePng } from './images.js';
+import { writePng } from '@pixelrepa/data/node';
 import { bufferContext, tinyModelFlags } from './test-support/harness.js';
 import { standInExtractor } from './test-support/stand-in-extractor.js';
 import { openTrainingData } from './training-data.js';

@@ -6,7 +6,7 @@ import { proceduralDataset } from '@pixelrepa/data';
 import { statisticsFromNpz } from '@pixelrepa/metrics';
 import { initBackend, tf } from '@pixelrepa/tensor';
 import { runCli } from '../cli.js';
-import { writePng } from '../images.js';
+import { writePng } from '@pixelrepa/data/node';
 import { bufferContext, tinyModelFlags } from '../test-support/harness.js';
 import { standInExtractor } from '../test-support/stand-in-extractor.js';
 

@@ -14,7 +14,7 @@ import { defineCommand, type CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { emaWarning } from '../ema-warning.js';
 import { defineFlags, type FlagValues } from '../flags.js';
-import { imageFileBatches, listImageFiles } from '../images.js';
+import { imageFileBatches, listImageFiles } from '@pixelrepa/data/node';
 import { createProgress, downloadProgress, type Progress } from '../progress.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags } from '../sampling.js';
 import { shardFlags, shardFromFlag } from '../shard-flag.js';

@@ -11,7 +11,7 @@ import { statisticsFromNpz } from '@pixelrepa/metrics';
 import { initBackend, tf } from '@pixelrepa/tensor';
 import { describeWithFixtures, fixturePath } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
-import { writePng } from '../images.js';
+import { writePng } from '@pixelrepa/data/node';
 import { bufferContext, mainPath, repoRoot } from '../test-support/harness.js';
 import { standInExtractor } from '../test-support/stand-in-extractor.js';
 

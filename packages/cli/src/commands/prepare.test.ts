@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proceduralDataset } from '@pixelrepa/data';
 import { initBackend } from '@pixelrepa/tensor';
 import { runCli } from '../cli.js';
-import { writePng } from '../images.js';
+import { writePng } from '@pixelrepa/data/node';
 import { bufferContext, tinyModelFlags } from '../test-support/harness.js';
 
 describe('pixelrepa prepare', () => {

@@ -6,7 +6,7 @@ import { backendFlags, startBackend } from '../backend.js';
 import { defineCommand } from '../context.js';
 import { defineFlags } from '../flags.js';
 import { wholeNumbers } from '../flag-checks.js';
-import { gridScale, writeGrid } from '../images.js';
+import { gridScale, writeGrid } from '@pixelrepa/data/node';
 import { createProgress } from '../progress.js';
 import { checkSampleSettings, isWrittenImage, sampleFileName, writePngAtomic } from '../sample-folder.js';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags, type ImageToGenerate } from '../sampling.js';

@@ -5,6 +5,7 @@ export { scanImageFolder, imageExtensions, type ImageFolderScan, type ScannedFil
 export { ImageFolder, imageFolder, type ImageFolderOptions } from './image-folder.js';
 export { writeClassIndex, readClassIndex, defaultClassIndexPath, type ClassIndexFile } from './class-index.js';
 export { DecodePool } from './decode-pool.js';
+export { writePng, writeGrid, gridScale, listImageFiles, imageFileBatches, ImageInputError, type GridOptions } from './image-files.js';
 export { prepare, type PrepareOptions } from './packed-cache/prepare.js';
 export {
   PackedCache, openPackedCache, verifyPackedCache, type OpenPackedCacheOptions,

@@ -1,14 +1,23 @@
-// PNG files in and out: sampled images, the class grid, and folders of images to evaluate.
+// PNG files in and out: sampled images, a grid of them, and folders of images to evaluate.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { admCenterCrop, type RgbImage } from '@pixelrepa/data';
-import { decodeImageFile, imageExtensions } from '@pixelrepa/data/node';
-import { UsageError } from './errors.js';
+import { admCenterCrop } from '../center-crop.js';
+import type { RgbImage } from '../image.js';
+import { decodeImageFile } from './decode-image.js';
+import { loadSharp } from './load-sharp.js';
+import { imageExtensions } from './scan-image-folder.js';
+
+/**
+ * Images the caller pointed at cannot be used as asked: a folder that is not there or holds no
+ * images, images of different sizes in one set. An app reports it as the user's mistake.
+ */
+export class ImageInputError extends Error {
+  override readonly name = 'ImageInputError';
+}
 
 /** Writes one RGB image. pixels: [H, W, 3] values 0…255 */
 export async function writePng(path: string, pixels: Uint8Array, width: number, height: number): Promise<void> {
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  await loadSharp()(pixels, { raw: { width, height, channels: 3 } }).png().toFile(path);
 }
 
 export interface GridOptions {
@@ -58,13 +67,13 @@ export function listImageFiles(folder: string): string[] {
     if (!statSync(folder).isDirectory()) throw new Error('not a folder');
     entries = readdirSync(folder, { recursive: true, withFileTypes: true });
   } catch (error) {
-    throw new UsageError(`cannot read the image folder ${folder}: ${(error as Error).message}`);
+    throw new ImageInputError(`cannot read the image folder ${folder}: ${(error as Error).message}`);
   }
   const files = entries
     .filter((entry) => entry.isFile() && imageExtensions.some((extension) => entry.name.toLowerCase().endsWith(extension)))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
-  if (files.length === 0) throw new UsageError(`${folder} holds no images (${imageExtensions.join(' ')})`);
+  if (files.length === 0) throw new ImageInputError(`${folder} holds no images (${imageExtensions.join(' ')})`);
   return files;
 }
 
@@ -84,7 +93,7 @@ export async function* imageFileBatches(files: readonly string[], { batchSize, s
     const batch = new Uint8Array(decoded.length * width * height * 3);
     decoded.forEach((image, i) => {
       if (image.width !== width || image.height !== height) {
-        throw new UsageError(`${files[start + i]} is ${image.width}×${image.height} but ${files[0]} is ${width}×${height}: the images of one evaluation must share a size (pass --img_size to center-crop them all)`);
+        throw new ImageInputError(`${files[start + i]} is ${image.width}×${image.height} but ${files[0]} is ${width}×${height}: the images of one evaluation must share a size (pass --img_size to center-crop them all)`);
       }
       batch.set(image.data, i * width * height * 3);
     });
