@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  AdaLNBlock, assignWeightMatrix, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
+  AdaLNBlock, initializeAdaLN, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
   tfRandomSource, type Parameter, type RandomSource, type Recorder,
 } from '@pixelrepa/nn';
 import { mtaConfig, type MTAConfig } from './config.js';
@@ -90,25 +90,7 @@ export class MaskedTransformerAdapter extends Module {
 
   /** The reference's init: xavier-uniform Linears, zero biases, N(0, 0.02) embedders, zero adaLN. */
   private initialize(random: RandomSource): void {
-    const visit = (m: Module) => {
-      if (m instanceof Linear) {
-        assignWeightMatrix(m, init.xavierUniform(random, [m.outFeatures, m.inFeatures]));
-        m.bias?.assign(init.zeros([m.outFeatures]));
-      }
-      for (const [, child] of m.namedChildren()) visit(child);
-    };
-    visit(this);
-    const table = this.y_embedder.embedding_table.weight;
-    table.assign(init.normal(random, table.shape, 0.02));
-    for (const index of [0, 2]) {
-      const linear = this.t_embedder.mlp.layers[index] as Linear;
-      assignWeightMatrix(linear, init.normal(random, [linear.outFeatures, linear.inFeatures], 0.02));
-    }
-    for (const block of this.blocks) {
-      const modulation = block.adaLN_modulation.layers[1] as Linear;
-      modulation.weight.assign(init.zeros(modulation.weight.shape));
-      modulation.bias!.assign(init.zeros(modulation.bias!.shape));
-    }
+    initializeAdaLN(this, random, { normal: ['y_embedder.embedding_table', 't_embedder.mlp.0', 't_embedder.mlp.2'], zero: ['blocks.*.adaLN_modulation.1'] });
   }
 
   override dispose(): void {

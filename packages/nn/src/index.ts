@@ -18,6 +18,7 @@ export { timestepEmbedding, timestepFrequencies, TimestepEmbedder } from './time
 export { LabelEmbedder } from './label-embedder.js';
 export { tensorStateDict, rawStateDict, type TorchTensorLike } from './convert.js';
 export { AdaLNBlock, type AdaLNBlockConfig, type Recorder } from './adaln-block.js';
+export { initializeAdaLN, namedModules, type AdaLNInitRules } from './adaln-init.js';
 export { ModuleList } from './module-list.js';
 export { valueAndGrads, type ValueAndGrads } from './gradients.js';
 export { patchify, unpatchify, convPatchLayout, pointwiseConvLayout } from './patch.js';

@@ -6,7 +6,7 @@ import { BackendUnavailableError } from './types.js';
 import { messageOf } from './common.js';
 import { importModule, isModuleNotFound } from './loader.js';
 import { describeAdapter, isSoftwareAdapter, type AdapterLike } from './webgpu-adapter.js';
-import { startTfjsWebGpu, type WebGpuProbe } from './webgpu.js';
+import { startTfjsWebGpu, type WebGpuProbe } from './webgpu-start.js';
 
 type FeatureLevel = 'core' | 'compatibility';
 

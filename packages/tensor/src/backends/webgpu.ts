@@ -1,17 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo, InitBackendOptions } from './types.js';
 import { BackendUnavailableError } from './types.js';
-import { activate, isInitialised } from './common.js';
+import { isInitialised } from './common.js';
 import { isNode } from './environment.js';
 import { describeAdapter, isSoftwareAdapter, type AdapterLike } from './webgpu-adapter.js';
+import { runningAdapter, startTfjsWebGpu, type WebGpuProbe } from './webgpu-start.js';
 
-/** What `probeWebGpu` found: an adapter, ready to be turned into the TF.js backend by `start`. */
-export interface WebGpuProbe {
-  adapter: string;
-  software: boolean;
-  /** Installs what tfjs-backend-webgpu needs (Node: `navigator.gpu`, GPU* globals) and starts it. */
-  start(): Promise<BackendInfo>;
-}
+export type { WebGpuProbe } from './webgpu-start.js';
 
 /**
  * Finds a WebGPU adapter without changing anything global: `navigator.gpu` in browsers, Dawn
@@ -19,7 +13,7 @@ export interface WebGpuProbe {
  */
 export async function probeWebGpu(options: InitBackendOptions = {}): Promise<WebGpuProbe> {
   if (isInitialised('webgpu')) {
-    const { adapter, software } = running ?? { adapter: 'started outside initBackend', software: false };
+    const { adapter, software } = runningAdapter() ?? { adapter: 'started outside initBackend', software: false };
     return { adapter, software, start: () => startTfjsWebGpu(adapter, software, 'requested (already running)') };
   }
   if (isNode()) {
@@ -35,20 +29,6 @@ export async function probeWebGpu(options: InitBackendOptions = {}): Promise<Web
   const description = describeAdapter(adapter);
   const software = isSoftwareAdapter(adapter);
   return { adapter: description, software, start: () => startTfjsWebGpu(description, software, 'requested') };
-}
-
-/** The adapter the running backend was started on. */
-let running: { adapter: string; software: boolean } | undefined;
-
-/** Imports tfjs-backend-webgpu (which registers itself only if `navigator.gpu` exists) and activates it. */
-export async function startTfjsWebGpu(adapter: string, software: boolean, reason: string): Promise<BackendInfo> {
-  await import('@tensorflow/tfjs-backend-webgpu');
-  if (tf.findBackendFactory('webgpu') == null) {
-    throw new BackendUnavailableError('webgpu', '@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed, so it did not register itself: let initBackend(\'webgpu\') be the first to import it');
-  }
-  await activate('webgpu');
-  running = { adapter, software };
-  return { name: 'webgpu', tfjsBackend: 'webgpu', reason: `${reason} (adapter: ${adapter}${software ? ', software' : ''})`, adapter, softwareAdapter: software };
 }
 
 /** WebGPU: the browser's, or Dawn's in Node. */
