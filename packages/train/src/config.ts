@@ -67,6 +67,18 @@ export const defaultTrainConfig: Omit<TrainConfig, 'model' | 'steps' | 'batchSiz
   keepLast: 3,
 };
 
+/**
+ * The reference run's choices besides `defaultTrainConfig` (main_pixelREPA.py's argparse
+ * defaults): the model, the batch, PixelREPA's adapter and mask ratio. Together they are the one
+ * table the CLI's flag defaults are read from.
+ */
+export const referenceRun = {
+  model: 'JiT-B/16',
+  batchSize: 128,
+  adapter: 'MTA-B/16',
+  maskRatio: 0.2,
+} as const satisfies Partial<TrainConfig>;
+
 /** Fills defaults and checks values, naming the flag that is wrong. */
 export function resolveTrainConfig(partial: Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize'>): TrainConfig {
   const config = { ...defaultTrainConfig, ...partial } as TrainConfig;

@@ -8,7 +8,7 @@ export { loadTorchAdamW, type TorchAdamWImport } from './torch-adamw.js';
 export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } from './loss.js';
 export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from './step.js';
 export { resumedConfig } from './resume.js';
-export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, trainConfigModel, type TrainConfig, type ObjectiveKind } from './config.js';
+export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, referenceRun, trainConfigModel, type TrainConfig, type ObjectiveKind } from './config.js';
 export { CheckpointInputError } from './errors.js';
 export { buildTrainingModules, resolveStatePlacement, type TrainingModules, type BuildOptions } from './setup.js';
 export { officialCheckpoint, IMAGENET_TRAIN_IMAGES, type OfficialCheckpointOptions, type OfficialEncoder } from './official-checkpoint.js';

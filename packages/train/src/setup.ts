@@ -4,7 +4,7 @@ import type { Parameter, RandomSource } from '@pixelrepa/nn';
 import { backendCapabilities } from '@pixelrepa/tensor';
 import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter, type StatePlacement } from './adamw.js';
 import { Ema } from './ema.js';
-import { trainConfigModel, type TrainConfig } from './config.js';
+import { referenceRun, trainConfigModel, type TrainConfig } from './config.js';
 
 /** The modules and optimiser state of a run, built from its config. */
 export interface TrainingModules {
@@ -58,7 +58,7 @@ interface ObjectiveContext {
 const objectiveConfigs: { [N in ObjectiveName]: (context: ObjectiveContext) => ObjectiveConfigs[N] } = {
   repa: ({ config, model, targetWidth, random }) => ({ hiddenSize: model.hiddenSize, targetSize: targetWidth, projectorDim: config.projectorDim, weight: config.alignWeight, random }),
   pixelrepa: ({ config, model, jit, targetWidth, random }) => ({
-    adapter: config.adapter ?? 'MTA-B/16',
+    adapter: config.adapter ?? referenceRun.adapter,
     adapterOverrides: {
       inputSize: model.inputSize, patchSize: model.patchSize, hiddenSize: model.hiddenSize, numHeads: model.numHeads,
       numClasses: model.numClasses, outChannels: targetWidth, inContextLen: model.inContextLen, ...config.adapterOverrides,
