@@ -10,8 +10,6 @@ export {
   type FidInceptionWeightsSource, type WeightsResolver, type WeightsFile,
 } from './inception/weights.js';
 export { resizeBilinearTf1 } from './inception/resize-tf1.js';
-export { Conv2d, oihwLayout, type Conv2dConfig } from './inception/conv2d.js';
-export { BatchNorm2d } from './inception/batch-norm2d.js';
 export { BasicConv2d, INCEPTION_BATCH_NORM_EPS } from './inception/basic-conv2d.js';
 
 // Feature statistics: streaming, mergeable, .npz files.

@@ -22,3 +22,6 @@ export { initializeAdaLN, namedModules, type AdaLNInitRules } from './adaln-init
 export { ModuleList } from './module-list.js';
 export { valueAndGrads, type ValueAndGrads } from './gradients.js';
 export { patchify, unpatchify, convPatchLayout, pointwiseConvLayout } from './patch.js';
+export { Conv2d, oihwLayout, type Conv2dConfig } from './conv2d.js';
+export { BatchNorm2d } from './batch-norm2d.js';
+export { averagePool3x3ExcludingPadding, maxPool3x3Stride2, maxPool3x3Same, globalAveragePool } from './pools.js';

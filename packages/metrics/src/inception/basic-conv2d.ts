@@ -1,7 +1,5 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { Module } from '@pixelrepa/nn';
-import { BatchNorm2d } from './batch-norm2d.js';
-import { Conv2d, type Conv2dConfig } from './conv2d.js';
+import { BatchNorm2d, Conv2d, Module, type Conv2dConfig } from '@pixelrepa/nn';
 
 /** The TF Inception graph's batch-norm epsilon (torch-fidelity's `BatchNorm2d(eps=0.001)`). */
 export const INCEPTION_BATCH_NORM_EPS = 1e-3;

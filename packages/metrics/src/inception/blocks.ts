@@ -1,7 +1,7 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import { Module, type RandomSource } from '@pixelrepa/nn';
 import { BasicConv2d } from './basic-conv2d.js';
-import { averagePool3x3ExcludingPadding, maxPool3x3Same, maxPool3x3Stride2 } from './pools.js';
+import { averagePool3x3ExcludingPadding, maxPool3x3Same, maxPool3x3Stride2 } from '@pixelrepa/nn';
 
 // The mixed blocks of the 2015-12-05 TF Inception graph as torch-fidelity ports them. Child names
 // are the checkpoint's; branch outputs are concatenated on the channel axis in PyTorch's order.

@@ -2,7 +2,7 @@ import { dense, tf, type Tensor } from '@pixelrepa/tensor';
 import { Linear, Module, tfRandomSource, type LoadStateDictOptions, type RandomSource, type StateDictProblems } from '@pixelrepa/nn';
 import { BasicConv2d } from './basic-conv2d.js';
 import { InceptionA, InceptionB, InceptionC, InceptionD, InceptionE } from './blocks.js';
-import { globalAveragePool, maxPool3x3Stride2 } from './pools.js';
+import { globalAveragePool, maxPool3x3Stride2 } from '@pixelrepa/nn';
 import { resizeBilinearTf1 } from './resize-tf1.js';
 
 /** The outputs the network provides (torch-fidelity's names). */

@@ -1,5 +1,7 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { Module, init, tfRandomSource, type Layout, type Parameter, type RandomSource } from '@pixelrepa/nn';
+import { Module } from './module.js';
+import { init, tfRandomSource, type RandomSource } from './init.js';
+import type { Layout, Parameter } from './parameter.js';
 
 /** PyTorch conv weights are [O, I, kH, kW]; TF.js filters are [kH, kW, I, O]. Converted once, at load. */
 export const oihwLayout: Layout = {

@@ -1,5 +1,7 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { Module, init, type Parameter } from '@pixelrepa/nn';
+import { Module } from './module.js';
+import { init } from './init.js';
+import type { Parameter } from './parameter.js';
 
 /**
  * PyTorch `BatchNorm2d` in eval mode (the only mode a frozen metric network needs):
