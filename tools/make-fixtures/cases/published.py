@@ -1,5 +1,5 @@
-"""What the cases that only recompute a published case (`--from`) share: the published case.json with this
-run's reference block, and the published weight/input files copied as they are (byte for byte)."""
+"""What the upstream cases share: with `--from`, the published case.json with this run's reference block and the
+published weight/input files copied as they are (byte for byte)."""
 import copy
 import os
 
@@ -15,19 +15,24 @@ def require_source(case, source):
                          f"the published case; docs/fixtures.md)")
 
 
-def case_json(source, case, packages, files):
-    """The published case.json, its reference block replaced by this run's (upstream packages and commits)."""
-    result = copy.deepcopy(source.json)
-    result["case"] = case
-    result["reference"] = {
+def reference_block(packages, files):
+    """This run's reference block: the upstream packages (repository, commit, files run) and versions."""
+    return {
         **{name: {**upstream.reference(name), "files": files.get(name, [])} for name in packages},
         "torch": torch.__version__,
         "numpy": np.__version__,
         "device": "cpu",
         "torch_num_threads": torch.get_num_threads(),
-        "generator": "tools/make-fixtures (npm run make-fixtures) --from the published case",
-        "published_reference": source.json.get("reference"),
+        "generator": "tools/make-fixtures (npm run make-fixtures)",
     }
+
+
+def case_json(source, case, packages, files):
+    """The published case.json, its reference block replaced by this run's (upstream packages and commits)."""
+    result = copy.deepcopy(source.json)
+    result["case"] = case
+    result["reference"] = {**reference_block(packages, files), "generator": "tools/make-fixtures (npm run make-fixtures) --from the published case",
+                           "published_reference": source.json.get("reference")}
     return result
 
 
