@@ -16,7 +16,7 @@ usage: npm run make-fixtures -- --official <PixelREPA checkout> --out <folder> [
               inception-fid-forward and fid-stats-and-frechet
   --transformers  a checkout of github.com/huggingface/transformers at 06fefc4, or a folder holding only its
               src/transformers/models/dinov2/convert_dinov2_to_hf.py (default $PIXELREPA_TRANSFORMERS): dinov2-hf-names
-              (these four cases are written only with --from: they recompute the published cases)
+              (inception-fid-forward is written only with --from: it recomputes the published case)
   --out       the fixtures folder to write (one sub-folder per case, same format as shared/fixtures: FORMAT.md)
   --cases     case folders or kinds to write (default: every case whose needs are met; the others are
               named on stderr with what they need)

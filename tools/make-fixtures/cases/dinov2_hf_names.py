@@ -6,7 +6,10 @@ mapping.json: the real ViT-B/14 state dict of timm.create_model(pretrained=False
 values are never used) plus the zero mask_token Meta's checkpoint holds, converted; each Hugging Face tensor is
 traced back to the timm tensor it is (identity) or a slice of (the q/k/v split of attn.qkv) by shared storage.
 weights_hf.safetensors: the published dinov2-resample weights (beside this case in the --from folder), plus a
-zero mask_token, converted the same way. No expected tensors: those two files are the outputs. Only --from."""
+zero mask_token, converted the same way. No expected tensors: those two files are the outputs.
+
+Seeded (without --from): the weights are those of the seeded dinov2-resample case of the same seed (the same
+function makes them), so a seeded folder holds both and check-fixtures runs the HF weights through that case."""
 import json
 import os
 import types
@@ -14,12 +17,12 @@ import types
 import numpy as np
 import torch
 
-from cases import published
+from cases import dinov2_resample, published
 from safetensors_file import read_safetensors
 
 CASE = "dinov2-hf-names"
 KIND = "dinov2-hf-names"
-NEEDS = {"upstream": ["timm", "transformers"], "from_only": True}
+NEEDS = {"upstream": ["timm", "transformers"]}
 WEIGHTS_FROM = "dinov2-resample"
 TIMM_MODEL = "vit_base_patch14_dinov2.lvd142m"
 
@@ -55,14 +58,15 @@ def mapping_rows(state, converted):
 
 
 def generate(official, seed, source=None):
-    published.require_source(CASE, source)
-    weights_path = os.path.join(os.path.dirname(source.dir), WEIGHTS_FROM, "weights.safetensors")
-    if not os.path.isfile(weights_path):
-        raise SystemExit(f"make-fixtures: {CASE} takes its weights from {WEIGHTS_FROM}/weights.safetensors, which the --from folder lacks")
+    if source:
+        weights_path = os.path.join(os.path.dirname(source.dir), WEIGHTS_FROM, "weights.safetensors")
+        if not os.path.isfile(weights_path):
+            raise SystemExit(f"make-fixtures: {CASE} takes its weights from {WEIGHTS_FROM}/weights.safetensors, which the --from folder lacks")
     conversion = official.upstream.dinov2_conversion()
     with official.upstream.timm() as timm:
         model = timm.create_model(TIMM_MODEL, pretrained=False)
         state = {name: value.detach() for name, value in model.state_dict().items()}
+        tiny_weights = read_safetensors(weights_path) if source else dinov2_resample.seeded_case(timm, seed)[1]
     hidden = model.embed_dim
     depth = len(model.blocks)
     del model
@@ -73,13 +77,24 @@ def generate(official, seed, source=None):
         "embed_dim": hidden, "depth": depth, "rows": rows, "hf_only": hf_only,
     }
 
-    tiny = {name: torch.from_numpy(value) for name, value in read_safetensors(weights_path).items()}
+    tiny = {name: torch.from_numpy(value) for name, value in tiny_weights.items()}
     tiny_hidden = tiny["cls_token"].shape[-1]
     tiny_depth = len({name.split(".")[1] for name in tiny if name.startswith("blocks.")})
     tiny["mask_token"] = torch.zeros(1, tiny_hidden)
     weights_hf = {name: np.ascontiguousarray(value.numpy()) for name, value in convert(conversion, tiny, tiny_hidden, tiny_depth).items()}
 
-    case_json = published.case_json(source, CASE, ["timm", "transformers"],
-                                     {"timm": ["timm/models/vision_transformer.py"], "transformers": ["src/transformers/models/dinov2/convert_dinov2_to_hf.py"]})
+    files = {"timm": ["timm/models/vision_transformer.py"], "transformers": ["src/transformers/models/dinov2/convert_dinov2_to_hf.py"]}
+    if source:
+        case_json = published.case_json(source, CASE, ["timm", "transformers"], files)
+    else:
+        case_json = {
+            "case": CASE, "kind": KIND,
+            "config": {"mapping_file": "mapping.json",
+                       "source": "transformers src/transformers/models/dinov2/convert_dinov2_to_hf.py (create_rename_keys, read_in_q_k_v), run here",
+                       "tiny_weights": f"weights_hf.safetensors = the seeded {WEIGHTS_FROM} weights of the same seed ({seed}), renamed (+ zero mask_token)"},
+            "tolerance": {"atol": 0.0, "rtol": 0.0, "note": "names/shapes must match exactly; weights_hf values are exact copies"},
+            "reference": published.reference_block(["timm", "transformers"], files),
+            "seed": seed,
+        }
     files = {"mapping.json": (json.dumps(mapping, indent=2) + "\n").encode(), "weights_hf.safetensors": weights_hf}
     return case_json, {}, {}, {}, files
