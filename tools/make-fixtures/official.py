@@ -11,6 +11,8 @@ The official files are used as they are; only what a CPU-only, minimal install l
   the cases replace DINOv2 by a stand-in that returns supplied features; `timm.models.vision_transformer`
   (REPA's models/sit.py imports three classes from it; the cases use only its build_mlp);
 - `cv2` and `torch_fidelity` (engine_pixelREPA imports them for evaluate(), which no case calls).
+The cases that run the real timm and torch-fidelity import them from checkouts (upstream.py), which puts
+these stand-ins back when they are done.
 """
 import importlib
 import os

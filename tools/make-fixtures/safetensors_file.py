@@ -19,6 +19,10 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         begin, end = info["data_offsets"]
+        if info["dtype"] == "BF16":  # read only, widened to float32 (the upper 16 bits of a float32)
+            halves = np.frombuffer(body[begin:end], dtype="<u2").astype(np.uint32) << 16
+            tensors[name] = halves.view(np.float32).reshape(info["shape"]).copy()
+            continue
         tensors[name] = np.frombuffer(body[begin:end], dtype=_DTYPES[info["dtype"]]).reshape(info["shape"]).copy()
     return tensors
 
