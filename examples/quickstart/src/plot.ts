@@ -39,7 +39,13 @@ export async function lineChartPng(path: string, title: string, panels: Series[]
     for (const value of [y0, (y0 + y1) / 2, y1]) {
       parts.push(`<text x="${margin.left - 6}" y="${sy(value) + 4}" font-family="sans-serif" font-size="12" text-anchor="end">${value.toPrecision(3)}</text>`);
     }
-    parts.push(`<text x="${margin.left + plotW}" y="${top + plotH + 16}" font-family="sans-serif" font-size="12" text-anchor="end">step ${x1}</text>`);
+    const distinct = [...new Set(xs)].sort((m, n) => m - n);
+    const ticks = distinct.length <= 8 ? distinct : [0, 1, 2, 3, 4].map((i) => Math.round(x0 + ((x1 - x0) * i) / 4));
+    ticks.forEach((x, i) => {
+      const anchor = i === ticks.length - 1 && ticks.length > 1 ? 'end' : i === 0 ? 'start' : 'middle';
+      parts.push(`<line x1="${sx(x).toFixed(1)}" y1="${top + plotH}" x2="${sx(x).toFixed(1)}" y2="${top + plotH + 4}" stroke="#999"/>`);
+      parts.push(`<text x="${sx(x).toFixed(1)}" y="${top + plotH + 16}" font-family="sans-serif" font-size="12" text-anchor="${anchor}">${i === ticks.length - 1 ? `step ${x}` : x}</text>`);
+    });
     let legend = 0;
     for (const s of series) {
       const finite = s.points.filter(([, y]) => Number.isFinite(y));
