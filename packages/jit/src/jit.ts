@@ -17,6 +17,17 @@ export interface JiTOptions {
 export interface ForwardOptions {
   /** Receives named intermediates (`t_emb`, `x_embed`, `block_3.attn`, …); `tf.keep` what you store. */
   record?: Recorder;
+  /**
+   * The t/y conditioning from `condition(t, y)`, computed once for both halves of a training step
+   * (the encoder and the decoder then share it and its gradient); default: computed here.
+   */
+  conditioning?: JiTConditioning;
+}
+
+/** The adaLN conditioning of a batch: `c = t_emb + y_emb`, and `y_emb` for the in-context tokens. */
+export interface JiTConditioning {
+  c: Tensor;
+  yEmb: Tensor;
 }
 
 /**
@@ -79,7 +90,7 @@ export class JiT extends Module {
   forward(z: Tensor, t: Tensor, y: Tensor, options: ForwardOptions = {}): Tensor {
     this.checkInputs(z, t, y);
     return tf.tidy(() => {
-      const { c, yEmb } = this.conditioning(t, y, options.record);
+      const { c, yEmb } = this.condition(t, y, options);
       const h = this.runEncoder(z, c, options.record);
       return this.runDecoder(h, c, yEmb, options.record);
     });
@@ -88,7 +99,7 @@ export class JiT extends Module {
   /** Blocks [0, inContextStart) on image tokens only. z: [B, H, W, C] → [B, N, D] */
   forwardEncoder(z: Tensor, t: Tensor, y: Tensor, options: ForwardOptions = {}): Tensor {
     this.checkInputs(z, t, y);
-    return tf.tidy(() => this.runEncoder(z, this.conditioning(t, y, options.record).c, options.record));
+    return tf.tidy(() => this.runEncoder(z, (options.conditioning ?? this.condition(t, y, options)).c, options.record));
   }
 
   /** In-context tokens, the remaining blocks and the final layer. h: [B, N, D] → [B, H, W, C] */
@@ -99,13 +110,13 @@ export class JiT extends Module {
     checkTimes(t, h.shape[0]);
     checkLabels(y, h.shape[0], this.config.numClasses);
     return tf.tidy(() => {
-      const { c, yEmb } = this.conditioning(t, y, options.record);
+      const { c, yEmb } = options.conditioning ?? this.condition(t, y, options);
       return this.runDecoder(h, c, yEmb, options.record);
     });
   }
 
-  /** c = t_emb + y_emb. */
-  private conditioning(t: Tensor, y: Tensor, record?: Recorder): { c: Tensor; yEmb: Tensor } {
+  /** The conditioning `c = t_emb + y_emb` of times t [B] and labels y [B] (int32; `numClasses` = dropped). */
+  condition(t: Tensor, y: Tensor, { record }: Pick<ForwardOptions, 'record'> = {}): JiTConditioning {
     const tEmb = this.t_embedder.forward(t);
     const yEmb = this.y_embedder.forward(y);
     record?.('t_emb', tEmb);

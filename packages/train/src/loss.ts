@@ -35,8 +35,10 @@ export function trainingLoss(
   draws: TrainingDraws,
 ): LossParts {
   const step = flowStep(batch.images, batch.labels, draws, flow);
-  const tokens = jit.forwardEncoder(step.z, step.t, step.labels);
-  const xPred = jit.forwardDecoder(tokens, step.t, step.labels);
+  // The t/y conditioning once for both halves (one subgraph, one gradient through the embedders).
+  const conditioning = jit.condition(step.t, step.labels);
+  const tokens = jit.forwardEncoder(step.z, step.t, step.labels, { conditioning });
+  const xPred = jit.forwardDecoder(tokens, step.t, step.labels, { conditioning });
   const { loss } = velocityLoss(xPred, step, flow.tEps);
   if (!objective) return { total: loss, jit: loss };
   if (!batch.target) throw new Error(`the ${objective.kind} objective needs the encoder's target tokens for the batch`);
