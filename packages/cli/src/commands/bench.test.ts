@@ -36,6 +36,8 @@ describe('pixelrepa bench', () => {
     expect(cpu).toMatchObject({ preset: 'JiT-Tiny/4', batch: 2, config: 'cpu', available: true });
     expect(cpu.imagesPerSecond).toBeGreaterThan(0);
     expect(cpu.gflopsPerSecond).toBeGreaterThan(0);
+    expect(cpu.peak_rss_mib).toBeGreaterThan(50); // a Node process with tfjs loaded holds more than this
+    expect(typeof node.peak_rss_mib).toBe('number');
     expect(node).toMatchObject({ preset: 'JiT-Tiny/4', batch: 2, config: 'node', available: false });
     expect(node.reason).toContain('@tensorflow/tfjs-node');
   });
