@@ -14,3 +14,4 @@ export {
 export { dense } from './ops/dense.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
 export { setWasmGemmRouting } from './backends/wasm-kernels.js';
+export { recordKernels, type KernelRecord } from './profile.js';

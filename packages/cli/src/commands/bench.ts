@@ -7,7 +7,7 @@ import { peakRssMiB } from '../bench/per-backend.js';
 
 const spec: CommandSpec = {
   name: 'bench',
-  summary: 'benchmarks: matmul, data, encoder, inception, jit-forward, train-step, sample (JSON)',
+  summary: 'benchmarks: matmul, data, encoder, inception, jit-forward, train-step, profile-step, sample (JSON)',
   usage: '<benchmark> [flags]',
   description: 'Prints one JSON object: the benchmark, the machine (with its load average) and the figures (each case\nwith peak_rss_mib, the peak resident memory of the process that ran it). Backends are measured each in\nits own child process. pixelrepa bench <benchmark> --help lists its flags.',
   flags: {},
