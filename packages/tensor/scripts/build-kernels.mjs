@@ -34,6 +34,7 @@ const outputs = {
   'gemm-wasm.ts': await assemble(wabt, 'gemm.wat', [['gemmFma', (t) => t], ['gemmPlain', withoutFma]]),
   'adamw-wasm.ts': await assemble(wabt, 'adamw.wat', [['adamw', (t) => t]]),
   'ema-wasm.ts': await assemble(wabt, 'ema.wat', [['ema', (t) => t]]),
+  'rms-norm-wasm.ts': await assemble(wabt, 'rms-norm.wat', [['rmsNorm', (t) => t]]),
 };
 let stale = false;
 for (const [file, generated] of Object.entries(outputs)) {

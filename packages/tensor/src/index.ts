@@ -12,6 +12,7 @@ export {
   Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed,
 } from './random/index.js';
 export { dense } from './ops/dense.js';
+export { rmsNorm, setFusedKernels } from './ops/rms-norm.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
 export { setWasmGemmRouting } from './backends/wasm-kernels.js';
 export { recordKernels, type KernelRecord } from './profile.js';

@@ -1,5 +1,5 @@
 import { jitConfig } from '@pixelrepa/jit';
-import { recordKernels, type KernelRecord } from '@pixelrepa/tensor';
+import { recordKernels, setFusedKernels, type KernelRecord } from '@pixelrepa/tensor';
 import type { StepPhase } from '@pixelrepa/train';
 import { defineFlags } from '../flags.js';
 import { defineBenchmark, round } from './benchmark.js';
@@ -24,7 +24,7 @@ const kernelKinds: Record<string, WorkKind> = {
     'GreaterEqual', 'LeakyRelu', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'LogicalNot', 'Maximum', 'Minimum',
     'Multiply', 'Neg', 'NotEqual', 'OnesLike', 'Pow', 'Prelu', 'RealDiv', 'Reciprocal', 'Relu', 'Relu6', 'Round',
     'Rsqrt', 'Select', 'Sigmoid', 'Sign', 'Sin', 'Softplus', 'Sqrt', 'Square', 'SquaredDifference', 'Step', 'Sub',
-    'Tanh', 'ZerosLike',
+    'Tanh', 'ZerosLike', 'RmsNormWasm', 'RmsNormGradWasm',
   ].map((name) => [name, 'elementwise' as WorkKind])),
   ...Object.fromEntries(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod', 'Sum'].map((name) => [name, 'reductions' as WorkKind])),
   ...Object.fromEntries([
@@ -72,6 +72,7 @@ export function stepByKind(startMs: number, phaseEnds: Record<StepPhase, number>
 
 interface Settings extends CaseSettings {
   targetWidth: number;
+  composite: boolean;
 }
 
 interface Profile {
@@ -104,15 +105,16 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
+    composite: { type: 'boolean', description: 'run the composite tfjs ops instead of our fused kernels (to profile before and after)' },
   }),
-  examples: ['npm run bench -- profile-step', 'npm run bench -- profile-step --preset JiT-B/16 --threads 2'],
+  examples: ['npm run bench -- profile-step', 'npm run bench -- profile-step --preset JiT-B/16 --threads 2', 'npm run bench -- profile-step --composite'],
   async run(values, { stderr }) {
     const cases = modelCases(values, defaults);
     cases.forEach((c) => jitConfig(c.preset));
-    const results = await measurePerBackend<Settings, Profile>({
+    const results = await measurePerBackend<Settings, Profile & { fusedKernels: boolean }>({
       name: 'profile-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (_target, c): Settings => ({
-        ...c, runs: values.runs, warmUp: true, targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
+        ...c, runs: values.runs, warmUp: true, targetWidth: values.target_width ?? defaultTargetWidth(c.preset), composite: values.composite ?? false,
       })),
       measure,
       stderr,
@@ -123,8 +125,9 @@ export const profileStepBenchmark = defineBenchmark({
   },
 });
 
-async function measure({ preset, batch, runs, targetWidth }: Settings): Promise<Profile> {
-  benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps`);
+async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean }> {
+  setFusedKernels(!composite);
+  benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps${composite ? ', composite ops' : ''}`);
   const training = trainingCase(preset, batch, targetWidth);
   try {
     await training.step();
@@ -152,6 +155,7 @@ async function measure({ preset, batch, runs, targetWidth }: Settings): Promise<
     const mean = (ms: number) => round(ms / runs, 1);
     return {
       runs,
+      fusedKernels: !composite,
       stepMs: mean(stepMs),
       byKind: workKinds.map((kind) => ({ kind, ms: mean(total[kind]), share: round(total[kind] / stepMs, 3) })),
       otherKernels: Object.fromEntries(Object.entries(other).map(([name, ms]) => [name, mean(ms)])),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulShared, batchMatMulUnshared } from './kernels/batch-matmul-wasm.js';
 import { WasmGemm } from './kernels/gemm-driver.js';
+import { rmsNormKernels } from './kernels/rms-norm-kernel.js';
 import { isNode, nodeBuiltin } from './environment.js';
 
 // Replacements for tfjs-backend-wasm kernels whose implementation costs a training step far more
@@ -20,6 +21,8 @@ type Marked = tf.KernelConfig & { pixelrepa?: true };
 
 /** Installs the replacements once (idempotent); call after tfjs-backend-wasm has registered its kernels. */
 export function installWasmKernels(): void {
+  // Fused kernels of our own ops (ops/rms-norm.ts), registered under names of their own.
+  for (const kernel of rmsNormKernels) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
   replace(tf.Identity, (copying) => (args) => {
     // The engine clones (Identity) every tensor it keeps for the backward pass; the wasm kernel
     // copies, here the data is shared under a reference count as on the cpu backend (tfjs data
