@@ -1,5 +1,5 @@
 import { jitConfig } from '@pixelrepa/jit';
-import { recordKernels, setFusedKernels, type KernelRecord } from '@pixelrepa/tensor';
+import { recordKernels, setFusedKernels, setWasmBroadcastKernels, type KernelRecord } from '@pixelrepa/tensor';
 import type { StepPhase } from '@pixelrepa/train';
 import { defineFlags } from '../flags.js';
 import { defineBenchmark, round } from './benchmark.js';
@@ -105,7 +105,7 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
-    composite: { type: 'boolean', description: 'run the composite tfjs ops instead of our fused kernels (to profile before and after)' },
+    composite: { type: 'boolean', description: 'run tfjs\'s ops and kernels instead of our fused RMSNorm and broadcasting kernels (before and after)' },
   }),
   examples: ['npm run bench -- profile-step', 'npm run bench -- profile-step --preset JiT-B/16 --threads 2', 'npm run bench -- profile-step --composite'],
   async run(values, { stderr }) {
@@ -127,6 +127,7 @@ export const profileStepBenchmark = defineBenchmark({
 
 async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean }> {
   setFusedKernels(!composite);
+  setWasmBroadcastKernels(!composite);
   benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps${composite ? ', composite ops' : ''}`);
   const training = trainingCase(preset, batch, targetWidth);
   try {
