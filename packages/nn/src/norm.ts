@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { rmsNorm, tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 import { init } from './init.js';
@@ -13,10 +13,7 @@ export class RMSNorm extends Module {
 
   /** x: [..., D] → [..., D] */
   forward(x: Tensor): Tensor {
-    return tf.tidy(() => {
-      const variance = tf.mean(tf.square(x), -1, true);
-      return tf.mul(this.weight.value, tf.mul(x, tf.rsqrt(tf.add(variance, this.eps))));
-    });
+    return rmsNorm(x, this.weight.value, this.eps); // one fused kernel each way on wasm
   }
 }
 

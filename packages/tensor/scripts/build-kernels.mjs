@@ -2,7 +2,8 @@
 // a shared-memory module for the threaded wasm build and an unshared one for the single-threaded
 // build. gemm.wat uses relaxed SIMD's fused multiply-add; a plain-SIMD twin (f32x4.mul then
 // f32x4.add) is assembled from it for engines without relaxed SIMD. `--check` exits 1 when a
-// committed file differs from what its .wat assembles to.
+// committed file differs from what its .wat assembles to. broadcast-binary.wat is assembled once per
+// operation (its `f32x4.OP` / `f32.OP` replaced by add, sub, mul, div).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
@@ -34,6 +35,9 @@ const outputs = {
   'gemm-wasm.ts': await assemble(wabt, 'gemm.wat', [['gemmFma', (t) => t], ['gemmPlain', withoutFma]]),
   'adamw-wasm.ts': await assemble(wabt, 'adamw.wat', [['adamw', (t) => t]]),
   'ema-wasm.ts': await assemble(wabt, 'ema.wat', [['ema', (t) => t]]),
+  'rms-norm-wasm.ts': await assemble(wabt, 'rms-norm.wat', [['rmsNorm', (t) => t]]),
+  'broadcast-binary-wasm.ts': await assemble(wabt, 'broadcast-binary.wat',
+    ['add', 'sub', 'mul', 'div'].map((op) => [`${op}Broadcast`, (t) => t.replace(/\b(f32x4|f32)\.OP\b/g, `$1.${op}`)])),
 };
 let stale = false;
 for (const [file, generated] of Object.entries(outputs)) {

@@ -13,5 +13,7 @@ export {
 } from './random/index.js';
 export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
 export { dense } from './ops/dense.js';
+export { rmsNorm, setFusedKernels } from './ops/rms-norm.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
-export { setWasmGemmRouting } from './backends/wasm-kernels.js';
+export { setWasmGemmRouting, setWasmBroadcastKernels } from './backends/wasm-kernels.js';
+export { recordKernels, type KernelRecord } from './profile.js';

@@ -6,7 +6,7 @@ export {
 export { Ema } from './ema.js';
 export { loadTorchAdamW, type TorchAdamWImport } from './torch-adamw.js';
 export { trainingLoss, type TrainingBatch, type TrainingDraws, type LossParts } from './loss.js';
-export { trainStep, NonFiniteLossError, type StepContext, type StepResult } from './step.js';
+export { trainStep, NonFiniteLossError, type StepContext, type StepResult, type StepPhase } from './step.js';
 export { resumedConfig } from './resume.js';
 export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, referenceRun, trainConfigModel, type TrainConfig, type ObjectiveKind } from './config.js';
 export { CheckpointInputError } from './errors.js';

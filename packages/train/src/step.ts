@@ -16,6 +16,9 @@ export interface StepContext {
   emas: Ema[];
 }
 
+/** The parts of a step in order (for profiling): gradients, reading the losses back, AdamW, the EMAs. */
+export type StepPhase = 'gradients' | 'losses' | 'optimizer' | 'emas';
+
 export interface StepResult {
   loss: number;
   lossJit: number;
@@ -33,9 +36,9 @@ export class NonFiniteLossError extends Error {
 /**
  * One optimisation step as the reference's `train_one_epoch` iteration: loss, backward, AdamW at
  * `lr`, then every EMA. A non-finite loss throws `NonFiniteLossError` before anything changes.
- * Leaves no tensors behind.
+ * Leaves no tensors behind. `phaseDone`, if given, is called as each part of the step ends (profiling).
  */
-export async function trainStep(context: StepContext, batch: TrainingBatch, draws: TrainingDraws, lr: number): Promise<StepResult> {
+export async function trainStep(context: StepContext, batch: TrainingBatch, draws: TrainingDraws, lr: number, phaseDone?: (phase: StepPhase) => void): Promise<StepResult> {
   const named = context.parameters.map(({ name, parameter }) => [name, parameter] as [string, typeof parameter]);
   let parts: { jit: Tensor; align?: Tensor } | undefined;
   const { value, grads } = valueAndGrads(() => {
@@ -43,13 +46,17 @@ export async function trainStep(context: StepContext, batch: TrainingBatch, draw
     parts = { jit: tf.keep(loss.jit), align: loss.align && tf.keep(loss.align) };
     return loss.total;
   }, named);
+  phaseDone?.('gradients');
   try {
     const [loss, lossJit, lossAlign] = await Promise.all([value.data(), parts!.jit.data(), parts!.align?.data()]);
+    phaseDone?.('losses');
     const result: StepResult = { loss: loss[0], lossJit: lossJit[0], lossAlign: lossAlign?.[0] };
     if (!Number.isFinite(result.lossJit)) throw new NonFiniteLossError('diffusion (v-loss)', result.lossJit);
     if (result.lossAlign !== undefined && !Number.isFinite(result.lossAlign)) throw new NonFiniteLossError(`${context.objective!.kind} alignment`, result.lossAlign);
     adamwUpdate(context.optimizer, context.parameters, grads, lr, context.adamw);
+    phaseDone?.('optimizer');
     Ema.updateAll(context.emas);
+    phaseDone?.('emas');
     return result;
   } finally {
     tf.dispose([value, parts!.jit, ...(parts!.align ? [parts!.align] : []), ...grads.values()]);

@@ -33,6 +33,8 @@ export interface TargetHeader {
   reason?: string;
   /** Why there are no figures though the backend started (the measurement threw), or how the child ended (crashed, timed out). */
   failed?: string;
+  /** The child's peak resident memory in MiB (see `peakRssMiB`), as the PyTorch twins report it. */
+  peak_rss_mib?: number;
 }
 
 export type TargetResult<M> = TargetHeader & Partial<M>;
@@ -40,6 +42,15 @@ export type TargetResult<M> = TargetHeader & Partial<M>;
 const childVariable = 'PIXELREPA_BENCH_CHILD';
 const resultMarker = 'PIXELREPA_BENCH_RESULT ';
 const noteMarker = 'PIXELREPA_BENCH_NOTE ';
+
+/**
+ * This process's peak resident set size in MiB, rounded: getrusage's ru_maxrss (KiB on Linux) / 1024,
+ * the figure the PyTorch twins (../shared/perf) print as `peak_rss_mib`. Each case runs in its own
+ * child, so it covers building, the warm-up and the timed runs of that case alone.
+ */
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
 
 /** Child side: a progress note the parent shows (`building JiT-B/16 …`); other child output is kept for errors only. */
 export function benchNote(text: string): void {
@@ -130,7 +141,8 @@ async function runChild<S, M extends object>(task: PerBackendTask<S, M>, request
       result = { ...started, failed: (error as Error).message } as TargetResult<M>;
     }
   }
-  process.stdout.write(`\n${resultMarker}${JSON.stringify(result!)}\n`, () => process.exit(0));
+  result = { ...result!, peak_rss_mib: peakRssMiB() };
+  process.stdout.write(`\n${resultMarker}${JSON.stringify(result)}\n`, () => process.exit(0));
   return new Promise<never>(() => {});
 }
 

@@ -4,6 +4,7 @@ import { encoderBenchmark } from './encoder.js';
 import { inceptionBenchmark } from './inception.js';
 import { jitForwardBenchmark } from './jit-forward.js';
 import { matmulBenchmark } from './matmul.js';
+import { profileStepBenchmark } from './profile-step.js';
 import { sampleBenchmark } from './sample.js';
 import { trainStepBenchmark } from './train-step.js';
 
@@ -15,5 +16,6 @@ export const benchmarks: Readonly<Record<string, Benchmark<any>>> = {
   inception: inceptionBenchmark,
   'jit-forward': jitForwardBenchmark,
   'train-step': trainStepBenchmark,
+  'profile-step': profileStepBenchmark,
   sample: sampleBenchmark,
 };

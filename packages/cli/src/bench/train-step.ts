@@ -1,7 +1,7 @@
 import { drawFlow, jitConfig, jitForwardMacs } from '@pixelrepa/jit';
 import { smallViTProcedural } from '@pixelrepa/encoders';
 import { createRng, tf } from '@pixelrepa/tensor';
-import { buildTrainingModules, resolveTrainConfig, trainStep } from '@pixelrepa/train';
+import { buildTrainingModules, resolveTrainConfig, trainStep, type StepPhase } from '@pixelrepa/train';
 import { defineFlags } from '../flags.js';
 import { defineBenchmark, medianSeconds, round } from './benchmark.js';
 import { caseJobs, caseRuns, modelCaseFlags, modelCases, type CaseSettings, type ModelCase } from './cases.js';
@@ -33,7 +33,7 @@ export const trainStepBenchmark = defineBenchmark({
     const results = await measurePerBackend({
       name: 'train-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c): Settings => ({
-        ...c, ...caseRuns(target, values.runs), targetWidth: values.target_width ?? (c.preset === 'JiT-Tiny/4' ? smallViTProcedural.embedDim : 768),
+        ...c, ...caseRuns(target, values.runs), targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
       })),
       measure,
       stderr,
@@ -43,29 +43,52 @@ export const trainStepBenchmark = defineBenchmark({
   },
 });
 
-async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): Promise<object> {
+/** A training setup for the step benchmarks: the modules in training mode and one step on fixed inputs with fresh draws. */
+export function trainingCase(preset: string, batch: number, targetWidth: number) {
   const model = jitConfig(preset);
-  benchNote(`${preset} ×${batch}: building, then ${warmUp ? '1 + ' : ''}${runs} steps`);
   const rng = createRng(0);
   const N = (model.inputSize / model.patchSize) ** 2;
-  const buildStart = performance.now();
   const modules = buildTrainingModules(resolveTrainConfig({ model: preset, steps: 1, batchSize: batch, objective: 'pixelrepa' }), { targetWidth, random: rng });
-  benchNote(`${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}`);
   modules.jit.train();
   modules.objective?.train();
-  const buildSeconds = (performance.now() - buildStart) / 1000;
   const images = rng.uniform([batch, model.inputSize, model.inputSize, model.inChannels], { low: -1, high: 1 });
   const labels = rng.randint([batch], { high: model.numClasses });
   const target = rng.normal([batch, N, targetWidth]);
+  return {
+    modules,
+    /** One step; resolves to its seconds (the draws are made before the clock starts). */
+    async step(phaseDone?: (phase: StepPhase) => void): Promise<number> {
+      const draws = { ...drawFlow(rng, images.shape), maskNoise: rng.uniform([batch, N]) };
+      const start = performance.now();
+      try {
+        await trainStep(modules, { images, labels, target }, draws, 1e-4, phaseDone);
+      } finally {
+        tf.dispose([draws.dropU, draws.tNormal, draws.e, draws.maskNoise]);
+      }
+      return (performance.now() - start) / 1000;
+    },
+    dispose(): void {
+      tf.dispose([images, labels, target]);
+      modules.dispose();
+    },
+  };
+}
+
+/** The stand-in target's width: SmallViT's for JiT-Tiny/4, DINOv2 ViT-B's otherwise. */
+export function defaultTargetWidth(preset: string): number {
+  return preset === 'JiT-Tiny/4' ? smallViTProcedural.embedDim : 768;
+}
+
+async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): Promise<object> {
+  const model = jitConfig(preset);
+  benchNote(`${preset} ×${batch}: building, then ${warmUp ? '1 + ' : ''}${runs} steps`);
+  const buildStart = performance.now();
+  const training = trainingCase(preset, batch, targetWidth);
+  const { modules } = training;
+  benchNote(`${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}`);
+  const buildSeconds = (performance.now() - buildStart) / 1000;
   const once = async () => {
-    const draws = { ...drawFlow(rng, images.shape), maskNoise: rng.uniform([batch, N]) };
-    const start = performance.now();
-    try {
-      await trainStep(modules, { images, labels, target }, draws, 1e-4);
-    } finally {
-      tf.dispose([draws.dropU, draws.tNormal, draws.e, draws.maskNoise]);
-    }
-    const seconds = (performance.now() - start) / 1000;
+    const seconds = await training.step();
     benchNote(`${preset} ×${batch}: a step took ${seconds.toFixed(2)} s`);
     return seconds;
   };
@@ -80,7 +103,6 @@ async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): 
       buildSeconds: round(buildSeconds, 2),
     };
   } finally {
-    tf.dispose([images, labels, target]);
-    modules.dispose();
+    training.dispose();
   }
 }

@@ -36,8 +36,23 @@ describe('pixelrepa bench', () => {
     expect(cpu).toMatchObject({ preset: 'JiT-Tiny/4', batch: 2, config: 'cpu', available: true });
     expect(cpu.imagesPerSecond).toBeGreaterThan(0);
     expect(cpu.gflopsPerSecond).toBeGreaterThan(0);
+    expect(cpu.peak_rss_mib).toBeGreaterThan(50); // a Node process with tfjs loaded holds more than this
+    expect(typeof node.peak_rss_mib).toBe('number');
     expect(node).toMatchObject({ preset: 'JiT-Tiny/4', batch: 2, config: 'node', available: false });
     expect(node.reason).toContain('@tensorflow/tfjs-node');
+  });
+
+  it('profiles a training step by kind of work, the kinds adding up to the step (wasm, one thread)', async () => {
+    const run = await runCliChild(['bench', 'profile-step', '--backend', 'wasm', '--threads', '1', '--preset', 'JiT-Tiny/4', '--batch', '2', '--runs', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    const [wasm] = (JSON.parse(run.stdout) as BenchJson).results;
+    expect(wasm.failed).toBeUndefined();
+    const byKind = wasm.byKind as Array<{ kind: string; ms: number }>;
+    expect(byKind.map((k) => k.kind)).toEqual(['GEMM', 'attention', 'elementwise', 'reductions', 'copies', 'other kernels', 'engine and JS', 'loss readback', 'optimizer', 'EMAs']);
+    const total = byKind.reduce((sum, k) => sum + k.ms, 0);
+    expect(Math.abs(total - (wasm.stepMs as number))).toBeLessThan(1); // each figure rounded to 0.1 ms
+    for (const kind of ['GEMM', 'elementwise', 'optimizer']) expect(byKind.find((k) => k.kind === kind)!.ms).toBeGreaterThan(0);
+    expect(run.stderr).toContain('JiT-Tiny/4 ×2 on wasm-1t');
   });
 
   it('times a training step and a short sampling run (wasm, one thread)', async () => {

@@ -3,12 +3,13 @@ import { UsageError } from '../errors.js';
 import { helpText, parseCommandLine, type CommandSpec } from '../flags.js';
 import { benchmarks } from '../bench/registry.js';
 import { machineInfo } from '../bench/machine.js';
+import { peakRssMiB } from '../bench/per-backend.js';
 
 const spec: CommandSpec = {
   name: 'bench',
-  summary: 'benchmarks: matmul, data, encoder, inception, jit-forward, train-step, sample (JSON)',
+  summary: 'benchmarks: matmul, data, encoder, inception, jit-forward, train-step, profile-step, sample (JSON)',
   usage: '<benchmark> [flags]',
-  description: 'Prints one JSON object: the benchmark, the machine (with its load average) and the figures. Backends are\nmeasured each in its own child process. pixelrepa bench <benchmark> --help lists its flags.',
+  description: 'Prints one JSON object: the benchmark, the machine (with its load average) and the figures (each case\nwith peak_rss_mib, the peak resident memory of the process that ran it). Backends are measured each in\nits own child process. pixelrepa bench <benchmark> --help lists its flags.',
   flags: {},
   examples: ['pixelrepa bench matmul --backend wasm --threads 1,2', 'pixelrepa bench jit-forward --preset JiT-B/16 --batch 1', 'pixelrepa bench sample --steps 5'],
 };
@@ -39,7 +40,8 @@ export const benchCommand: WordsCommand = {
     if (parsed.positionals.length) throw new UsageError(`bench ${name} takes no arguments besides flags, got ${parsed.positionals.join(' ')}`);
     const machine = machineInfo(); // before running, so the load average is other people's
     const result = await benchmark.run(parsed.values, { stderr: context.stderr });
-    context.stdout.write(`${JSON.stringify({ benchmark: name, machine, ...result }, null, 2)}\n`);
+    // This process's own peak (what in-process benchmarks such as `data` use); per-backend cases carry their child's in each result.
+    context.stdout.write(`${JSON.stringify({ benchmark: name, machine, ...result, peak_rss_mib: peakRssMiB() }, null, 2)}\n`);
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dense, tf, initBackend } from '../index.js';
+import { dense, tf, initBackend, setWasmBroadcastKernels } from '../index.js';
+import { recordKernels } from '../profile.js';
 
 /** Sum over the leading `k` axes of a row-major array of `shape`, in float64. */
 function leadingSum(values: Float32Array, shape: number[], k: number): Float64Array {
@@ -12,6 +13,25 @@ function leadingSum(values: Float32Array, shape: number[], k: number): Float64Ar
 describe('wasm kernel replacements', () => {
   beforeAll(async () => {
     await initBackend('wasm', { threads: 2 });
+  });
+
+  it('broadcasting Add, Sub, Multiply, RealDiv give the bits of tfjs\'s own kernels', async () => {
+    const pairs: Array<[number[], number[]]> = [[[2304, 192], [192]], [[32, 72, 192], [32, 1, 192]], [[32, 72, 1], [32, 72, 192]], [[64], [32, 3, 72, 64]], [[6], [32, 3, 72, 6]]];
+    for (const [aShape, bShape] of pairs) {
+      const a = tf.randomNormal(aShape, 0, 1, 'float32', 1);
+      const b = tf.randomUniform(bShape, 0.5, 2, 'float32', 2);
+      for (const op of [tf.add, tf.sub, tf.mul, tf.div]) {
+        setWasmBroadcastKernels(false);
+        const native = op(a, b);
+        setWasmBroadcastKernels(true);
+        const { result: ours, kernels } = await recordKernels(async () => op(a, b));
+        expect(kernels).toHaveLength(1);
+        expect(ours.shape).toEqual(native.shape);
+        expect(Buffer.from((await ours.data()).buffer).equals(Buffer.from((await native.data()).buffer))).toBe(true);
+        tf.dispose([native, ours]);
+      }
+      tf.dispose([a, b]);
+    }
   });
 
   it('Sum over leading axes (the XNNPACK route) matches a float64 sum, with and without keepDims', () => {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulShared, batchMatMulUnshared } from './kernels/batch-matmul-wasm.js';
 import { WasmGemm } from './kernels/gemm-driver.js';
+import { rmsNormKernels } from './kernels/rms-norm-kernel.js';
+import { broadcastPlan, instantiateBroadcast, type BroadcastKernel, type BroadcastOp } from './kernels/broadcast-binary-kernel.js';
 import { isNode, nodeBuiltin } from './environment.js';
 
 // Replacements for tfjs-backend-wasm kernels whose implementation costs a training step far more
@@ -20,6 +22,8 @@ type Marked = tf.KernelConfig & { pixelrepa?: true };
 
 /** Installs the replacements once (idempotent); call after tfjs-backend-wasm has registered its kernels. */
 export function installWasmKernels(): void {
+  // Fused kernels of our own ops (ops/rms-norm.ts), registered under names of their own.
+  for (const kernel of rmsNormKernels) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
   replace(tf.Identity, (copying) => (args) => {
     // The engine clones (Identity) every tensor it keeps for the backward pass; the wasm kernel
     // copies, here the data is shared under a reference count as on the cpu backend (tfjs data
@@ -51,6 +55,23 @@ export function installWasmKernels(): void {
     backend.disposeData(rows.dataId);
     return out;
   });
+  // Broadcasting float32 Add, Sub, Multiply, RealDiv (biases, adaLN's modulate and gate, RoPE's
+  // tables, per-row factors): tfjs-backend-wasm walks a broadcast element by element with index
+  // arithmetic; broadcast-binary.wat runs it in SIMD rows. Same operation per element, same bits.
+  for (const [name, op] of [[tf.Add, 'add'], [tf.Sub, 'sub'], [tf.Multiply, 'mul'], [tf.RealDiv, 'div']] as const) {
+    replace(name, (native) => (args) => {
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const backend = args.backend as unknown as WasmBackend;
+      if (!broadcastRouting || a.dtype !== 'float32' || b.dtype !== 'float32' || tf.util.arraysEqual(a.shape, b.shape)) return native(args);
+      const plan = broadcastPlan(a.shape, b.shape);
+      const kernels = plan && plan.P * plan.Q * plan.R >= 1024 ? broadcastKernels(backend) : null;
+      if (!plan || !kernels) return native(args);
+      const [full, small] = plan.full === 'a' ? [a, b] : [b, a];
+      const out = backend.makeOutput(plan.outShape, 'float32');
+      kernels[op](offsetOf(backend, full), offsetOf(backend, small), offsetOf(backend, out), plan.P, plan.Q, plan.R, plan.sP, plan.sQ, plan.sR, plan.full === 'a' ? 0 : 1);
+      return out;
+    });
+  }
   replace(tf.BatchMatMul, (native) => (args) => {
     // Every float32 product whose shapes fit (M % 4 = 0, N % 8 = 0, same batch dimensions) runs on
     // our packed GEMM (kernels/gemm.wat, fused multiply-add where the engine has relaxed SIMD, both
@@ -94,6 +115,29 @@ export function installWasmKernels(): void {
     if (right !== b) backend.disposeData(right.dataId);
     return out;
   });
+}
+
+let broadcastRouting = true;
+/** Development switch (A/B runs): false sends broadcasting elementwise kernels back to tfjs's own. */
+export function setWasmBroadcastKernels(enabled: boolean): void {
+  broadcastRouting = enabled;
+}
+
+/** broadcast-binary.wat on the backend's memory (once per memory); null where WASM SIMD is unavailable. */
+const broadcasts = new WeakMap<WebAssembly.Memory, Record<BroadcastOp, BroadcastKernel> | null>();
+function broadcastKernels(backend: WasmBackend): Record<BroadcastOp, BroadcastKernel> | null {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (!memory) return null;
+  let kernels = broadcasts.get(memory);
+  if (kernels === undefined) {
+    try {
+      kernels = instantiateBroadcast(memory);
+    } catch {
+      kernels = null;
+    }
+    broadcasts.set(memory, kernels);
+  }
+  return kernels;
 }
 
 let gemmRouting = true;
