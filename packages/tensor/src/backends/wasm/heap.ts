@@ -1,0 +1,45 @@
+// What our replacements of tfjs-backend-wasm kernels share: the backend's heap, where a tensor's
+// data lives in it, a scratch block, and the replacement of a registered kernel.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The parts of tfjs-backend-wasm's backend object the replacements use. */
+export interface WasmBackend {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory }; tfjs?: { getThreadsCount?(): number } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  disposeData(dataId: object): boolean;
+  incRef(dataId: object): void;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+type Marked = tf.KernelConfig & { pixelrepa?: true };
+
+/** The backend's WebAssembly memory, if it exposes it. */
+export function heapOf(backend: WasmBackend): WebAssembly.Memory | undefined {
+  return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+}
+
+/** Where a tensor's data starts in the WASM heap (bytes). */
+export function offsetOf(backend: WasmBackend, info: tf.TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
+
+/** A heap block of at least `bytes` for packing, kept (and grown) for the backend's lifetime. */
+const scratchBlocks = new WeakMap<object, tf.TensorInfo>();
+export function scratch(backend: WasmBackend, bytes: number): number {
+  let block = scratchBlocks.get(backend);
+  if (!block || tf.util.sizeFromShape(block.shape) * 4 < bytes) {
+    if (block) backend.disposeData(block.dataId);
+    block = backend.makeOutput([Math.ceil(bytes / 4) + 4], 'float32');
+    scratchBlocks.set(backend, block);
+  }
+  return Math.ceil(offsetOf(backend, block) / 16) * 16;
+}
+
+/** Replaces the wasm kernel `name` with `make(native)` once (a replaced kernel is marked and left alone). */
+export function replace(name: string, make: (native: tf.KernelFunc) => tf.KernelFunc): void {
+  const kernel = tf.getKernel(name, 'wasm') as Marked | undefined;
+  if (!kernel || kernel.pixelrepa) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...kernel, kernelFunc: make(kernel.kernelFunc), pixelrepa: true } as Marked);
+}

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchMatMulShared, batchMatMulUnshared } from '../kernels/batch-matmul-wasm.js';
+import { heapOf, offsetOf, replace, type WasmBackend } from './heap.js';
+
+/** Sums over leading axes as a product with ones on batch-matmul.wat. */
+export function installSum(): void {
+  replace(tf.Sum, (native) => (args) => {
+    // A sum over leading axes (bias and broadcast gradients: [M, N] → [N]) makes the wasm kernel
+    // transpose its input first (~4 ms for 2304×512). ones[4, R] @ x[R, rest] on our SIMD kernel
+    // reads x once in order (~0.5 ms) and row 0 is the sum. Other reductions keep the native kernel.
+    const x = args.inputs.x as tf.TensorInfo;
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const leading = axes.every((value, i) => value === i);
+    const backend = args.backend as unknown as WasmBackend;
+    const kernel = simdBatchMatMul(backend);
+    if (!kernel || x.dtype !== 'float32' || !leading || axes.length === 0 || axes.length === x.shape.length) return native(args);
+    const reduce = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+    const restShape = x.shape.slice(axes.length);
+    const rest = tf.util.sizeFromShape(restShape);
+    if (reduce < 2 || rest % 8 !== 0) return native(args);
+    const rows = backend.makeOutput([4, rest], 'float32');
+    kernel(offsetOf(backend, ones(backend, reduce)), offsetOf(backend, x), offsetOf(backend, rows), 1, 4, reduce, rest);
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...restShape] : restShape, 'float32');
+    backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap({ ...rows, shape: [rest] }));
+    backend.disposeData(rows.dataId);
+    return out;
+  });
+}
+
+type BatchMatMulKernel = (a: number, b: number, c: number, batch: number, m: number, k: number, n: number) => void;
+
+/** Our SIMD kernel instantiated on the backend's memory (once per memory); null where WASM SIMD or the memory is unavailable. */
+const kernels = new WeakMap<WebAssembly.Memory, BatchMatMulKernel | null>();
+function simdBatchMatMul(backend: WasmBackend): BatchMatMulKernel | null {
+  const memory = heapOf(backend);
+  if (!memory) return null;
+  let kernel = kernels.get(memory);
+  if (kernel === undefined) {
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const bytes = Uint8Array.from(atob(shared ? batchMatMulShared : batchMatMulUnshared), (c) => c.charCodeAt(0));
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      kernel = instance.exports.bmm as BatchMatMulKernel;
+    } catch {
+      kernel = null; // no WASM SIMD in this engine: tfjs's own kernel stays in use
+    }
+    kernels.set(memory, kernel);
+  }
+  return kernel;
+}
+
+/** ones [4, n], kept for the backend's lifetime. */
+const onesCache = new WeakMap<object, Map<number, tf.TensorInfo>>();
+function ones(backend: WasmBackend, n: number): tf.TensorInfo {
+  let byLength = onesCache.get(backend);
+  if (!byLength) onesCache.set(backend, (byLength = new Map()));
+  let block = byLength.get(n);
+  if (!block) {
+    block = backend.makeOutput([4, n], 'float32');
+    backend.typedArrayFromHeap(block).fill(1);
+    byLength.set(n, block);
+  }
+  return block;
+}
