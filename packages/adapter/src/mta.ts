@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  AdaLNBlock, initializeAdaLN, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
+  AdaLNBlock, initializeAdaLN, prependInContext, stripInContext, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
   tfRandomSource, type Parameter, type RandomSource, type Recorder,
 } from '@pixelrepa/nn';
 import { mtaConfig, type MTAConfig } from './config.js';
@@ -73,15 +73,12 @@ export class MaskedTransformerAdapter extends Module {
       const yEmb = this.y_embedder.forward(y);
       const c = tf.add(this.t_embedder.forward(t), yEmb);
       let x = tokens;
-      if (inContextLen > 0) {
-        const context = tf.add(tf.expandDims(yEmb, 1), this.in_context_posemb!.value);
-        x = tf.concat([context, x], 1);
-      }
+      if (inContextLen > 0) x = prependInContext(x, yEmb, this.in_context_posemb!.value);
       this.blocks.forEach((block, i) => {
         x = block.forward(x, c, this.rope, record, `block_${i}`);
         record?.(`block_${i}`, x);
       });
-      if (inContextLen > 0) x = tf.slice(x, [0, inContextLen, 0], [-1, -1, -1]);
+      if (inContextLen > 0) x = stripInContext(x, inContextLen);
       record?.('projection_in', x);
       // As in the reference, the head is applied only when the widths differ.
       return hiddenSize !== outChannels ? this.projection_layer.forward(x) : x;

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  LabelEmbedder, Module, ModuleList, Rope2d, TimestepEmbedder, init, sincosPositionEmbedding2d, tfRandomSource,
+  LabelEmbedder, Module, ModuleList, Rope2d, TimestepEmbedder, init, prependInContext, sincosPositionEmbedding2d, stripInContext, tfRandomSource,
   type Parameter, type RandomSource,
 } from '@pixelrepa/nn';
 import { jitConfig, validateJiTConfig, type JiTConfig } from './config.js';
@@ -140,17 +140,13 @@ export class JiT extends Module {
     const { inContextLen, inContextStart, depth, patchSize, inChannels } = this.config;
     let x = h;
     const withContext = inContextLen > 0 && inContextStart < depth;
-    if (withContext) {
-      // In-context class tokens: y_emb + a learned position per token, prepended. A broadcasting add
-      // (not tile + add): tfjs differentiates Tile with a slice and an add per copy.
-      const tokens = tf.add(tf.expandDims(yEmb, 1), this.in_context_posemb!.value);
-      x = tf.concat([tokens, x], 1);
-    }
+    // In-context class tokens: y_emb + a learned position per token, prepended (and stripped after the blocks).
+    if (withContext) x = prependInContext(x, yEmb, this.in_context_posemb!.value);
     for (let i = inContextStart; i < depth; i++) {
       x = this.blocks[i].forward(x, c, withContext ? this.featRopeInContext : this.featRope, record, `block_${i}`);
       record?.(`block_${i}`, x);
     }
-    if (withContext) x = tf.slice(x, [0, inContextLen, 0], [-1, -1, -1]);
+    if (withContext) x = stripInContext(x, inContextLen);
     const patches = this.final_layer.forward(x, c);
     record?.('final_layer', patches);
     const out = unpatchify(patches, patchSize, inChannels);
