@@ -1,3 +1,5 @@
+import { referenceArgs, type ReferenceArgTable } from '@pixelrepa/nn';
+
 /** Everything that defines a Masked Transformer Adapter (the reference constructor's arguments). */
 export interface MTAConfig {
   /** Image side in pixels and patch size of the JiT it adapts (they fix the token grid). */
@@ -34,21 +36,12 @@ export function mtaConfig(name: string, overrides: Partial<MTAConfig> = {}): MTA
 
 /** The reference constructor's keyword arguments (`hidden_size`, `out_channels`, …) → MTAConfig. */
 export function mtaConfigFromReference(args: Record<string, unknown>): MTAConfig {
-  const num = (key: string, fallback: number): number => {
-    const value = args[key];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number') throw new Error(`MTA argument ${key} must be a number, got ${JSON.stringify(value)}`);
-    return value;
-  };
-  return {
-    inputSize: num('input_size', 256),
-    patchSize: num('patch_size', 16),
-    hiddenSize: num('hidden_size', 1024),
-    depth: num('depth', 4),
-    numHeads: num('num_heads', 16),
-    mlpRatio: num('mlp_ratio', 4),
-    outChannels: num('out_channels', 3),
-    inContextLen: num('in_context_len', 32),
-    numClasses: num('num_classes', 1000),
-  };
+  return referenceArgs<MTAConfig>(args, mtaReferenceArgs, 'MTA');
 }
+
+/** The reference MTA constructor's keywords and defaults, by our field. */
+const mtaReferenceArgs: ReferenceArgTable<MTAConfig> = {
+  inputSize: ['input_size', 256], patchSize: ['patch_size', 16], hiddenSize: ['hidden_size', 1024], depth: ['depth', 4],
+  numHeads: ['num_heads', 16], mlpRatio: ['mlp_ratio', 4], outChannels: ['out_channels', 3], inContextLen: ['in_context_len', 32],
+  numClasses: ['num_classes', 1000],
+};

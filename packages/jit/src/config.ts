@@ -1,4 +1,4 @@
-import { swigluHiddenWidth } from '@pixelrepa/nn';
+import { referenceArgs, swigluHiddenWidth, type ReferenceArgTable } from '@pixelrepa/nn';
 /** Everything that defines a JiT network (the reference constructor's arguments). */
 export interface JiTConfig {
   /** Image side in pixels (square images). */
@@ -77,28 +77,15 @@ export function swigluHidden(config: JiTConfig): number {
  * `config.constructor` or a checkpoint's args) → JiTConfig. Missing keys keep the reference defaults.
  */
 export function jitConfigFromReference(args: Record<string, unknown>): JiTConfig {
-  const num = (key: string, fallback: number): number => {
-    const value = args[key];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number') throw new Error(`JiT argument ${key} must be a number, got ${JSON.stringify(value)}`);
-    return value;
-  };
-  return {
-    inputSize: num('input_size', 256),
-    patchSize: num('patch_size', 16),
-    inChannels: num('in_channels', 3),
-    hiddenSize: num('hidden_size', 1024),
-    depth: num('depth', 24),
-    numHeads: num('num_heads', 16),
-    mlpRatio: num('mlp_ratio', 4),
-    attnDrop: num('attn_drop', 0),
-    projDrop: num('proj_drop', 0),
-    numClasses: num('num_classes', 1000),
-    bottleneckDim: num('bottleneck_dim', 128),
-    inContextLen: num('in_context_len', 32),
-    inContextStart: num('in_context_start', 8),
-  };
+  return referenceArgs<JiTConfig>(args, jitReferenceArgs, 'JiT');
 }
+
+/** The reference JiT constructor's keywords and defaults, by our field. */
+const jitReferenceArgs: ReferenceArgTable<JiTConfig> = {
+  inputSize: ['input_size', 256], patchSize: ['patch_size', 16], inChannels: ['in_channels', 3], hiddenSize: ['hidden_size', 1024],
+  depth: ['depth', 24], numHeads: ['num_heads', 16], mlpRatio: ['mlp_ratio', 4], attnDrop: ['attn_drop', 0], projDrop: ['proj_drop', 0],
+  numClasses: ['num_classes', 1000], bottleneckDim: ['bottleneck_dim', 128], inContextLen: ['in_context_len', 32], inContextStart: ['in_context_start', 8],
+};
 
 /**
  * Parameter count from the config alone (no allocation), as

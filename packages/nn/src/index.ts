@@ -11,6 +11,7 @@ export { Attention, type AttentionConfig } from './attention.js';
 export { SwiGLU, swigluHiddenWidth, type SwiGLUConfig } from './swiglu.js';
 export { Mlp, type MlpConfig } from './mlp.js';
 export { modulate, gatedResidual, prependInContext, stripInContext } from './adaln.js';
+export { referenceArgs, type ReferenceArgTable } from './reference-args.js';
 export { dropout, type DropoutSeed } from './dropout.js';
 export { sincosPositionEmbedding2d, sincosPositionEmbedding2dF64 } from './sincos.js';
 export { ropeTables2d, rotateHalf, applyRope, Rope2d, type RopeTables } from './rope.js';
