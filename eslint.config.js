@@ -26,9 +26,7 @@ const allPackages = Object.keys(allowedImports);
 
 function packageRules(name, allowed) {
   const forbidden = allPackages.filter((other) => other !== name && !allowed.includes(other));
-  const patterns = [
-    { group: ['@pixelrepa/*/src', '@pixelrepa/*/src/**', '**/packages/*/src/**'], message: 'import the package, not its sources' },
-  ];
+  const patterns = [{ group: ['@pixelrepa/*/src', '@pixelrepa/*/src/**', '**/packages/*/src/**'], message: 'import the package, not its sources' }];
   if (forbidden.length > 0) {
     patterns.push({
       group: forbidden.flatMap((other) => [`@pixelrepa/${other}`, `@pixelrepa/${other}/*`]),
@@ -58,7 +56,15 @@ export default tseslint.config(
   {
     files: ['tools/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'import from @pixelrepa/tensor' }, { group: ['**/packages/*/src/**'], message: 'import the package, not its sources' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*'], message: 'import from @pixelrepa/tensor' },
+            { group: ['**/packages/*/src/**'], message: 'import the package, not its sources' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -21,9 +21,9 @@ export default class MissingFixturesReporter implements Reporter {
     if (checks === 0) return;
     const s = checks === 1 ? '' : 's';
     console.log(
-      `\n ${checks} reference check${s} did not run: no reference fixtures (${[...cases].sort().join(', ')}).`
-      + `\n Get them: ${makeFixturesCommand}`
-      + '\n (docs/fixtures.md; or set PIXELREPA_FIXTURES to a folder of cases. CI=true or PIXELREPA_REQUIRE_FIXTURES=1 makes them fail instead.)\n',
+      `\n ${checks} reference check${s} did not run: no reference fixtures (${[...cases].sort().join(', ')}).` +
+        `\n Get them: ${makeFixturesCommand}` +
+        '\n (docs/fixtures.md; or set PIXELREPA_FIXTURES to a folder of cases. CI=true or PIXELREPA_REQUIRE_FIXTURES=1 makes them fail instead.)\n',
     );
   }
 }

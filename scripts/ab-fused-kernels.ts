@@ -41,11 +41,20 @@ for (let round = 0; round < rounds; round++) {
   for (const fused of order) times[fused ? 'fused' : 'composite'].push(await step(fused));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const summary = Object.fromEntries(Object.entries(times).map(([side, xs]) => [side, { medianMs: Math.round(median(xs)), bestMs: Math.round(Math.min(...xs)) }]));
-console.log(JSON.stringify({
-  preset, batch, rounds, switched: which, load1m: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))], ...summary,
-  compositeOverFusedMedian: Number((median(times.composite) / median(times.fused)).toFixed(3)),
-  compositeOverFusedBest: Number((Math.min(...times.composite) / Math.min(...times.fused)).toFixed(3)),
-}));
+const summary = Object.fromEntries(
+  Object.entries(times).map(([side, xs]) => [side, { medianMs: Math.round(median(xs)), bestMs: Math.round(Math.min(...xs)) }]),
+);
+console.log(
+  JSON.stringify({
+    preset,
+    batch,
+    rounds,
+    switched: which,
+    load1m: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))],
+    ...summary,
+    compositeOverFusedMedian: Number((median(times.composite) / median(times.fused)).toFixed(3)),
+    compositeOverFusedBest: Number((Math.min(...times.composite) / Math.min(...times.fused)).toFixed(3)),
+  }),
+);
 tf.dispose([images, labels, target]);
 modules.dispose();

@@ -9,9 +9,16 @@ const threads = Number(process.argv[2] ?? 2);
 await initBackend('wasm', { threads });
 // [batch, M, K, N, transposeA, transposeB]: JiT-Tiny/4 ×32 layers and their gradients, attention, JiT-B/16 layers.
 const shapes: Array<[number, number, number, number, boolean, boolean]> = [
-  [1, 2304, 512, 192, false, false], [1, 2304, 192, 512, false, false], [1, 2304, 192, 192, false, false],
-  [1, 192, 2304, 512, true, false], [1, 2304, 512, 192, false, true], [1, 6912, 64, 64, false, false],
-  [96, 72, 64, 72, false, true], [96, 72, 72, 64, false, false], [1, 256, 768, 3072, false, false], [1, 256, 768, 768, false, false],
+  [1, 2304, 512, 192, false, false],
+  [1, 2304, 192, 512, false, false],
+  [1, 2304, 192, 192, false, false],
+  [1, 192, 2304, 512, true, false],
+  [1, 2304, 512, 192, false, true],
+  [1, 6912, 64, 64, false, false],
+  [96, 72, 64, 72, false, true],
+  [96, 72, 72, 64, false, false],
+  [1, 256, 768, 3072, false, false],
+  [1, 256, 768, 768, false, false],
 ];
 for (const [batch, M, K, N, ta, tb] of shapes) {
   const lead = batch > 1 ? [batch] : [];
@@ -34,6 +41,8 @@ for (const [batch, M, K, N, ta, tb] of shapes) {
   }
   setWasmGemmRouting(true);
   const gflops = (ms: number): string => ((2 * batch * M * K * N) / ms / 1e6).toFixed(1);
-  console.log(`${batch}×[${M}×${K}]·[${K}×${N}]${ta ? ' Aᵀ' : ''}${tb ? ' Bᵀ' : ''}  ours ${gflops(best.ours)}  tfjs ${gflops(best.tfjs)} GFLOP/s  ×${(best.tfjs / best.ours).toFixed(2)}`);
+  console.log(
+    `${batch}×[${M}×${K}]·[${K}×${N}]${ta ? ' Aᵀ' : ''}${tb ? ' Bᵀ' : ''}  ours ${gflops(best.ours)}  tfjs ${gflops(best.tfjs)} GFLOP/s  ×${(best.tfjs / best.ours).toFixed(2)}`,
+  );
   tf.dispose([a, b]);
 }

@@ -13,7 +13,9 @@ import { spawn } from 'node:child_process';
 const [countText, separator, command, ...args] = process.argv.slice(2);
 const count = Number(countText);
 if (!Number.isInteger(count) || count < 1 || separator !== '--' || !command) {
-  process.stderr.write('usage: node run-local.mjs <N> -- <command> [args…]   (each copy gets JOB_COMPLETION_INDEX=k, JOB_COMPLETIONS=N; {k} and {N} in args are replaced)\n');
+  process.stderr.write(
+    'usage: node run-local.mjs <N> -- <command> [args…]   (each copy gets JOB_COMPLETION_INDEX=k, JOB_COMPLETIONS=N; {k} and {N} in args are replaced)\n',
+  );
   process.exit(2);
 }
 
@@ -48,7 +50,9 @@ function runCopy(k) {
 const results = await Promise.all(Array.from({ length: count }, (_, k) => runCopy(k)));
 const failed = results.filter(({ code }) => code !== 0);
 if (failed.length > 0) {
-  process.stderr.write(`${failed.length} of ${count} copies failed: ${failed.map(({ k, reason }) => `[${k}] ${reason}`).join(', ')}; rerun them (finished images are kept)\n`);
+  process.stderr.write(
+    `${failed.length} of ${count} copies failed: ${failed.map(({ k, reason }) => `[${k}] ${reason}`).join(', ')}; rerun them (finished images are kept)\n`,
+  );
   process.exit(1);
 }
 process.stderr.write(`all ${count} copies finished\n`);

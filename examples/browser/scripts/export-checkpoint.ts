@@ -9,7 +9,10 @@ import { readCheckpoint } from '@pixelrepa/train/node';
 import { pageWeights } from './page-weights.ts';
 
 const usage = 'usage: npm run -w @pixelrepa/example-browser export-checkpoint -- <training checkpoint.safetensors> [--out public/quickstart.safetensors]';
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string', default: 'public/quickstart.safetensors' }, help: { type: 'boolean', short: 'h' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { out: { type: 'string', default: 'public/quickstart.safetensors' }, help: { type: 'boolean', short: 'h' } },
+});
 if (values.help || positionals.length !== 1) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);

@@ -59,8 +59,10 @@ export async function readPageCheckpoint(bytes: Uint8Array, describe?: () => Pro
     described = await describe();
     words = 'JiT weights with a model description';
   } else {
-    throw new Error('this safetensors file is not a PixelREPA.ts training checkpoint (no "pixelrepa" metadata), and no model description (config JSON) came with it: '
-      + 'give its URL (?config=…), or export the weights with `npm run -w @pixelrepa/example-browser export-checkpoint -- <checkpoint>`, which writes both');
+    throw new Error(
+      'this safetensors file is not a PixelREPA.ts training checkpoint (no "pixelrepa" metadata), and no model description (config JSON) came with it: ' +
+        'give its URL (?config=…), or export the weights with `npm run -w @pixelrepa/example-browser export-checkpoint -- <checkpoint>`, which writes both',
+    );
   }
   const config = describedConfig(described);
   validateJiTConfig(config);

@@ -61,8 +61,16 @@ export async function sampleGrid(model: JiT, settings: GridSettings, hooks: Grid
   let pixels: Tensor | undefined;
   try {
     images = sample(model, {
-      labels, noise, steps: settings.steps, method: settings.method, cfg: settings.cfg, interval: settings.interval ?? [0.1, 1],
-      noiseScale: hooks.noiseScale, tEps: hooks.tEps, onStep: hooks.onStep, record: hooks.record,
+      labels,
+      noise,
+      steps: settings.steps,
+      method: settings.method,
+      cfg: settings.cfg,
+      interval: settings.interval ?? [0.1, 1],
+      noiseScale: hooks.noiseScale,
+      tEps: hooks.tEps,
+      onStep: hooks.onStep,
+      record: hooks.record,
     });
     pixels = toUint8Images(images);
     const values = await pixels.data();

@@ -111,7 +111,8 @@ async function load(): Promise<void> {
   const { type: _type, ...model } = loaded;
   report.model = model;
   const { config: jit } = loaded;
-  element('model').textContent = `Model: ${checkpoint} (${loaded.description}): ${jit.inputSize} px, patch ${jit.patchSize}, width ${jit.hiddenSize}, depth ${jit.depth}, ${(loaded.parameters / 1e6).toFixed(2)} M parameters`;
+  element('model').textContent =
+    `Model: ${checkpoint} (${loaded.description}): ${jit.inputSize} px, patch ${jit.patchSize}, width ${jit.hiddenSize}, depth ${jit.depth}, ${(loaded.parameters / 1e6).toFixed(2)} M parameters`;
   const wanted = urlOptions.classes ?? Array.from({ length: Math.min(jit.numClasses, 10) }, (_, i) => i);
   renderClasses(jit.numClasses, wanted);
   setState('ready');

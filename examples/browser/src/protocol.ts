@@ -9,16 +9,16 @@ export const backendChoices: readonly BackendChoice[] = ['auto', 'webgpu', 'webg
 
 export type ToWorker =
   | {
-    type: 'start';
-    backend: BackendChoice;
-    /** `auto` only: accept a software GPU (SwiftShader, llvmpipe) instead of falling through to WASM. */
-    allowSoftwareGpu: boolean;
-    /** Absolute URL of the folder holding tfjs-backend-wasm's .wasm binaries. */
-    wasmPaths: string;
-    /** Absolute URLs; the config (a model description) is fetched only for plain JiT weights. */
-    checkpointUrl: string;
-    configUrl?: string;
-  }
+      type: 'start';
+      backend: BackendChoice;
+      /** `auto` only: accept a software GPU (SwiftShader, llvmpipe) instead of falling through to WASM. */
+      allowSoftwareGpu: boolean;
+      /** Absolute URL of the folder holding tfjs-backend-wasm's .wasm binaries. */
+      wasmPaths: string;
+      /** Absolute URLs; the config (a model description) is fetched only for plain JiT weights. */
+      checkpointUrl: string;
+      configUrl?: string;
+    }
   | { type: 'sample'; settings: GridSettings };
 
 export type FromWorker =

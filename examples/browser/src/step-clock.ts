@@ -31,7 +31,15 @@ export function stepClock({ gpu, onStep }: { gpu: boolean; onStep: (step: number
     else if (gpu && name.startsWith('z_step_')) {
       const step = Number(name.slice('z_step_'.length)) + 1;
       const marker = tf.keep(tf.slice(value, [0, 0, 0, 0], [1, 1, 1, 1]));
-      pending.push(marker.data().then(() => finish(step), () => finish(step)).finally(() => marker.dispose()));
+      pending.push(
+        marker
+          .data()
+          .then(
+            () => finish(step),
+            () => finish(step),
+          )
+          .finally(() => marker.dispose()),
+      );
     }
   };
   return {

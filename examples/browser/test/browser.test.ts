@@ -19,7 +19,16 @@ import { serveFolder, type StaticServer } from './support/static-server.ts';
 
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/browser/', import.meta.url));
 const settings: GridSettings = { classes: [0, 1], perClass: 2, steps: 4, method: 'heun', cfg: 2, seed: 0 };
-const query = { checkpoint: 'test.safetensors', classes: settings.classes.join(','), perClass: settings.perClass, steps: settings.steps, method: settings.method, cfg: settings.cfg, seed: settings.seed, run: 1 };
+const query = {
+  checkpoint: 'test.safetensors',
+  classes: settings.classes.join(','),
+  perClass: settings.perClass,
+  steps: settings.steps,
+  method: settings.method,
+  cfg: settings.cfg,
+  seed: settings.seed,
+  run: 1,
+};
 
 /**
  * How close the browser's pixels must be to Node's, in uint8 levels. Every backend computes in
@@ -66,7 +75,8 @@ describe.skipIf(missing !== undefined && !process.env.CI)('the sampling page in 
   });
 
   afterAll(async () => {
-    if (Object.keys(differences).length) writeFileSync(join(artifacts, 'differences.json'), `${JSON.stringify({ tolerance, settings, differences }, null, 2)}\n`);
+    if (Object.keys(differences).length)
+      writeFileSync(join(artifacts, 'differences.json'), `${JSON.stringify({ tolerance, settings, differences }, null, 2)}\n`);
     await browser?.close();
     await server?.close();
     if (folder) rmSync(folder, { recursive: true, force: true });

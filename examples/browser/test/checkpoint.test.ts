@@ -9,7 +9,10 @@ import { testModel } from './support/random-checkpoint.ts';
 const tensor = (value: number): RawTensor => ({ dtype: 'F32', shape: [2], data: Float32Array.of(value, value) });
 const trainingConfig = { model: 'JiT-Tiny/4', modelOverrides: { numClasses: 3 }, noise_scale: 2, t_eps: 0.1 };
 const trainingTensors = new Map([
-  ['model.net.pos_embed', tensor(1)], ['model_ema1.pos_embed', tensor(2)], ['model_ema2.pos_embed', tensor(3)], ['optimizer.exp_avg.pos_embed', tensor(4)],
+  ['model.net.pos_embed', tensor(1)],
+  ['model_ema1.pos_embed', tensor(2)],
+  ['model_ema2.pos_embed', tensor(3)],
+  ['optimizer.exp_avg.pos_embed', tensor(4)],
 ]);
 const info = { format: 'pixelrepa-checkpoint', version: 1, step: 400, config: trainingConfig } as unknown as CheckpointInfo;
 
@@ -33,13 +36,15 @@ describe('the checkpoints the page reads', () => {
   });
 
   it('asks for a model description for plain JiT weights', async () => {
-    await expect(readPageCheckpoint(writeSafetensors(new Map([['pos_embed', tensor(1)]]))))
-      .rejects.toThrow(/no "pixelrepa" metadata.*\?config=.*export-checkpoint/);
+    await expect(readPageCheckpoint(writeSafetensors(new Map([['pos_embed', tensor(1)]])))).rejects.toThrow(
+      /no "pixelrepa" metadata.*\?config=.*export-checkpoint/,
+    );
   });
 
   it('names an unknown preset in a model description', async () => {
-    await expect(readPageCheckpoint(writeSafetensors(new Map([['pos_embed', tensor(1)]])), async () => ({ model: 'JiT-X/3' })))
-      .rejects.toThrow(/unknown JiT preset "JiT-X\/3"/);
+    await expect(readPageCheckpoint(writeSafetensors(new Map([['pos_embed', tensor(1)]])), async () => ({ model: 'JiT-X/3' }))).rejects.toThrow(
+      /unknown JiT preset "JiT-X\/3"/,
+    );
   });
 });
 
@@ -50,7 +55,8 @@ describe('grid settings', () => {
 
   it('says what is wrong with the settings', () => {
     const numClasses = testModel.modelOverrides!.numClasses!;
-    expect(() => checkGridSettings({ classes: [1, 4], perClass: 0, steps: 4, method: 'heun', cfg: 1, seed: 0 }, numClasses))
-      .toThrow('class 4 outside 0…3 (this model has 4); images per class must be a positive integer, got 0');
+    expect(() => checkGridSettings({ classes: [1, 4], perClass: 0, steps: 4, method: 'heun', cfg: 1, seed: 0 }, numClasses)).toThrow(
+      'class 4 outside 0…3 (this model has 4); images per class must be a positive integer, got 0',
+    );
   });
 });

@@ -8,7 +8,7 @@ import { randomCheckpoint, testModel } from './support/random-checkpoint.ts';
 
 const settings: GridSettings = { classes: [2, 0], perClass: 2, steps: 3, method: 'heun', cfg: 2, seed: 5 };
 
-describe('sampling a grid with the page\'s hooks', () => {
+describe("sampling a grid with the page's hooks", () => {
   let model: JiT;
 
   beforeAll(async () => {

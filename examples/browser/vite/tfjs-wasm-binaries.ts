@@ -22,7 +22,9 @@ function wasmBinaries(): Map<string, string> {
  */
 export function tfjsWasmBinaries(): Plugin {
   const binaries = wasmBinaries();
-  const serve = (server: { middlewares: { use(path: string, handler: (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => void): void } }) => {
+  const serve = (server: {
+    middlewares: { use(path: string, handler: (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => void): void };
+  }) => {
     server.middlewares.use(`/${wasmFolder}`, (req, res, next) => {
       const path = binaries.get((req.url ?? '').replace(/^\/+|\?.*$/g, ''));
       if (!path) return next();

@@ -1,7 +1,22 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  Attention, LabelEmbedder, LayerNorm, Linear, Mlp, Module, ModuleList, Sequential, SiLU, TimestepEmbedder,
-  convPatchLayout, gatedResidual, modulate, patchify, unpatchify, sincosPositionEmbedding2d, type RandomSource,
+  Attention,
+  LabelEmbedder,
+  LayerNorm,
+  Linear,
+  Mlp,
+  Module,
+  ModuleList,
+  Sequential,
+  SiLU,
+  TimestepEmbedder,
+  convPatchLayout,
+  gatedResidual,
+  modulate,
+  patchify,
+  unpatchify,
+  sincosPositionEmbedding2d,
+  type RandomSource,
 } from '@pixelrepa/nn';
 
 export interface TinyDiTConfig {
@@ -23,7 +38,11 @@ class DiTBlock extends Module {
   readonly mlp: Mlp;
   readonly adaLN_modulation: Sequential;
 
-  constructor(readonly width: number, heads: number, random?: RandomSource) {
+  constructor(
+    readonly width: number,
+    heads: number,
+    random?: RandomSource,
+  ) {
     super();
     this.norm1 = this.addModule('norm1', new LayerNorm(width, 1e-6));
     this.attn = this.addModule('attn', new Attention({ dim: width, numHeads: heads, qkNorm: false, random }));
@@ -54,7 +73,10 @@ export class TinyDiT extends Module {
   readonly head: Linear;
   private readonly positions: Tensor;
 
-  constructor(readonly config: TinyDiTConfig, random?: RandomSource) {
+  constructor(
+    readonly config: TinyDiTConfig,
+    random?: RandomSource,
+  ) {
     super();
     const { imageSize, patchSize: p, width, depth, heads, numClasses } = config;
     this.embed = this.addModule('embed', new Linear({ inFeatures: p * p * 3, outFeatures: width, weightLayout: convPatchLayout(3, p), random }));

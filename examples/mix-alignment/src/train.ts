@@ -37,18 +37,28 @@ export async function trainWithObjective(encoder: SmallViT, { objective: kind, s
   const [initRng, rng] = createRng(seed).split(2);
   const model = new TinyDiT({ imageSize: 32, patchSize: 8, width: 64, depth: 4, heads: 4, numClasses: 10, alignDepth: 2 }, initRng);
   model.train();
-  const objective: AlignmentObjective = kind === 'repa'
-    ? createObjective('repa', { hiddenSize: 64, targetSize: encoder.embedDim, projectorDim: 256, random: initRng })
-    : createObjective('pixelrepa', {
-      adapter: 'MTA-B/16',
-      adapterOverrides: { inputSize: 32, patchSize: 8, hiddenSize: 64, numHeads: 4, inContextLen: 4, numClasses: 10, outChannels: encoder.embedDim },
-      random: initRng,
-    });
-  const named: Array<[string, Parameter]> = [...model.namedParameters(), ...objective.namedParameters().map(([n, p]) => [`align.${n}`, p] as [string, Parameter])];
+  const objective: AlignmentObjective =
+    kind === 'repa'
+      ? createObjective('repa', { hiddenSize: 64, targetSize: encoder.embedDim, projectorDim: 256, random: initRng })
+      : createObjective('pixelrepa', {
+          adapter: 'MTA-B/16',
+          adapterOverrides: { inputSize: 32, patchSize: 8, hiddenSize: 64, numHeads: 4, inContextLen: 4, numClasses: 10, outChannels: encoder.embedDim },
+          random: initRng,
+        });
+  const named: Array<[string, Parameter]> = [
+    ...model.namedParameters(),
+    ...objective.namedParameters().map(([n, p]) => [`align.${n}`, p] as [string, Parameter]),
+  ];
   const parameters = weightDecayGroups(named, 0);
   const optimizer = adamwInit(parameters);
   const schedule = tf.tensor1d(alphaBars());
-  const data = new DataLoader(proceduralDataset({ imageSize: 32, seed: seed + 1, length: 10_000 }), { batchSize, seed, shuffle: true, flip: true, dropLast: true });
+  const data = new DataLoader(proceduralDataset({ imageSize: 32, seed: seed + 1, length: 10_000 }), {
+    batchSize,
+    seed,
+    shuffle: true,
+    flip: true,
+    dropLast: true,
+  });
   const result: RunResult = { diffusion: [], align: [] };
   let step = 0;
   for (let epoch = 0; step < steps; epoch++) {
@@ -58,16 +68,19 @@ export async function trainWithObjective(encoder: SmallViT, { objective: kind, s
       const target = tf.tidy(() => encoder.encode(x0));
       const draws = drawStep(rng, x0.shape, objective, model.config.imageSize / model.config.patchSize);
       let parts: [tf.Tensor, tf.Tensor] | undefined;
-      const { value, grads } = valueAndGrads(() => {
-        const xt = noiseImages(x0, draws.eps, draws.t, schedule);
-        const { eps, tokens } = model.forward(xt, tf.cast(draws.t, 'float32'), y);
-        const diffusion = tf.mean(tf.square(tf.sub(eps, draws.eps)));
-        // The objectives follow JiT's time convention (t = 1 clean): map the DDPM step to it.
-        const t = tf.sub(1, tf.div(tf.cast(draws.t, 'float32'), 1000));
-        const { loss } = objective.compute({ tokens, target, t, y, maskNoise: draws.mask });
-        parts = [tf.keep(diffusion), tf.keep(loss)];
-        return tf.add(diffusion, tf.mul(loss, objective.weight));
-      }, parameters.map(({ name, parameter }) => [name, parameter]));
+      const { value, grads } = valueAndGrads(
+        () => {
+          const xt = noiseImages(x0, draws.eps, draws.t, schedule);
+          const { eps, tokens } = model.forward(xt, tf.cast(draws.t, 'float32'), y);
+          const diffusion = tf.mean(tf.square(tf.sub(eps, draws.eps)));
+          // The objectives follow JiT's time convention (t = 1 clean): map the DDPM step to it.
+          const t = tf.sub(1, tf.div(tf.cast(draws.t, 'float32'), 1000));
+          const { loss } = objective.compute({ tokens, target, t, y, maskNoise: draws.mask });
+          parts = [tf.keep(diffusion), tf.keep(loss)];
+          return tf.add(diffusion, tf.mul(loss, objective.weight));
+        },
+        parameters.map(({ name, parameter }) => [name, parameter]),
+      );
       adamwUpdate(optimizer, parameters, grads, 1e-3);
       const [diffusion, align] = await Promise.all(parts!.map(async (t) => (await t.data())[0]));
       result.diffusion.push(diffusion);

@@ -28,7 +28,9 @@ export async function classifierAccuracy(model: SmallViT, source: SampleSource):
     const images = batchToFloatTensor(batch);
     const predicted = tf.tidy(() => tf.argMax(model.classify(images), -1));
     const values = await predicted.data();
-    batch.labels.forEach((label, i) => { right += values[i] === label ? 1 : 0; });
+    batch.labels.forEach((label, i) => {
+      right += values[i] === label ? 1 : 0;
+    });
     tf.dispose([images, predicted]);
   }
   return right / source.length;
@@ -38,7 +40,16 @@ export async function classifierAccuracy(model: SmallViT, source: SampleSource):
  * Trains a SmallViT classifier with AdamW (weight decay 0.05, cosine schedule, horizontal flips),
  * logging every 50 steps; returns it in eval mode with its held-out accuracy.
  */
-export async function trainClassifier({ config, train, heldOut, steps, batchSize, seed, lr: peak = 2e-3, log = console.log }: ClassifierTraining): Promise<{ model: SmallViT; testAccuracy?: number }> {
+export async function trainClassifier({
+  config,
+  train,
+  heldOut,
+  steps,
+  batchSize,
+  seed,
+  lr: peak = 2e-3,
+  log = console.log,
+}: ClassifierTraining): Promise<{ model: SmallViT; testAccuracy?: number }> {
   const [initRng] = createRng(seed).split(1);
   const model = new SmallViT(config, { random: initRng });
   model.train();
@@ -62,11 +73,15 @@ export async function trainClassifier({ config, train, heldOut, steps, batchSize
       }, named);
       adamwUpdate(optimizer, parameters, grads, lr);
       const predicted = await tf.argMax(logits!, -1).data();
-      batch.labels.forEach((label, i) => { correct += predicted[i] === label ? 1 : 0; });
+      batch.labels.forEach((label, i) => {
+        correct += predicted[i] === label ? 1 : 0;
+      });
       seen += batch.labels.length;
       step++;
       if (step % 50 === 0 || step === steps) {
-        log(`step ${step}/${steps}  loss ${(await value.data())[0].toFixed(4)}  train accuracy ${(100 * correct / seen).toFixed(1)}%  lr ${lr.toExponential(2)}`);
+        log(
+          `step ${step}/${steps}  loss ${(await value.data())[0].toFixed(4)}  train accuracy ${((100 * correct) / seen).toFixed(1)}%  lr ${lr.toExponential(2)}`,
+        );
         correct = 0;
         seen = 0;
       }

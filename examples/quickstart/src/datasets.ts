@@ -44,7 +44,9 @@ export function openQuickstartData(data: QuickstartData, options: { split?: 'tra
   const split = options.split ?? recipeData.split;
   const root = options.root ?? bundledFashionMnist;
   if (split === 'train' && root === bundledFashionMnist) {
-    throw new Error(`the copy in examples/quickstart/assets holds only the official test split; for the train split pass --data_path ${debianFashionMnistRoot} (apt-get install dataset-fashion-mnist) or another folder with the official files`);
+    throw new Error(
+      `the copy in examples/quickstart/assets holds only the official test split; for the train split pass --data_path ${debianFashionMnistRoot} (apt-get install dataset-fashion-mnist) or another folder with the official files`,
+    );
   }
   const hint = 'or pass --data_path <folder with the official files>';
   const source = openFashionMnist({ root, split, hint: root === bundledFashionMnist ? 'or restore examples/quickstart/assets/fashion-mnist from git' : hint });

@@ -39,7 +39,10 @@ export async function writeLabelledGrid(path: string, panels: readonly GridPanel
   const canvas = new Uint8Array(width * height * 3).fill(255);
   panels.forEach((panel, p) => {
     const expected = rows * columns * imageSize * imageSize * 3;
-    if (panel.pixels.length !== expected) throw new Error(`writeLabelledGrid: panel "${panel.title}" has ${panel.pixels.length} bytes, expected ${rows}×${columns} images of ${imageSize}×${imageSize}×3 (${expected})`);
+    if (panel.pixels.length !== expected)
+      throw new Error(
+        `writeLabelledGrid: panel "${panel.title}" has ${panel.pixels.length} bytes, expected ${rows}×${columns} images of ${imageSize}×${imageSize}×3 (${expected})`,
+      );
     const panelLeft = labelWidth + p * (panelWidth + panelGap);
     for (let n = 0; n < rows * columns; n++) {
       const left = panelLeft + gap + (n % columns) * cell;

@@ -41,8 +41,10 @@ const { values } = parseArgs({
 });
 const data = values.data as QuickstartData;
 if (!quickstartDataNames.includes(data)) throw new Error(`--data ${values.data}: expected one of ${quickstartDataNames.join(', ')}`);
-if (values.split !== undefined && values.split !== 'test' && values.split !== 'train') throw new Error(`--split ${values.split}: expected test or train (Fashion-MNIST's official splits)`);
-if (values.data_path !== undefined && data !== 'fashion-mnist') throw new Error('--data_path names a Fashion-MNIST folder; it does not apply to --data procedural');
+if (values.split !== undefined && values.split !== 'test' && values.split !== 'train')
+  throw new Error(`--split ${values.split}: expected test or train (Fashion-MNIST's official splits)`);
+if (values.data_path !== undefined && data !== 'fashion-mnist')
+  throw new Error('--data_path names a Fashion-MNIST folder; it does not apply to --data procedural');
 // Relative to where `npm start` was typed (npm runs the script inside the workspace folder).
 const userPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 const outDir = userPath(values.out!);
@@ -54,7 +56,14 @@ const fidImages = Number(values['fid-images']);
 const { numClasses, inputSize: imageSize } = quickstartRecipes[data].config.modelOverrides;
 const started = performance.now();
 const seconds = () => (performance.now() - started) / 1000;
-const newBar = (label: string) => new SingleBar({ format: `${label.padEnd(22)} [{bar}] {value}/{total} | {status} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 10_000 });
+const newBar = (label: string) =>
+  new SingleBar({
+    format: `${label.padEnd(22)} [{bar}] {value}/{total} | {status} | ETA {eta_formatted}`,
+    hideCursor: true,
+    clearOnComplete: false,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  });
 const bar = (label: string, total: number) => {
   const progress = newBar(label);
   progress.start(total, 0, { status: '' });
@@ -118,7 +127,9 @@ const trainer = await Trainer.create({
   onEvent: (event) => {
     if (event.type === 'step') {
       losses.push({ step: event.step, jit: event.lossJit, align: event.lossAlign ?? NaN });
-      trainBar.update(event.step, { status: `loss ${event.lossJit.toFixed(3)} + 0.1·${(event.lossAlign ?? 0).toFixed(3)} | ${event.imagesPerSecond.toFixed(0)} img/s` });
+      trainBar.update(event.step, {
+        status: `loss ${event.lossJit.toFixed(3)} + 0.1·${(event.lossAlign ?? 0).toFixed(3)} | ${event.imagesPerSecond.toFixed(0)} img/s`,
+      });
     }
   },
 });
@@ -149,16 +160,34 @@ const gridLabels = Array.from({ length: numClasses * perClass }, (_, i) => Math.
 const pixels: number[] = [];
 {
   const progress = bar('sampling the grid', gridLabels.length);
-  await sampleInBatches(sampler, gridLabels, { ...sampling, steps: 20, method: 'heun' }, createRng(seed + 200), async (images) => { pixels.push(...(await toPixels(images))); }, { batch: 40, onImages: (done) => progress.update(done) });
+  await sampleInBatches(
+    sampler,
+    gridLabels,
+    { ...sampling, steps: 20, method: 'heun' },
+    createRng(seed + 200),
+    async (images) => {
+      pixels.push(...(await toPixels(images)));
+    },
+    { batch: 40, onImages: (done) => progress.update(done) },
+  );
   progress.stop();
 }
 const realPixels = new Uint8Array(gridLabels.length * imageSize * imageSize * 3);
 for (const [n, index] of ofEachClass(perClass).entries()) realPixels.set((await dataset.load(index)).image.data, n * imageSize * imageSize * 3);
 const fidText = `FID in the encoder's token space ${fidBefore.toFixed(1)} → ${fidAfter.toFixed(1)} (real vs real: ${fidFloor.toFixed(1)})`;
-await writeLabelledGrid(join(outDir, 'samples.png'), [
-  { title: `samples after ${steps} steps (Heun, 20 steps, cfg ${sampling.cfg})`, pixels: Uint8Array.from(pixels) },
-  { title: 'real training images', pixels: realPixels },
-], { rowLabels: dataset.classes, columns: perClass, imageSize, footer: `${opened.split ? `Fashion-MNIST ${opened.split} split` : 'procedural data'}; ${fidText}; ${backend.name}, ${trainSeconds.toFixed(0)} s of training` });
+await writeLabelledGrid(
+  join(outDir, 'samples.png'),
+  [
+    { title: `samples after ${steps} steps (Heun, 20 steps, cfg ${sampling.cfg})`, pixels: Uint8Array.from(pixels) },
+    { title: 'real training images', pixels: realPixels },
+  ],
+  {
+    rowLabels: dataset.classes,
+    columns: perClass,
+    imageSize,
+    footer: `${opened.split ? `Fashion-MNIST ${opened.split} split` : 'procedural data'}; ${fidText}; ${backend.name}, ${trainSeconds.toFixed(0)} s of training`,
+  },
+);
 
 await lineChartPng(join(outDir, 'loss.png'), `PixelREPA quickstart: ${steps} steps, batch ${batchSize}`, [
   [{ name: 'JiT v-loss (smoothed)', colour: '#1f77b4', points: smooth(losses.map((l) => [l.step, l.jit])) }],
@@ -179,7 +208,8 @@ const metrics = {
   model: { ...trainer.modules.jit.config, parameters: trainer.modules.jit.parameterCount({ trainableOnly: true }) },
   encoder: encoder.label,
   fid_encoder_space: {
-    measures: `Fréchet distance between Gaussian fits of the mean-pooled ${encoder.embedDim}-d tokens of the frozen encoder (the alignment target itself, not Inception: not comparable with published FIDs) ` +
+    measures:
+      `Fréchet distance between Gaussian fits of the mean-pooled ${encoder.embedDim}-d tokens of the frozen encoder (the alignment target itself, not Inception: not comparable with published FIDs) ` +
       `of ${perClassFloor * numClasses} images (class-balanced) against ${real.reference.length} real training images`,
     before: fidBefore,
     after: fidAfter,
@@ -200,5 +230,7 @@ trainer.dispose();
 sampler.dispose();
 encoder.dispose();
 console.log(`\n${fidText}`);
-console.log(`  (a Fréchet distance of the small encoder's pooled tokens of ${perClassFloor * numClasses} images: lower is closer to the real images; the real-vs-real figure is the floor at this sample size)`);
+console.log(
+  `  (a Fréchet distance of the small encoder's pooled tokens of ${perClassFloor * numClasses} images: lower is closer to the real images; the real-vs-real figure is the floor at this sample size)`,
+);
 console.log(`wrote ${join(outDir, 'samples.png')} (samples beside real images), loss.png, metrics.json, checkpoint.safetensors in ${seconds().toFixed(0)} s`);

@@ -23,7 +23,10 @@ export function smooth(points: Array<[number, number]>, window = 20): Array<[num
 export async function lineChartPng(path: string, title: string, panels: Series[][], width = 900, panelHeight = 260): Promise<void> {
   const margin = { left: 70, right: 20, top: 40, bottom: 40 };
   const height = panels.length * panelHeight + margin.top;
-  const parts: string[] = [`<rect width="100%" height="100%" fill="white"/>`, `<text x="${width / 2}" y="24" font-family="sans-serif" font-size="18" text-anchor="middle">${title}</text>`];
+  const parts: string[] = [
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="24" font-family="sans-serif" font-size="18" text-anchor="middle">${title}</text>`,
+  ];
   panels.forEach((series, p) => {
     const top = margin.top + p * panelHeight;
     const plotH = panelHeight - margin.bottom - 10;
@@ -44,7 +47,9 @@ export async function lineChartPng(path: string, title: string, panels: Series[]
     ticks.forEach((x, i) => {
       const anchor = i === ticks.length - 1 && ticks.length > 1 ? 'end' : i === 0 ? 'start' : 'middle';
       parts.push(`<line x1="${sx(x).toFixed(1)}" y1="${top + plotH}" x2="${sx(x).toFixed(1)}" y2="${top + plotH + 4}" stroke="#999"/>`);
-      parts.push(`<text x="${sx(x).toFixed(1)}" y="${top + plotH + 16}" font-family="sans-serif" font-size="12" text-anchor="${anchor}">${i === ticks.length - 1 ? `step ${x}` : x}</text>`);
+      parts.push(
+        `<text x="${sx(x).toFixed(1)}" y="${top + plotH + 16}" font-family="sans-serif" font-size="12" text-anchor="${anchor}">${i === ticks.length - 1 ? `step ${x}` : x}</text>`,
+      );
     });
     let legend = 0;
     for (const s of series) {
@@ -52,8 +57,11 @@ export async function lineChartPng(path: string, title: string, panels: Series[]
       const d = finite.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
       const opacity = s.opacity ?? 1;
       parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-opacity="${opacity}" stroke-width="1.5"/>`);
-      if (s.markers) for (const [x, y] of finite) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${s.colour}" fill-opacity="${opacity}"/>`);
-      if (s.name) parts.push(`<text x="${margin.left + 10}" y="${top + 18 + 16 * legend++}" font-family="sans-serif" font-size="13" fill="${s.colour}">${s.name}</text>`);
+      if (s.markers)
+        for (const [x, y] of finite)
+          parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${s.colour}" fill-opacity="${opacity}"/>`);
+      if (s.name)
+        parts.push(`<text x="${margin.left + 10}" y="${top + 18 + 16 * legend++}" font-family="sans-serif" font-size="13" fill="${s.colour}">${s.name}</text>`);
     }
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;

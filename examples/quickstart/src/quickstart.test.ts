@@ -14,7 +14,7 @@ import { writeLabelledGrid } from './labelled-grid.js';
 const dir = mkdtempSync(join(tmpdir(), 'quickstart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the quickstart\'s data and encoder', () => {
+describe("the quickstart's data and encoder", () => {
   it('ships the official test split and says that it trains on it', () => {
     const { source, description } = openQuickstartData('fashion-mnist', {});
     expect(source.length).toBe(10_000);
@@ -23,14 +23,15 @@ describe('the quickstart\'s data and encoder', () => {
     expect(() => openQuickstartData('fashion-mnist', { split: 'train' })).toThrow(/holds only the official test split; for the train split pass --data_path/);
   });
 
-  it('has byte-identical copies of Debian\'s official test files', (context) => {
-    if (!existsSync(join(debianFashionMnistRoot, fashionMnistFiles.test.images))) context.skip(`Debian's dataset-fashion-mnist is not installed (${debianFashionMnistRoot})`);
+  it("has byte-identical copies of Debian's official test files", (context) => {
+    if (!existsSync(join(debianFashionMnistRoot, fashionMnistFiles.test.images)))
+      context.skip(`Debian's dataset-fashion-mnist is not installed (${debianFashionMnistRoot})`);
     for (const name of [fashionMnistFiles.test.images, fashionMnistFiles.test.labels]) {
       expect(readFileSync(join(bundledFashionMnist, name)).equals(readFileSync(join(debianFashionMnistRoot, name)))).toBe(true);
     }
   });
 
-  it('aligns to encoders whose token grid is the JiT\'s patch grid, trained on the other split', () => {
+  it("aligns to encoders whose token grid is the JiT's patch grid, trained on the other split", () => {
     const jitGrid = quickstartModelOverrides.inputSize / quickstartModelOverrides.patchSize;
     for (const file of Object.values(encoderFiles)) {
       const metadata = JSON.parse(readSafetensorsFile(file).metadata.pixelrepa) as { config: { imgSize: number; patchSize: number }; data?: string };
@@ -52,10 +53,19 @@ describe('the quickstart\'s data and encoder', () => {
   it('writes a grid with a label column and one panel per image set', async () => {
     const path = join(dir, 'grid.png');
     const pixels = new Uint8Array(2 * 3 * 4 * 4 * 3).fill(200);
-    await writeLabelledGrid(path, [{ title: 'samples', pixels }, { title: 'real', pixels }], { rowLabels: ['T-shirt/top', 'Bag'], columns: 3, imageSize: 4, scale: 2, footer: 'caption' });
+    await writeLabelledGrid(
+      path,
+      [
+        { title: 'samples', pixels },
+        { title: 'real', pixels },
+      ],
+      { rowLabels: ['T-shirt/top', 'Bag'], columns: 3, imageSize: 4, scale: 2, footer: 'caption' },
+    );
     const { width, height } = await sharp(path).metadata();
     // label column 120 + 2 panels of 3 × (4·2 + 2) + 2 + a 24 px gap; header 30 + 2 rows + 2 + footer 26
     expect([width, height]).toEqual([120 + 2 * 32 + 24, 30 + 2 * 10 + 2 + 26]);
-    await expect(writeLabelledGrid(path, [{ title: 'short', pixels: pixels.subarray(1) }], { rowLabels: ['a', 'b'], columns: 3, imageSize: 4 })).rejects.toThrow(/panel "short" has 287 bytes/);
+    await expect(
+      writeLabelledGrid(path, [{ title: 'short', pixels: pixels.subarray(1) }], { rowLabels: ['a', 'b'], columns: 3, imageSize: 4 }),
+    ).rejects.toThrow(/panel "short" has 287 bytes/);
   });
 });

@@ -25,7 +25,10 @@ export interface RealImageSets {
  * rest, `perClass` images of each class (class 0 first): comparing the second set with the first
  * gives the FID two sets of real images reach, the floor for the samples' FID.
  */
-export function realImageSets(source: LabelledSource, { referenceSize, perClass, seed }: { referenceSize: number; perClass: number; seed: number }): RealImageSets {
+export function realImageSets(
+  source: LabelledSource,
+  { referenceSize, perClass, seed }: { referenceSize: number; perClass: number; seed: number },
+): RealImageSets {
   const order = permutation(source.length, createRandom(seed));
   const classes = source.classes.length;
   if (source.length < referenceSize + classes * perClass) {

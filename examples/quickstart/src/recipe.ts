@@ -27,7 +27,12 @@ export interface QuickstartRunOptions {
 }
 
 /** The trainer config `npm start` runs: the recipe's, with only steps, batch and seed open to change. */
-export function quickstartTrainConfig({ data, steps, batchSize, seed }: QuickstartRunOptions): Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize' | 'seed'> {
+export function quickstartTrainConfig({
+  data,
+  steps,
+  batchSize,
+  seed,
+}: QuickstartRunOptions): Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize' | 'seed'> {
   const { config } = quickstartRecipes[data];
   return { ...config, steps: steps ?? config.steps, batchSize: batchSize ?? config.batchSize, seed: seed ?? config.seed };
 }

@@ -36,7 +36,8 @@ console.log(`backend ${info.name}${info.threads ? ` (${info.threads} threads)` :
 // Fashion-MNIST: the official train split (the quickstart trains JiT on the test split);
 // procedural: its own seed (the quickstart draws other seeds).
 const train = openQuickstartData(data, { split: 'train', root: values.data_path ?? debianFashionMnistRoot, seed: 1000, length: 20_000 });
-const heldOut: SampleSource | undefined = data === 'fashion-mnist' ? openQuickstartData(data, { split: 'test', root: values.data_path ?? debianFashionMnistRoot }).source : undefined;
+const heldOut: SampleSource | undefined =
+  data === 'fashion-mnist' ? openQuickstartData(data, { split: 'test', root: values.data_path ?? debianFashionMnistRoot }).source : undefined;
 console.log(`training on ${train.description}`);
 
 const { model, testAccuracy } = await trainClassifier({ config, train: train.source, heldOut, steps, batchSize, seed });

@@ -33,44 +33,73 @@ function bySeed(variant: Variant, step: number, metric: (line: ResultLine) => nu
 const metrics: Array<{ key: string; title: string; get: (line: ResultLine) => number; digits: number; better: 'lower' | 'higher' }> = [
   { key: 'fd', title: 'judge FD (lower is better)', get: (line) => line.fd, digits: 2, better: 'lower' },
   { key: 'accuracy', title: 'conditional accuracy, % (higher is better)', get: (line) => 100 * line.accuracy, digits: 1, better: 'higher' },
-  { key: 'fd_target', title: 'FD in the alignment target\'s features (not independent)', get: (line) => line.fd_target, digits: 2, better: 'lower' },
+  { key: 'fd_target', title: "FD in the alignment target's features (not independent)", get: (line) => line.fd_target, digits: 2, better: 'lower' },
 ];
 
 const lines: string[] = [];
-lines.push(`Protocol \`${values.protocol}\`: ${results.length} evaluations of ${new Set(results.map((line) => `${line.variant}/${line.seed}`)).size} runs (${present.map((variant) => `${variant}: seeds ${[...new Set(results.filter((line) => line.variant === variant).map((line) => line.seed))].sort().join(', ')}`).join('; ')}).`, '');
+lines.push(
+  `Protocol \`${values.protocol}\`: ${results.length} evaluations of ${new Set(results.map((line) => `${line.variant}/${line.seed}`)).size} runs (${present.map((variant) => `${variant}: seeds ${[...new Set(results.filter((line) => line.variant === variant).map((line) => line.seed))].sort().join(', ')}`).join('; ')}).`,
+  '',
+);
 
 for (const metric of metrics) {
   lines.push(`**${metric.title}** — mean ± sd over seeds (n seeds)`, '');
   lines.push(`| step | ${present.map((variant) => names[variant]).join(' | ')} |`, `| ---: | ${present.map(() => '---:').join(' | ')} |`);
   for (const step of steps) {
-    lines.push(`| ${step} | ${present.map((variant) => { const s = summarize([...bySeed(variant, step, metric.get).values()]); return s.n ? `${formatSummary(s, metric.digits)} (${s.n})` : '—'; }).join(' | ')} |`);
+    lines.push(
+      `| ${step} | ${present
+        .map((variant) => {
+          const s = summarize([...bySeed(variant, step, metric.get).values()]);
+          return s.n ? `${formatSummary(s, metric.digits)} (${s.n})` : '—';
+        })
+        .join(' | ')} |`,
+    );
   }
   lines.push('');
 }
 
-const pairs: Array<[Variant, Variant]> = [['none', 'repa'], ['none', 'pixelrepa'], ['repa', 'pixelrepa']];
-lines.push('**Paired differences** (same seed, second − first; judge FD: negative = the second is better; accuracy in points). ✓ = counts: every seed agrees in sign and the mean exceeds either variant\'s sd over seeds.', '');
-lines.push(`| step | ${pairs.map(([a, b]) => `FD ${b} − ${a}`).join(' | ')} | ${pairs.map(([a, b]) => `acc. ${b} − ${a}`).join(' | ')} |`, `| ---: | ${pairs.map(() => '---:').join(' | ')} | ${pairs.map(() => '---:').join(' | ')} |`);
+const pairs: Array<[Variant, Variant]> = [
+  ['none', 'repa'],
+  ['none', 'pixelrepa'],
+  ['repa', 'pixelrepa'],
+];
+lines.push(
+  "**Paired differences** (same seed, second − first; judge FD: negative = the second is better; accuracy in points). ✓ = counts: every seed agrees in sign and the mean exceeds either variant's sd over seeds.",
+  '',
+);
+lines.push(
+  `| step | ${pairs.map(([a, b]) => `FD ${b} − ${a}`).join(' | ')} | ${pairs.map(([a, b]) => `acc. ${b} − ${a}`).join(' | ')} |`,
+  `| ---: | ${pairs.map(() => '---:').join(' | ')} | ${pairs.map(() => '---:').join(' | ')} |`,
+);
 for (const step of steps) {
-  const cell = (metric: (typeof metrics)[number]) => ([a, b]: [Variant, Variant]) => {
-    const d = pairedDifference(bySeed(a, step, metric.get), bySeed(b, step, metric.get));
-    return d.n ? `${formatSummary(d, metric.digits)}${d.counts ? ' ✓' : ''} (${d.n})` : '—';
-  };
+  const cell =
+    (metric: (typeof metrics)[number]) =>
+    ([a, b]: [Variant, Variant]) => {
+      const d = pairedDifference(bySeed(a, step, metric.get), bySeed(b, step, metric.get));
+      return d.n ? `${formatSummary(d, metric.digits)}${d.counts ? ' ✓' : ''} (${d.n})` : '—';
+    };
   lines.push(`| ${step} | ${pairs.map(cell(metrics[0])).join(' | ')} | ${pairs.map(cell(metrics[1])).join(' | ')} |`);
 }
 lines.push('');
 
 // Wall time: the mean training step between evaluations, over the lines that measured it.
-lines.push('**Wall time per training step** (mean over evaluation segments and seeds; the machine is shared, so the load average is shown) and the time each variant needs to reach a step:', '');
+lines.push(
+  '**Wall time per training step** (mean over evaluation segments and seeds; the machine is shared, so the load average is shown) and the time each variant needs to reach a step:',
+  '',
+);
 lines.push('| variant | s / step | load (mean) | time to 750 steps | time to the last step |', '| --- | ---: | ---: | ---: | ---: |');
 const lastStep = steps.at(-1) ?? protocol.steps;
 for (const variant of present) {
   const mine = results.filter((line) => line.variant === variant);
   const perStep = summarize(mine.map((line) => line.train_seconds_per_step).filter(Number.isFinite));
   const load = summarize(mine.map((line) => line.load));
-  lines.push(`| ${names[variant]} | ${formatSummary(perStep, 3)} | ${load.mean.toFixed(1)} | ${(perStep.mean * 750 / 60).toFixed(1)} min | ${(perStep.mean * lastStep / 60).toFixed(1)} min |`);
+  lines.push(
+    `| ${names[variant]} | ${formatSummary(perStep, 3)} | ${load.mean.toFixed(1)} | ${((perStep.mean * 750) / 60).toFixed(1)} min | ${((perStep.mean * lastStep) / 60).toFixed(1)} min |`,
+  );
 }
-const machines = [...new Set(results.map((line) => `${line.cpu}, ${line.cores} cores, ${line.backend} with ${line.threads} thread${line.threads === 1 ? '' : 's'}`))];
+const machines = [
+  ...new Set(results.map((line) => `${line.cpu}, ${line.cores} cores, ${line.backend} with ${line.threads} thread${line.threads === 1 ? '' : 's'}`)),
+];
 lines.push('', `Measured on: ${machines.join('; ') || '—'}.`);
 
 const docPath = inRepository(values.doc!);
@@ -83,11 +112,24 @@ if (from < 0 || to < from) throw new Error(`${docPath} has no "${begin}" … "${
 writeFileSync(docPath, `${doc.slice(0, from + begin.length)}\n${lines.join('\n')}\n${doc.slice(to)}`);
 
 // The plot: mean over seeds (thick) and each seed (faint), one panel per metric.
-const panels: Series[][] = metrics.map((metric) => present.flatMap((variant) => [
-  { name: `${names[variant]} — ${metric.title}`, colour: colours[variant], markers: true, points: steps.map((step): [number, number] => [step, summarize([...bySeed(variant, step, metric.get).values()]).mean]) },
-  ...[...new Set(results.filter((line) => line.variant === variant).map((line) => line.seed))].map((seed) => ({
-    name: '', colour: colours[variant], opacity: 0.3, points: steps.flatMap((step): Array<[number, number]> => { const value = bySeed(variant, step, metric.get).get(seed); return value === undefined ? [] : [[step, value]]; }),
-  })),
-]));
+const panels: Series[][] = metrics.map((metric) =>
+  present.flatMap((variant) => [
+    {
+      name: `${names[variant]} — ${metric.title}`,
+      colour: colours[variant],
+      markers: true,
+      points: steps.map((step): [number, number] => [step, summarize([...bySeed(variant, step, metric.get).values()]).mean]),
+    },
+    ...[...new Set(results.filter((line) => line.variant === variant).map((line) => line.seed))].map((seed) => ({
+      name: '',
+      colour: colours[variant],
+      opacity: 0.3,
+      points: steps.flatMap((step): Array<[number, number]> => {
+        const value = bySeed(variant, step, metric.get).get(seed);
+        return value === undefined ? [] : [[step, value]];
+      }),
+    })),
+  ]),
+);
 if (steps.length > 0) await lineChartPng(inRepository(values.plot!), `Fashion-MNIST 32 px, JiT 1.9 M: mean over seeds (faint: each seed)`, panels);
 console.log(`wrote ${docPath}${steps.length ? ` and ${inRepository(values.plot!)}` : ''} from ${results.length} results`);

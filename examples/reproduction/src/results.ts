@@ -40,7 +40,8 @@ export function readResults(path: string): ResultLine[] {
     if (text.trim() === '') return;
     try {
       const line = JSON.parse(text) as ResultLine;
-      if (typeof line.variant !== 'string' || !Number.isInteger(line.seed) || !Number.isInteger(line.step) || typeof line.fd !== 'number') throw new Error('not a result');
+      if (typeof line.variant !== 'string' || !Number.isInteger(line.seed) || !Number.isInteger(line.step) || typeof line.fd !== 'number')
+        throw new Error('not a result');
       results.push(line);
     } catch (error) {
       const last = lines.slice(index + 1).every((rest) => rest.trim() === '');

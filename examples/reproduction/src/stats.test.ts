@@ -11,9 +11,22 @@ describe('summaries over seeds', () => {
   });
 
   it('pairs differences by seed and counts only those beyond the spread', () => {
-    const none = new Map([[0, 10], [1, 11], [2, 12]]);
-    const better = new Map([[0, 7], [1, 8], [2, 9], [3, 1]]);
-    const close = new Map([[0, 9.5], [1, 11.5], [2, 11]]);
+    const none = new Map([
+      [0, 10],
+      [1, 11],
+      [2, 12],
+    ]);
+    const better = new Map([
+      [0, 7],
+      [1, 8],
+      [2, 9],
+      [3, 1],
+    ]);
+    const close = new Map([
+      [0, 9.5],
+      [1, 11.5],
+      [2, 11],
+    ]);
     const d = pairedDifference(none, better);
     expect(d).toMatchObject({ seeds: [0, 1, 2], n: 3, mean: -3, sd: 0, counts: true });
     // Mixed signs, and a mean smaller than either variant's sd.

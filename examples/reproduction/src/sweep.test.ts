@@ -16,11 +16,44 @@ const dir = mkdtempSync(join(tmpdir(), 'reproduction-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const results = join(dir, 'results', 'results.jsonl');
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-const sweep = (...extra: string[]) => execFileSync(tsx, [fileURLToPath(new URL('./sweep.ts', import.meta.url)),
-  '--backend', 'wasm', '--threads', '1', '--steps', '2', '--eval-every', '1', '--checkpoint-every', '1', '--samples-per-class', '1', '--sampler-steps', '2',
-  '--floor-images', '20', '--reference-images', '50', '--seeds', '0', '--variants', 'none,pixelrepa',
-  // Any SmallViT classifier can judge; the test uses the quickstart's encoder instead of the judge asset.
-  '--judge', repositoryPath(trainRecipes.quickstart.encoder), '--results', results, '--out', join(dir, 'out'), ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const sweep = (...extra: string[]) =>
+  execFileSync(
+    tsx,
+    [
+      fileURLToPath(new URL('./sweep.ts', import.meta.url)),
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
+      '--steps',
+      '2',
+      '--eval-every',
+      '1',
+      '--checkpoint-every',
+      '1',
+      '--samples-per-class',
+      '1',
+      '--sampler-steps',
+      '2',
+      '--floor-images',
+      '20',
+      '--reference-images',
+      '50',
+      '--seeds',
+      '0',
+      '--variants',
+      'none,pixelrepa',
+      // Any SmallViT classifier can judge; the test uses the quickstart's encoder instead of the judge asset.
+      '--judge',
+      repositoryPath(trainRecipes.quickstart.encoder),
+      '--results',
+      results,
+      '--out',
+      join(dir, 'out'),
+      ...extra,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 
 const haveData = existsSync(join(debianFashionMnistRoot, fashionMnistFiles.train.images));
 
@@ -37,7 +70,10 @@ describe.skipIf(!haveData)(`the reproduction sweep (needs Debian's dataset-fashi
       expect(line.accuracy).toBeLessThanOrEqual(1);
     }
     expect(existsSync(join(dir, 'results', 'fmnist32-jit1.9M-3000x32-v1+custom-samples-pixelrepa-seed0.png'))).toBe(true);
-    const written = JSON.parse(readFileSync(join(dir, 'results', 'fmnist32-jit1.9M-3000x32-v1+custom.protocol.json'), 'utf8')) as { protocol: { steps: number }; real: { fd: number } };
+    const written = JSON.parse(readFileSync(join(dir, 'results', 'fmnist32-jit1.9M-3000x32-v1+custom.protocol.json'), 'utf8')) as {
+      protocol: { steps: number };
+      real: { fd: number };
+    };
     expect(written.protocol.steps).toBe(2);
     expect(written.real.fd).toBeGreaterThan(0);
 
@@ -56,7 +92,11 @@ describe.skipIf(!haveData)(`the reproduction sweep (needs Debian's dataset-fashi
   });
 
   it('refuses to write a changed protocol into the committed results file', () => {
-    expect(() => execFileSync(tsx, [fileURLToPath(new URL('./sweep.ts', import.meta.url)), '--steps', '2', '--eval-every', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
-      .toThrow(/a changed protocol .* writes its results to a file you name with --results/);
+    expect(() =>
+      execFileSync(tsx, [fileURLToPath(new URL('./sweep.ts', import.meta.url)), '--steps', '2', '--eval-every', '1'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ).toThrow(/a changed protocol .* writes its results to a file you name with --results/);
   });
 });

@@ -23,7 +23,16 @@ import { trainRecipes } from '@pixelrepa/train';
 import { sampleInBatches, toPixels } from '../../quickstart/src/sampling.js';
 import { subsetOf } from '../../quickstart/src/real-images.js';
 import { writeLabelledGrid } from '../../quickstart/src/labelled-grid.js';
-import { judgeFile, protocol as defaultProtocol, repositoryPath, resultsFile, runConfig, variants as allVariants, type Protocol, type Variant } from './protocol.js';
+import {
+  judgeFile,
+  protocol as defaultProtocol,
+  repositoryPath,
+  resultsFile,
+  runConfig,
+  variants as allVariants,
+  type Protocol,
+  type Variant,
+} from './protocol.js';
 import { readResults, repairResults, resultKey, type ResultLine } from './results.js';
 
 const { values } = parseArgs({
@@ -61,7 +70,10 @@ const positiveInt = (flag: string, text: string) => {
 // makes another protocol: its results go to their own file, never into the committed one.
 const p: Protocol = { ...defaultProtocol, sampler: { ...defaultProtocol.sampler } };
 let changed = false;
-const change = <K extends keyof Protocol>(key: K, value: Protocol[K]) => { p[key] = value; changed = true; };
+const change = <K extends keyof Protocol>(key: K, value: Protocol[K]) => {
+  p[key] = value;
+  changed = true;
+};
 if (values.steps !== undefined) change('steps', positiveInt('steps', values.steps));
 if (values['eval-every'] !== undefined) change('evalEvery', positiveInt('eval-every', values['eval-every']));
 if (values['checkpoint-every'] !== undefined) change('checkpointEvery', positiveInt('checkpoint-every', values['checkpoint-every']));
@@ -74,8 +86,15 @@ if (values.judge !== undefined) changed = true;
 if (changed) p.id = `${defaultProtocol.id}+custom`;
 const variants = (values.variants?.split(',') ?? [...p.variants]) as Variant[];
 for (const variant of variants) if (!allVariants.includes(variant)) fail(`--variants: "${variant}" is not one of ${allVariants.join(', ')}`);
-const seeds = values.seeds?.split(',').map((text) => { const seed = Number(text); if (!Number.isInteger(seed) || seed < 0) fail(`--seeds: "${text}" is not a seed`); return seed; }) ?? [...p.seeds];
-if (changed && values.results === undefined) fail(`a changed protocol (--steps, --eval-every, --checkpoint-every, --samples-per-class, --sampler-steps, --floor-images, --reference-images, --judge) writes its results to a file you name with --results, not to ${resultsFile}`);
+const seeds = values.seeds?.split(',').map((text) => {
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0) fail(`--seeds: "${text}" is not a seed`);
+  return seed;
+}) ?? [...p.seeds];
+if (changed && values.results === undefined)
+  fail(
+    `a changed protocol (--steps, --eval-every, --checkpoint-every, --samples-per-class, --sampler-steps, --floor-images, --reference-images, --judge) writes its results to a file you name with --results, not to ${resultsFile}`,
+  );
 const resultsPath = values.results ? userPath(values.results) : repositoryPath(resultsFile);
 const resultsDir = dirname(resultsPath);
 const outDir = userPath(values.out!);
@@ -119,7 +138,9 @@ async function realStatistics(source: SampleSource, label: string): Promise<{ ju
     await addFeatures(target, targetStats, images);
     const predicted = tf.tidy(() => tf.argMax(judge.classify(images), -1));
     const labels = await predicted.data();
-    batch.labels.forEach((label, i) => { right += labels[i] === label ? 1 : 0; });
+    batch.labels.forEach((label, i) => {
+      right += labels[i] === label ? 1 : 0;
+    });
     tf.dispose([images, predicted]);
   }
   console.log(`${label}: ${source.length} images, ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -127,7 +148,15 @@ async function realStatistics(source: SampleSource, label: string): Promise<{ ju
 }
 
 if (p.referenceImages > test.length) fail(`--reference-images ${p.referenceImages}: the test split has ${test.length}`);
-const reference = await realStatistics(p.referenceImages === test.length ? test : subsetOf(test, Array.from({ length: p.referenceImages }, (_, i) => i)), `reference (${p.referenceImages} test images)`);
+const reference = await realStatistics(
+  p.referenceImages === test.length
+    ? test
+    : subsetOf(
+        test,
+        Array.from({ length: p.referenceImages }, (_, i) => i),
+      ),
+  `reference (${p.referenceImages} test images)`,
+);
 const floorSet = subsetOf(train, Array.from(permutation(train.length, createRandom(p.sampleSeed)).subarray(0, p.floorImages)));
 const floor = await realStatistics(floorSet, `floor (${p.floorImages} train images)`);
 const floors = {
@@ -136,11 +165,20 @@ const floors = {
   accuracy: floor.accuracy,
   judge_test_accuracy: reference.accuracy,
 };
-console.log(`real train images vs the test split: judge FD ${floors.fd.toFixed(2)}, accuracy ${(100 * floors.accuracy).toFixed(1)} % (judge on the test split: ${(100 * floors.judge_test_accuracy).toFixed(1)} %)`);
-writeFileSync(join(resultsDir, changed ? `${p.id}.protocol.json` : 'protocol.json'), `${JSON.stringify({ protocol: p, judge: judgePath.endsWith(judgeFile) ? judgeFile : judgePath, alignment_target: trainRecipes.quickstart.encoder, real: floors, runConfig: Object.fromEntries(p.variants.map((v) => [v, runConfig(p, v, 0)])) }, null, 2)}\n`);
+console.log(
+  `real train images vs the test split: judge FD ${floors.fd.toFixed(2)}, accuracy ${(100 * floors.accuracy).toFixed(1)} % (judge on the test split: ${(100 * floors.judge_test_accuracy).toFixed(1)} %)`,
+);
+writeFileSync(
+  join(resultsDir, changed ? `${p.id}.protocol.json` : 'protocol.json'),
+  `${JSON.stringify({ protocol: p, judge: judgePath.endsWith(judgeFile) ? judgeFile : judgePath, alignment_target: trainRecipes.quickstart.encoder, real: floors, runConfig: Object.fromEntries(p.variants.map((v) => [v, runConfig(p, v, 0)])) }, null, 2)}\n`,
+);
 
 repairResults(resultsPath);
-const done = new Set(readResults(resultsPath).filter((line) => line.protocol === p.id).map(resultKey));
+const done = new Set(
+  readResults(resultsPath)
+    .filter((line) => line.protocol === p.id)
+    .map(resultKey),
+);
 const evalSteps = Array.from({ length: p.steps / p.evalEvery }, (_, i) => (i + 1) * p.evalEvery);
 const sampleLabels = Array.from({ length: classes * p.samplesPerClass }, (_, i) => i % classes);
 const gridColumns = Math.min(8, p.samplesPerClass);
@@ -156,18 +194,28 @@ async function evaluate(trainer: Trainer, sampler: JiT, variant: Variant, seed: 
   let seen = 0;
   const gridPixels: Uint8Array[] = [];
   const started = performance.now();
-  await sampleInBatches(sampler, sampleLabels, p.sampler, createRng(p.sampleSeed), async (images) => {
-    await addFeatures(judge, judgeStats, images);
-    await addFeatures(target, targetStats, images);
-    const predicted = tf.tidy(() => tf.argMax(judge.classify(images), -1));
-    const labels = await predicted.data();
-    predicted.dispose();
-    for (let i = 0; i < labels.length; i++) right += labels[i] === sampleLabels[seen + i] ? 1 : 0;
-    if (seen < classes * gridColumns) gridPixels.push(Uint8Array.from(await toPixels(images)));
-    seen += labels.length;
-  }, { batch: 100 });
+  await sampleInBatches(
+    sampler,
+    sampleLabels,
+    p.sampler,
+    createRng(p.sampleSeed),
+    async (images) => {
+      await addFeatures(judge, judgeStats, images);
+      await addFeatures(target, targetStats, images);
+      const predicted = tf.tidy(() => tf.argMax(judge.classify(images), -1));
+      const labels = await predicted.data();
+      predicted.dispose();
+      for (let i = 0; i < labels.length; i++) right += labels[i] === sampleLabels[seen + i] ? 1 : 0;
+      if (seen < classes * gridColumns) gridPixels.push(Uint8Array.from(await toPixels(images)));
+      seen += labels.length;
+    },
+    { batch: 100 },
+  );
   const line: ResultLine = {
-    protocol: p.id, variant, seed, step: trainer.step,
+    protocol: p.id,
+    variant,
+    seed,
+    step: trainer.step,
     fd: frechetDistance(judgeStats.statistics(), reference.judge),
     accuracy: right / seen,
     fd_target: frechetDistance(targetStats.statistics(), reference.target),
@@ -183,14 +231,21 @@ async function evaluate(trainer: Trainer, sampler: JiT, variant: Variant, seed: 
     const size = trainRecipes.quickstart.config.modelOverrides.inputSize;
     const imageBytes = size * size * 3;
     const samples = new Uint8Array(gridPixels.reduce((n, chunk) => n + chunk.length, 0));
-    gridPixels.reduce((offset, chunk) => { samples.set(chunk, offset); return offset + chunk.length; }, 0);
+    gridPixels.reduce((offset, chunk) => {
+      samples.set(chunk, offset);
+      return offset + chunk.length;
+    }, 0);
     const grid = new Uint8Array(classes * gridColumns * imageBytes);
     for (let c = 0; c < classes; c++) {
-      for (let k = 0; k < gridColumns; k++) grid.set(samples.subarray((k * classes + c) * imageBytes, (k * classes + c + 1) * imageBytes), (c * gridColumns + k) * imageBytes);
+      for (let k = 0; k < gridColumns; k++)
+        grid.set(samples.subarray((k * classes + c) * imageBytes, (k * classes + c + 1) * imageBytes), (c * gridColumns + k) * imageBytes);
     }
     const file = join(resultsDir, `${changed ? `${p.id}-` : ''}samples-${variant}-seed${seed}.png`);
     await writeLabelledGrid(file, [{ title: `${variant}, seed ${seed}, step ${trainer.step}`, pixels: grid }], {
-      rowLabels: train.classes, columns: gridColumns, imageSize: size, scale: 2,
+      rowLabels: train.classes,
+      columns: gridColumns,
+      imageSize: size,
+      scale: 2,
       footer: `${p.sampler.method} ${p.sampler.steps} steps, CFG ${p.sampler.cfg}; judge FD ${line.fd.toFixed(1)}, accuracy ${(100 * line.accuracy).toFixed(0)} %`,
     });
   }
@@ -219,14 +274,17 @@ try {
         outDir: runDir,
         resume,
         onEvent: (event) => {
-          if (event.type === 'start') console.log(`${variant} seed ${seed}: ${event.resumedFrom ? `resumed at step ${event.step}` : 'new run'}, ${event.parameters} JiT parameters`);
+          if (event.type === 'start')
+            console.log(`${variant} seed ${seed}: ${event.resumedFrom ? `resumed at step ${event.step}` : 'new run'}, ${event.parameters} JiT parameters`);
           if (event.type === 'step') {
             stepSeconds += p.batchSize / event.imagesPerSecond;
             stepCount++;
             if (performance.now() - lastPrinted > (process.env.REPRODUCE_PRINT_MS ? Number(process.env.REPRODUCE_PRINT_MS) : 30_000)) {
               lastPrinted = performance.now();
               const rate = stepSeconds / stepCount;
-              console.log(`${variant} seed ${seed}: step ${event.step}/${p.steps}, loss ${event.lossJit.toFixed(4)}${event.lossAlign === undefined ? '' : ` + align ${event.lossAlign.toFixed(4)}`}, ${rate.toFixed(3)} s/step, ETA ${((p.steps - event.step) * rate / 60).toFixed(0)} min of training`);
+              console.log(
+                `${variant} seed ${seed}: step ${event.step}/${p.steps}, loss ${event.lossJit.toFixed(4)}${event.lossAlign === undefined ? '' : ` + align ${event.lossAlign.toFixed(4)}`}, ${rate.toFixed(3)} s/step, ETA ${(((p.steps - event.step) * rate) / 60).toFixed(0)} min of training`,
+              );
             }
           }
         },
@@ -240,7 +298,9 @@ try {
             stepCount = 0;
             appendFileSync(resultsPath, `${JSON.stringify(line)}\n`);
             done.add(key);
-            console.log(`${variant} seed ${seed} step ${line.step}: judge FD ${line.fd.toFixed(2)}, accuracy ${(100 * line.accuracy).toFixed(1)} %, target FD ${line.fd_target.toFixed(2)} (${line.eval_seconds.toFixed(0)} s to sample and judge ${line.samples})`);
+            console.log(
+              `${variant} seed ${seed} step ${line.step}: judge FD ${line.fd.toFixed(2)}, accuracy ${(100 * line.accuracy).toFixed(1)} %, target FD ${line.fd_target.toFixed(2)} (${line.eval_seconds.toFixed(0)} s to sample and judge ${line.samples})`,
+            );
             return { fd: line.fd, accuracy: line.accuracy, fd_target: line.fd_target };
           },
         },
@@ -249,7 +309,10 @@ try {
       await trainer.run();
       // Evaluations the run passed before this sweep's results file knew of them cannot be redone.
       const lost = evalSteps.filter((step) => step < trainer.step && !done.has(resultKey({ variant, seed, step })));
-      if (lost.length > 0) console.warn(`${variant} seed ${seed}: no result for steps ${lost.join(', ')} and their weights are gone (checkpoints of this run were made without this results file)`);
+      if (lost.length > 0)
+        console.warn(
+          `${variant} seed ${seed}: no result for steps ${lost.join(', ')} and their weights are gone (checkpoints of this run were made without this results file)`,
+        );
       if (!done.has(resultKey({ variant, seed, step: trainer.step })) && evalSteps.includes(trainer.step)) {
         const line = await evaluate(trainer, sampler, variant, seed, NaN);
         appendFileSync(resultsPath, `${JSON.stringify(line)}\n`);

@@ -25,11 +25,27 @@ const train = openFashionMnist({ root: values.data_path!, split: 'train', hint }
 const test = openFashionMnist({ root: values.data_path!, split: 'test', hint });
 const steps = Number(values.steps);
 const started = performance.now();
-const { model, testAccuracy } = await trainClassifier({ config: judgeConfig, train, heldOut: test, steps, batchSize: judgeTraining.batchSize, seed: judgeTraining.seed, lr: judgeTraining.lr });
+const { model, testAccuracy } = await trainClassifier({
+  config: judgeConfig,
+  train,
+  heldOut: test,
+  steps,
+  batchSize: judgeTraining.batchSize,
+  seed: judgeTraining.seed,
+  lr: judgeTraining.lr,
+});
 console.log(`test accuracy ${(100 * testAccuracy!).toFixed(2)}% (${test.length} images), ${((performance.now() - started) / 1000).toFixed(0)} s`);
 const state = model.stateDict();
 const out = values.out ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : repositoryPath(judgeFile);
-const metadata = { model: 'SmallViT', role: 'judge', config: judgeConfig, ...judgeTraining, steps, data: `Fashion-MNIST, official train split (${train.length} images), padded 28 → 32 px`, testAccuracy };
+const metadata = {
+  model: 'SmallViT',
+  role: 'judge',
+  config: judgeConfig,
+  ...judgeTraining,
+  steps,
+  data: `Fashion-MNIST, official train split (${train.length} images), padded 28 → 32 px`,
+  testAccuracy,
+};
 writeSafetensorsFile(out, await rawStateDict(state), { pixelrepa: JSON.stringify(metadata) });
 tf.dispose([...state.values()]);
 model.dispose();

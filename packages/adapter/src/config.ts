@@ -41,7 +41,13 @@ export function mtaConfigFromReference(args: Record<string, unknown>): MTAConfig
 
 /** The reference MTA constructor's keywords and defaults, by our field. */
 const mtaReferenceArgs: ReferenceArgTable<MTAConfig> = {
-  inputSize: ['input_size', 256], patchSize: ['patch_size', 16], hiddenSize: ['hidden_size', 1024], depth: ['depth', 4],
-  numHeads: ['num_heads', 16], mlpRatio: ['mlp_ratio', 4], outChannels: ['out_channels', 3], inContextLen: ['in_context_len', 32],
+  inputSize: ['input_size', 256],
+  patchSize: ['patch_size', 16],
+  hiddenSize: ['hidden_size', 1024],
+  depth: ['depth', 4],
+  numHeads: ['num_heads', 16],
+  mlpRatio: ['mlp_ratio', 4],
+  outChannels: ['out_channels', 3],
+  inContextLen: ['in_context_len', 32],
   numClasses: ['num_classes', 1000],
 };

@@ -1,7 +1,23 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  AdaLNBlock, initializeAdaLN, prependInContext, stripInContext, LabelEmbedder, LayerNorm, Linear, Module, ModuleList, Rope2d, Sequential, SiLU, TimestepEmbedder, init,
-  tfRandomSource, type Parameter, type RandomSource, type Recorder,
+  AdaLNBlock,
+  initializeAdaLN,
+  prependInContext,
+  stripInContext,
+  LabelEmbedder,
+  LayerNorm,
+  Linear,
+  Module,
+  ModuleList,
+  Rope2d,
+  Sequential,
+  SiLU,
+  TimestepEmbedder,
+  init,
+  tfRandomSource,
+  type Parameter,
+  type RandomSource,
+  type Recorder,
 } from '@pixelrepa/nn';
 import { mtaConfig, type MTAConfig } from './config.js';
 
@@ -10,12 +26,15 @@ export class ProjectionHead extends Module {
   readonly mlp: Sequential;
   constructor(hidden: number, out: number, random?: RandomSource) {
     super();
-    this.mlp = this.addModule('mlp', new Sequential(
-      new Linear({ inFeatures: hidden, outFeatures: hidden, random }),
-      new LayerNorm(hidden, 1e-5),
-      SiLU(),
-      new Linear({ inFeatures: hidden, outFeatures: out, random }),
-    ));
+    this.mlp = this.addModule(
+      'mlp',
+      new Sequential(
+        new Linear({ inFeatures: hidden, outFeatures: hidden, random }),
+        new LayerNorm(hidden, 1e-5),
+        SiLU(),
+        new Linear({ inFeatures: hidden, outFeatures: out, random }),
+      ),
+    );
   }
 
   /** x: [B, N, D] → [B, N, Dz] */
@@ -52,7 +71,10 @@ export class MaskedTransformerAdapter extends Module {
       this.in_context_posemb = this.addParameter('in_context_posemb', init.normal(random, [1, c.inContextLen, c.hiddenSize], 0.02));
     }
     this.rope = new Rope2d(c.hiddenSize / c.numHeads, grid, c.inContextLen);
-    this.blocks = Array.from({ length: c.depth }, () => new AdaLNBlock({ hiddenSize: c.hiddenSize, numHeads: c.numHeads, mlpRatio: c.mlpRatio, attnDrop: 0, projDrop: 0, random }));
+    this.blocks = Array.from(
+      { length: c.depth },
+      () => new AdaLNBlock({ hiddenSize: c.hiddenSize, numHeads: c.numHeads, mlpRatio: c.mlpRatio, attnDrop: 0, projDrop: 0, random }),
+    );
     this.addModule('blocks', new ModuleList(this.blocks));
     this.projection_layer = this.addModule('projection_layer', new ProjectionHead(c.hiddenSize, c.outChannels, random));
     this.initialize(random);

@@ -19,8 +19,11 @@ export function createObjective(name: 'pixelrepa', config: PixelRepaConfig): Pix
 export function createObjective<N extends ObjectiveName>(name: N, config: ObjectiveConfigs[N]): AlignmentObjective;
 export function createObjective(name: ObjectiveName, config: RepaConfig | PixelRepaConfig): AlignmentObjective {
   switch (name) {
-    case 'repa': return new RepaObjective(config as RepaConfig);
-    case 'pixelrepa': return new PixelRepaObjective(config as PixelRepaConfig);
-    default: throw new Error(`unknown alignment objective "${name as string}" (repa or pixelrepa)`);
+    case 'repa':
+      return new RepaObjective(config as RepaConfig);
+    case 'pixelrepa':
+      return new PixelRepaObjective(config as PixelRepaConfig);
+    default:
+      throw new Error(`unknown alignment objective "${name as string}" (repa or pixelrepa)`);
   }
 }

@@ -39,6 +39,8 @@ export function checkAlignmentShapes({ tokens, target }: AlignmentInputs, width:
     throw new Error(`alignment tokens must be [B, N, ${width}], got [${tokens.shape.join(', ')}]`);
   }
   if (target.rank !== 3 || target.shape[0] !== tokens.shape[0] || target.shape[1] !== tokens.shape[1] || target.shape[2] !== targetWidth) {
-    throw new Error(`alignment target must be [${tokens.shape[0]}, ${tokens.shape[1]}, ${targetWidth}] (one encoder token per model token), got [${target.shape.join(', ')}]`);
+    throw new Error(
+      `alignment target must be [${tokens.shape[0]}, ${tokens.shape[1]}, ${targetWidth}] (one encoder token per model token), got [${target.shape.join(', ')}]`,
+    );
   }
 }

@@ -6,16 +6,26 @@ import { cosineSimilarity, normalize } from './cosine.js';
 
 describeEachBackend('alignment objectives', () => {
   it('cosine similarity of a vector with itself is 1 and with its negation −1', async () => {
-    const a = tf.tensor2d([[1, 2, 3], [0, 0, 2]]);
+    const a = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 2],
+    ]);
     expect(Array.from(await cosineSimilarity(a, a).data()).map((v) => +v.toFixed(6))).toEqual([1, 1]);
     expect(Array.from(await cosineSimilarity(a, tf.neg(a)).data()).map((v) => +v.toFixed(6))).toEqual([-1, -1]);
     expect(Array.from(await normalize(tf.zeros([1, 3])).data())).toEqual([0, 0, 0]);
   });
 
-  it('REPA: −mean cos, projector keys as in REPA\'s SiT, gradients reach the tokens', async () => {
+  it("REPA: −mean cos, projector keys as in REPA's SiT, gradients reach the tokens", async () => {
     const repa = createObjective('repa', { hiddenSize: 8, targetSize: 4, projectorDim: 16 });
     expect(repa.weight).toBe(0.5);
-    expect(repa.namedParameters().map(([n]) => n)).toEqual(['projectors.0.0.weight', 'projectors.0.0.bias', 'projectors.0.2.weight', 'projectors.0.2.bias', 'projectors.0.4.weight', 'projectors.0.4.bias']);
+    expect(repa.namedParameters().map(([n]) => n)).toEqual([
+      'projectors.0.0.weight',
+      'projectors.0.0.bias',
+      'projectors.0.2.weight',
+      'projectors.0.2.bias',
+      'projectors.0.4.weight',
+      'projectors.0.4.bias',
+    ]);
     const tokens = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 1);
     const target = tf.randomNormal([2, 5, 4], 0, 1, 'float32', 2);
     const loss = (await repa.compute({ tokens, target }).loss.data())[0];
@@ -58,6 +68,8 @@ describe('createObjective with a name known at run time', () => {
     const objective = createObjective(name, { hiddenSize: 8, targetSize: 4, projectorDim: 16 } as ObjectiveConfigs[typeof name]);
     expect(objective.kind).toBe('repa');
     objective.dispose();
-    expect(() => createObjective('sit' as ObjectiveName, { hiddenSize: 8, targetSize: 4, projectorDim: 16 })).toThrow(/unknown alignment objective "sit" \(repa or pixelrepa\)/);
+    expect(() => createObjective('sit' as ObjectiveName, { hiddenSize: 8, targetSize: 4, projectorDim: 16 })).toThrow(
+      /unknown alignment objective "sit" \(repa or pixelrepa\)/,
+    );
   });
 });

@@ -38,12 +38,15 @@ export class PixelRepaObjective extends Module implements AlignmentObjective {
     super();
     this.weight = config.weight ?? 0.1;
     this.maskRatio = config.maskRatio ?? 0.2;
-    const adapter = config.adapter instanceof MaskedTransformerAdapter
-      ? config.adapter
-      : new MaskedTransformerAdapter(typeof config.adapter === 'string' ? mtaConfig(config.adapter, config.adapterOverrides) : { ...config.adapter, ...config.adapterOverrides }, { random: config.random });
+    const adapter =
+      config.adapter instanceof MaskedTransformerAdapter
+        ? config.adapter
+        : new MaskedTransformerAdapter(
+            typeof config.adapter === 'string' ? mtaConfig(config.adapter, config.adapterOverrides) : { ...config.adapter, ...config.adapterOverrides },
+            { random: config.random },
+          );
     this.masked_transformer_adapter = this.addModule('masked_transformer_adapter', adapter);
-    this.maskToken = config.maskToken
-      ?? this.addParameter('mask_token', init.normal(config.random ?? tfRandomSource, [1, 1, adapter.config.hiddenSize], 0.02));
+    this.maskToken = config.maskToken ?? this.addParameter('mask_token', init.normal(config.random ?? tfRandomSource, [1, 1, adapter.config.hiddenSize], 0.02));
   }
 
   compute(inputs: AlignmentInputs): AlignmentResult {

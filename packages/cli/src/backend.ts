@@ -5,7 +5,11 @@ import type { OutputStream } from './context.js';
 /** `--backend` and `--threads`, shared by every command that runs a network. */
 export const backendFlags = defineFlags({
   backend: {
-    type: 'string', value: 'name', default: 'auto', choices: ['auto', ...[...backendNames].reverse()], group: 'Backend',
+    type: 'string',
+    value: 'name',
+    default: 'auto',
+    choices: ['auto', ...[...backendNames].reverse()],
+    group: 'Backend',
     description: 'where tensors run; auto takes the best that starts here (node-gpu > node > webgpu on a hardware GPU > wasm > cpu); see pixelrepa info',
   },
   threads: { type: 'integer', min: 1, value: 'n', group: 'Backend', description: 'wasm threads (default: all cores)' },

@@ -28,7 +28,7 @@ describe('bin/pixelrepa.js', () => {
     expect(execFileSync(process.execPath, [join(dir, 'bin', 'pixelrepa.js'), 'train', '--help'], { encoding: 'utf8' })).toBe('["train","--help"]');
   });
 
-  it('is the package\'s bin', async () => {
+  it("is the package's bin", async () => {
     const manifest = (await import('../package.json', { with: { type: 'json' } })).default as { bin: Record<string, string>; files: string[] };
     expect(manifest.bin.pixelrepa).toBe('./bin/pixelrepa.js');
     expect(manifest.files).toContain('bin');

@@ -31,7 +31,9 @@ type AnyCommand = WordsCommand | { spec: CommandSpec; run(parsed: ParsedCommandL
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 3;
-  const list = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}${command.spec.summary}`).join('\n');
+  const list = Object.entries(commands)
+    .map(([name, command]) => `  ${name.padEnd(width)}${command.spec.summary}`)
+    .join('\n');
   return [
     'pixelrepa — pixel-space diffusion transformers (JiT) with representation alignment (PixelREPA, REPA) on TensorFlow.js',
     '',
@@ -69,7 +71,9 @@ export async function runCli(argv: readonly string[], context: CommandContext = 
       return 0;
     }
     if (!command.spec.positionals && parsed.positionals.length) {
-      throw new UsageError(`unexpected argument${parsed.positionals.length > 1 ? 's' : ''} ${parsed.positionals.join(' ')}: ${name} takes only flags (--name value)`);
+      throw new UsageError(
+        `unexpected argument${parsed.positionals.length > 1 ? 's' : ''} ${parsed.positionals.join(' ')}: ${name} takes only flags (--name value)`,
+      );
     }
     return await command.run(parsed, context);
   } catch (error) {

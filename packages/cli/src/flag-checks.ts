@@ -4,7 +4,9 @@ import { jitPresets, type JiTConfig } from '@pixelrepa/jit';
 
 /** `--model`: a JiT preset name. */
 export function jitPresetName(value: unknown): string | undefined {
-  return typeof value === 'string' && value in jitPresets ? undefined : `must be a JiT preset: ${Object.keys(jitPresets).join(', ')} (pixelrepa info lists them); got "${String(value)}"`;
+  return typeof value === 'string' && value in jitPresets
+    ? undefined
+    : `must be a JiT preset: ${Object.keys(jitPresets).join(', ')} (pixelrepa info lists them); got "${String(value)}"`;
 }
 
 /** `--mta`: a Masked Transformer Adapter preset name. */
@@ -32,5 +34,7 @@ export function jitOverrides(value: unknown): string | undefined {
 
 /** A list of whole numbers (class labels). */
 export function wholeNumbers(value: unknown): string | undefined {
-  return Array.isArray(value) && value.every((item) => Number.isInteger(item)) ? undefined : `takes whole numbers (e.g. 0,1,2), got ${Array.isArray(value) ? value.join(',') : String(value)}`;
+  return Array.isArray(value) && value.every((item) => Number.isInteger(item))
+    ? undefined
+    : `takes whole numbers (e.g. 0,1,2), got ${Array.isArray(value) ? value.join(',') : String(value)}`;
 }

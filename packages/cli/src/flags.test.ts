@@ -19,12 +19,34 @@ const spec: CommandSpec<typeof flags> = { name: 'demo', summary: 'a demo', usage
 
 describe('parseCommandLine', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'pixelrepa-flags-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pixelrepa-flags-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads values of every type, negative numbers and --name=value included', () => {
-    const { values, given, positionals } = parseCommandLine(spec, ['--P_mean', '-1.5', '--batch-size=64', '--offline', '--classes', '1,2,3', '--metrics', 'fid,is', '--overrides', '{"depth":2}', 'extra']);
-    expect(values).toMatchObject({ model: 'JiT-B/16', P_mean: -1.5, batch_size: 64, offline: true, classes: [1, 2, 3], metrics: ['fid', 'is'], overrides: { depth: 2 } });
+    const { values, given, positionals } = parseCommandLine(spec, [
+      '--P_mean',
+      '-1.5',
+      '--batch-size=64',
+      '--offline',
+      '--classes',
+      '1,2,3',
+      '--metrics',
+      'fid,is',
+      '--overrides',
+      '{"depth":2}',
+      'extra',
+    ]);
+    expect(values).toMatchObject({
+      model: 'JiT-B/16',
+      P_mean: -1.5,
+      batch_size: 64,
+      offline: true,
+      classes: [1, 2, 3],
+      metrics: ['fid', 'is'],
+      overrides: { depth: 2 },
+    });
     expect([...given].sort()).toEqual(['P_mean', 'batch_size', 'classes', 'metrics', 'offline', 'overrides']);
     expect(positionals).toEqual(['extra']);
     expect(parseCommandLine(spec, ['--offline', '--no-offline']).values.offline).toBe(false);
@@ -92,9 +114,15 @@ describe('flag checks', () => {
   it('refuses values out of range, wrong counts and what a check rejects, saying what the flag accepts', () => {
     expect(() => parseCommandLine(checkedSpec, ['--batch_size', '0'])).toThrow('--batch_size must be a whole number ≥ 1 (images per step), got 0');
     expect(() => parseCommandLine(checkedSpec, ['--ratio', '1'])).toThrow('--ratio must be a number in [0, 1) (a fraction), got 1');
-    expect(() => parseCommandLine(checkedSpec, ['--betas', '0.9,0.95,0.99'])).toThrow('--betas takes 2 comma-separated numbers, each in [0, 1) (AdamW betas), got 0.9,0.95,0.99');
+    expect(() => parseCommandLine(checkedSpec, ['--betas', '0.9,0.95,0.99'])).toThrow(
+      '--betas takes 2 comma-separated numbers, each in [0, 1) (AdamW betas), got 0.9,0.95,0.99',
+    );
     expect(() => parseCommandLine(checkedSpec, ['--name', 'bad'])).toThrow('--name must be "ok"');
-    expect(parseCommandLine(checkedSpec, ['--batch_size', '1', '--ratio', '0', '--betas', '0,0.5', '--name', 'ok']).values).toMatchObject({ batch_size: 1, ratio: 0, betas: [0, 0.5] });
+    expect(parseCommandLine(checkedSpec, ['--batch_size', '1', '--ratio', '0', '--betas', '0,0.5', '--name', 'ok']).values).toMatchObject({
+      batch_size: 1,
+      ratio: 0,
+      betas: [0, 0.5],
+    });
   });
 
   it('shows the ranges in --help', () => {

@@ -37,13 +37,19 @@ export interface FlagSpec {
 
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
 
-type ValueOf<S extends FlagSpec> =
-  S['type'] extends 'boolean' ? boolean
-    : S['type'] extends 'number' | 'integer' ? number
-      : S['type'] extends 'list' ? string[]
-        : S['type'] extends 'numbers' ? number[]
-          : S['type'] extends 'json' ? unknown
-            : S['choices'] extends readonly (infer C)[] ? C : string;
+type ValueOf<S extends FlagSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S['type'] extends 'number' | 'integer'
+    ? number
+    : S['type'] extends 'list'
+      ? string[]
+      : S['type'] extends 'numbers'
+        ? number[]
+        : S['type'] extends 'json'
+          ? unknown
+          : S['choices'] extends readonly (infer C)[]
+            ? C
+            : string;
 
 /** The parsed values: flags with a default (and booleans) are always set. */
 export type FlagValues<T extends FlagTable> = {
@@ -79,7 +85,11 @@ export function defineFlags<const T extends FlagTable>(table: T): T {
 
 /** Flags every command understands; listed under "Common" in the help. */
 const universal = {
-  config: { type: 'path', value: 'file.json', description: 'read flags from a JSON object whose keys are flag names ({"model": "JiT-B/16", "blr": 5e-5}); flags on the command line override it' },
+  config: {
+    type: 'path',
+    value: 'file.json',
+    description: 'read flags from a JSON object whose keys are flag names ({"model": "JiT-B/16", "blr": 5e-5}); flags on the command line override it',
+  },
   help: { type: 'boolean', description: 'show this help' },
 } as const satisfies FlagTable;
 
@@ -93,7 +103,11 @@ const canonical = (name: string) => name.replace(/-/g, '_');
  * command line overrides it. Unknown flags and bad values throw a `UsageError` that says what
  * was expected.
  */
-export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv: readonly string[], { cwd = process.cwd() }: { cwd?: string } = {}): ParsedCommandLine<T> {
+export function parseCommandLine<T extends FlagTable>(
+  spec: CommandSpec<T>,
+  argv: readonly string[],
+  { cwd = process.cwd() }: { cwd?: string } = {},
+): ParsedCommandLine<T> {
   const byName = new Map(Object.keys(spec.flags).map((name) => [canonical(name), name]));
   const fromCommandLine = new Map<string, string | boolean>();
   const positionals: string[] = [];
@@ -105,7 +119,10 @@ export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (word === '-h') { help = true; continue; }
+    if (word === '-h') {
+      help = true;
+      continue;
+    }
     if (!word.startsWith('--')) {
       if (word.startsWith('-') && word.length > 1 && !Number.isFinite(Number(word))) {
         throw new UsageError(`unknown option ${word}: flags are written --name (e.g. --model JiT-B/16)`);
@@ -117,7 +134,10 @@ export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv
     const written = equals === -1 ? word.slice(2) : word.slice(2, equals);
     const inline = equals === -1 ? undefined : word.slice(equals + 1);
     const key = canonical(written);
-    if (key === 'help') { help = true; continue; }
+    if (key === 'help') {
+      help = true;
+      continue;
+    }
     if (key === 'config') {
       configFile = inline ?? argv[++i];
       if (configFile === undefined) throw new UsageError('--config needs a file name (--config run.json)');
@@ -131,7 +151,8 @@ export function parseCommandLine<T extends FlagTable>(spec: CommandSpec<T>, argv
     if (!name) throw new UsageError(unknownFlag(`--${written}`, spec));
     name = name as string;
     if (spec.flags[name].type === 'boolean') {
-      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new UsageError(`--${name} is a switch: write --${name} or --${name}=false, not --${name}=${inline}`);
+      if (inline !== undefined && inline !== 'true' && inline !== 'false')
+        throw new UsageError(`--${name} is a switch: write --${name} or --${name}=false, not --${name}=${inline}`);
       fromCommandLine.set(name, inline !== 'false');
       continue;
     }
@@ -170,10 +191,14 @@ function readConfigFile(path: string, spec: Pick<CommandSpec, 'name' | 'flags'>,
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`the config file ${path} is not valid JSON (${messageOf(error)}); expected an object whose keys are flag names, e.g. {"model": "JiT-B/16", "batch_size": 64}`);
+    throw new UsageError(
+      `the config file ${path} is not valid JSON (${messageOf(error)}); expected an object whose keys are flag names, e.g. {"model": "JiT-B/16", "batch_size": 64}`,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new UsageError(`the config file ${path} must hold a JSON object whose keys are flag names, found ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+    throw new UsageError(
+      `the config file ${path} must hold a JSON object whose keys are flag names, found ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+    );
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -242,7 +267,9 @@ function checkValue(name: string, flag: FlagSpec, value: unknown, shown: string)
   const range = rangeText(flag);
   if (flag.type === 'numbers' && Array.isArray(value)) {
     if ((flag.count !== undefined && value.length !== flag.count) || value.some((item) => !inRange(flag, item as number))) {
-      throw new UsageError(`--${name} takes ${flag.count ?? ''}${flag.count ? ' ' : ''}comma-separated numbers${range ? `, each ${range}` : ''} (${flag.description}), got ${shown}`);
+      throw new UsageError(
+        `--${name} takes ${flag.count ?? ''}${flag.count ? ' ' : ''}comma-separated numbers${range ? `, each ${range}` : ''} (${flag.description}), got ${shown}`,
+      );
     }
   } else if (typeof value === 'number' && !inRange(flag, value)) {
     throw new UsageError(`--${name} must be ${flag.type === 'integer' ? 'a whole number' : 'a number'} ${range} (${flag.description}), got ${shown}`);
@@ -253,14 +280,18 @@ function checkValue(name: string, flag: FlagSpec, value: unknown, shown: string)
 }
 
 function inRange(flag: FlagSpec, value: number): boolean {
-  return !((flag.min !== undefined && value < flag.min) || (flag.max !== undefined && value > flag.max)
-    || (flag.above !== undefined && value <= flag.above) || (flag.below !== undefined && value >= flag.below));
+  return !(
+    (flag.min !== undefined && value < flag.min) ||
+    (flag.max !== undefined && value > flag.max) ||
+    (flag.above !== undefined && value <= flag.above) ||
+    (flag.below !== undefined && value >= flag.below)
+  );
 }
 
 /** `≥ 1`, `> 0`, `in [0, 1)`; empty without bounds. */
 export function rangeText(flag: FlagSpec): string {
-  const low = flag.min !== undefined ? ['[', flag.min, '≥'] as const : flag.above !== undefined ? ['(', flag.above, '>'] as const : undefined;
-  const high = flag.max !== undefined ? [']', flag.max, '≤'] as const : flag.below !== undefined ? [')', flag.below, '<'] as const : undefined;
+  const low = flag.min !== undefined ? (['[', flag.min, '≥'] as const) : flag.above !== undefined ? (['(', flag.above, '>'] as const) : undefined;
+  const high = flag.max !== undefined ? ([']', flag.max, '≤'] as const) : flag.below !== undefined ? ([')', flag.below, '<'] as const) : undefined;
   if (low && high) return `in ${low[0]}${low[1]}, ${high[1]}${high[0]}`;
   if (low) return `${low[2]} ${low[1]}`;
   if (high) return `${high[2]} ${high[1]}`;
@@ -308,7 +339,10 @@ function toNumber(name: string, flag: FlagSpec, text: string, whole: string): nu
 }
 
 function splitList(text: string): string[] {
-  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function checkChoices<V extends string | string[]>(name: string, flag: FlagSpec, value: V): V {
@@ -343,18 +377,22 @@ function editDistance(a: string, b: string): number {
 export function helpText(spec: CommandSpec): string {
   const lines = [`pixelrepa ${spec.name} — ${spec.summary}`, '', `Usage: pixelrepa ${spec.name} ${spec.usage}`];
   if (spec.description) lines.push('', spec.description);
-  const rows = (table: FlagTable) => Object.entries(table).map(([name, flag]) => {
-    const left = `  --${name}${flag.type === 'boolean' ? '' : ` <${flag.value ?? flag.type}>`}`;
-    const notes = [
-      flag.choices ? `one of ${flag.choices.join(', ')}` : undefined,
-      rangeText(flag) || undefined,
-      flag.default !== undefined && flag.default !== false ? `default ${Array.isArray(flag.default) ? flag.default.join(',') : String(flag.default)}` : undefined,
-    ].filter(Boolean);
-    return [left, notes.length ? `${flag.description} (${notes.join('; ')})` : flag.description] as const;
-  });
+  const rows = (table: FlagTable) =>
+    Object.entries(table).map(([name, flag]) => {
+      const left = `  --${name}${flag.type === 'boolean' ? '' : ` <${flag.value ?? flag.type}>`}`;
+      const notes = [
+        flag.choices ? `one of ${flag.choices.join(', ')}` : undefined,
+        rangeText(flag) || undefined,
+        flag.default !== undefined && flag.default !== false
+          ? `default ${Array.isArray(flag.default) ? flag.default.join(',') : String(flag.default)}`
+          : undefined,
+      ].filter(Boolean);
+      return [left, notes.length ? `${flag.description} (${notes.join('; ')})` : flag.description] as const;
+    });
   const all = [...rows(spec.flags), ...rows(universal)];
   const width = Math.min(36, Math.max(...all.map(([left]) => left.length)) + 2);
-  const format = ([left, right]: readonly [string, string]) => (left.length + 2 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`);
+  const format = ([left, right]: readonly [string, string]) =>
+    left.length + 2 > width ? `${left}\n${' '.repeat(width)}${right}` : `${left.padEnd(width)}${right}`;
   if (spec.positionals?.length) {
     lines.push('', 'Arguments:', ...spec.positionals.map(({ name, description }) => format([`  ${name}`, description])));
   }

@@ -11,8 +11,15 @@ export { benchCommand } from './commands/bench.js';
 export { infoCommand, presetTables } from './commands/info.js';
 export { processContext, defineCommand, type Command, type WordsCommand, type CommandContext, type OutputStream } from './context.js';
 export {
-  parseCommandLine, helpText, defineFlags,
-  type FlagSpec, type FlagTable, type FlagType, type FlagValues, type CommandSpec, type ParsedCommandLine,
+  parseCommandLine,
+  helpText,
+  defineFlags,
+  type FlagSpec,
+  type FlagTable,
+  type FlagType,
+  type FlagValues,
+  type CommandSpec,
+  type ParsedCommandLine,
 } from './flags.js';
 export { UsageError } from './errors.js';
 export { createProgress, formatSeconds, type Progress, type ProgressOptions } from './progress.js';
@@ -23,8 +30,16 @@ export { mtaForwardMacs } from '@pixelrepa/adapter';
 export { benchmarks } from './bench/registry.js';
 export { defineBenchmark, type Benchmark } from './bench/benchmark.js';
 export {
-  measurePerBackend, backendTargets, backendListFlags, jobsPerTarget, benchNote,
-  type BackendTarget, type BenchJob, type PerBackendTask, type TargetResult, type TargetHeader,
+  measurePerBackend,
+  backendTargets,
+  backendListFlags,
+  jobsPerTarget,
+  benchNote,
+  type BackendTarget,
+  type BenchJob,
+  type PerBackendTask,
+  type TargetResult,
+  type TargetHeader,
 } from './bench/per-backend.js';
 export { machineInfo } from './bench/machine.js';
 export { writeGrid, writePng, type GridOptions } from '@pixelrepa/data/node';

@@ -25,16 +25,26 @@ export interface TargetEncoderOptions {
 export async function loadTargetEncoder(name: string, options: TargetEncoderOptions): Promise<Encoder> {
   let encoder: Encoder;
   if (name in dinov2Presets) {
-    encoder = await loadEncoder(name, { ...dinov2TargetGeometry(options.grid), weightsFile: options.weightsFile, offline: options.offline, cacheDir: options.cacheDir, onProgress: downloadProgress(options.stderr ?? process.stderr) });
+    encoder = await loadEncoder(name, {
+      ...dinov2TargetGeometry(options.grid),
+      weightsFile: options.weightsFile,
+      offline: options.offline,
+      cacheDir: options.cacheDir,
+      onProgress: downloadProgress(options.stderr ?? process.stderr),
+    });
   } else if (existsSync(name)) {
     encoder = loadSmallViT(name);
   } else {
-    throw new UsageError(`unknown encoder "${name}": expected a DINOv2 name (${Object.keys(dinov2Presets).join(', ')}) or the path of a SmallViT .safetensors file (no such file)`);
+    throw new UsageError(
+      `unknown encoder "${name}": expected a DINOv2 name (${Object.keys(dinov2Presets).join(', ')}) or the path of a SmallViT .safetensors file (no such file)`,
+    );
   }
   const [rows, columns] = encoder.gridSize;
   if (rows !== options.grid || columns !== options.grid) {
     encoder.dispose();
-    throw new UsageError(`the encoder ${encoder.label} gives ${rows}×${columns} tokens but the JiT has ${options.grid}×${options.grid} patches; the alignment needs one target token per patch (choose an encoder built for this grid)`);
+    throw new UsageError(
+      `the encoder ${encoder.label} gives ${rows}×${columns} tokens but the JiT has ${options.grid}×${options.grid} patches; the alignment needs one target token per patch (choose an encoder built for this grid)`,
+    );
   }
   return encoder;
 }

@@ -86,7 +86,12 @@ export function downloadProgress(stream: OutputStream): ProgressCallback {
   return ({ fileName, receivedBytes, totalBytes, done }) => {
     if (!progress) {
       if (done) return;
-      progress = createProgress(stream, { label: `downloading ${fileName}`, total: totalBytes ?? 0, start: receivedBytes, formatValue: (bytes) => `${(bytes / 1e6).toFixed(1)} MB` });
+      progress = createProgress(stream, {
+        label: `downloading ${fileName}`,
+        total: totalBytes ?? 0,
+        start: receivedBytes,
+        formatValue: (bytes) => `${(bytes / 1e6).toFixed(1)} MB`,
+      });
     }
     progress.update(receivedBytes);
     if (done) {

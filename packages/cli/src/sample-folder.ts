@@ -54,8 +54,9 @@ export function checkSampleSettings(folder: string, settings: Record<string, unk
   } catch (error) {
     throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); remove it or choose another --output_dir`);
   }
-  const differing = [...new Set([...Object.keys(recorded), ...Object.keys(settings)])]
-    .filter((key) => JSON.stringify(recorded[key]) !== JSON.stringify(settings[key]));
+  const differing = [...new Set([...Object.keys(recorded), ...Object.keys(settings)])].filter(
+    (key) => JSON.stringify(recorded[key]) !== JSON.stringify(settings[key]),
+  );
   if (differing.length > 0) {
     const detail = differing.map((key) => `${key}: ${JSON.stringify(recorded[key])} there, ${JSON.stringify(settings[key])} now`).join('; ');
     throw new UsageError(`${folder} holds samples made with other settings (${detail}); use the same flags as the other shards, or another --output_dir`);

@@ -8,21 +8,94 @@ import { loadJiTForSampling, type LoadedJiT } from '@pixelrepa/train/node';
 import type { JiTConfig } from '@pixelrepa/jit';
 
 export const samplingFlags = defineFlags({
-  checkpoint: { type: 'path', exists: 'any', value: 'file|dir', group: 'Model', description: 'a checkpoint of pixelrepa train (.safetensors) or its run folder, an official .pth, or JiT weights from pixelrepa convert' },
-  weights: { type: 'string', value: 'which', default: 'model_ema1', choices: ['model_ema1', 'model_ema2', 'model'], group: 'Model', description: 'which weights of a training checkpoint (the papers sample with model_ema1)' },
-  model: { type: 'string', check: jitPresetName, value: 'preset', group: 'Model', description: 'JiT preset; needed for exported weights that do not say (default: what the checkpoint says)' },
-  img_size: { type: 'integer', min: 1, value: 'px', group: 'Model', description: 'image side (default: the checkpoint\'s)' },
-  class_num: { type: 'integer', min: 1, value: 'n', group: 'Model', description: 'number of classes (default: the checkpoint\'s)' },
-  model_overrides: { type: 'json', check: jitOverrides, value: 'json', group: 'Model', description: 'other JiT config fields for custom models, e.g. \'{"depth": 2}\'' },
-  cfg: { type: 'number', min: 0, value: 'w', group: 'Sampling', description: 'classifier-free guidance scale (default: the checkpoint\'s args.cfg, else 1 = none; papers: 3.1 / 2.8 / 2.4 for PixelREPA B / L / H)' },
-  interval_min: { type: 'number', min: 0, max: 1, value: 't', group: 'Sampling', description: 'guidance only where t > interval_min (default: the checkpoint\'s, else 0.1)' },
-  interval_max: { type: 'number', min: 0, max: 1, value: 't', group: 'Sampling', description: 'guidance only where t < interval_max (default: the checkpoint\'s, else 1)' },
+  checkpoint: {
+    type: 'path',
+    exists: 'any',
+    value: 'file|dir',
+    group: 'Model',
+    description: 'a checkpoint of pixelrepa train (.safetensors) or its run folder, an official .pth, or JiT weights from pixelrepa convert',
+  },
+  weights: {
+    type: 'string',
+    value: 'which',
+    default: 'model_ema1',
+    choices: ['model_ema1', 'model_ema2', 'model'],
+    group: 'Model',
+    description: 'which weights of a training checkpoint (the papers sample with model_ema1)',
+  },
+  model: {
+    type: 'string',
+    check: jitPresetName,
+    value: 'preset',
+    group: 'Model',
+    description: 'JiT preset; needed for exported weights that do not say (default: what the checkpoint says)',
+  },
+  img_size: { type: 'integer', min: 1, value: 'px', group: 'Model', description: "image side (default: the checkpoint's)" },
+  class_num: { type: 'integer', min: 1, value: 'n', group: 'Model', description: "number of classes (default: the checkpoint's)" },
+  model_overrides: {
+    type: 'json',
+    check: jitOverrides,
+    value: 'json',
+    group: 'Model',
+    description: 'other JiT config fields for custom models, e.g. \'{"depth": 2}\'',
+  },
+  cfg: {
+    type: 'number',
+    min: 0,
+    value: 'w',
+    group: 'Sampling',
+    description: "classifier-free guidance scale (default: the checkpoint's args.cfg, else 1 = none; papers: 3.1 / 2.8 / 2.4 for PixelREPA B / L / H)",
+  },
+  interval_min: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    value: 't',
+    group: 'Sampling',
+    description: "guidance only where t > interval_min (default: the checkpoint's, else 0.1)",
+  },
+  interval_max: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    value: 't',
+    group: 'Sampling',
+    description: "guidance only where t < interval_max (default: the checkpoint's, else 1)",
+  },
   num_sampling_steps: { type: 'integer', min: 1, value: 'n', default: 50, group: 'Sampling', description: 'ODE steps' },
-  sampling_method: { type: 'string', value: 'name', default: 'heun', choices: ['heun', 'euler'], group: 'Sampling', description: 'Heun (last step Euler) or Euler' },
-  noise_scale: { type: 'number', above: 0, value: 'x', group: 'Sampling', description: 'initial noise std (default: the checkpoint\'s training value, else 1)' },
-  t_eps: { type: 'number', above: 0, below: 1, value: 'x', group: 'Sampling', description: 'floor of 1 − t in the velocity (default: the checkpoint\'s, else 0.05)' },
-  seed: { type: 'integer', min: 0, value: 'n', default: 0, group: 'Sampling', description: 'noise seed: image i\'s noise depends only on (seed, i), so any batch size or sharding gives the same images' },
-  batch_size: { type: 'integer', min: 1, value: 'n', default: 16, group: 'Sampling', description: 'images generated at once (each step runs 2 × batch through the network)' },
+  sampling_method: {
+    type: 'string',
+    value: 'name',
+    default: 'heun',
+    choices: ['heun', 'euler'],
+    group: 'Sampling',
+    description: 'Heun (last step Euler) or Euler',
+  },
+  noise_scale: { type: 'number', above: 0, value: 'x', group: 'Sampling', description: "initial noise std (default: the checkpoint's training value, else 1)" },
+  t_eps: {
+    type: 'number',
+    above: 0,
+    below: 1,
+    value: 'x',
+    group: 'Sampling',
+    description: "floor of 1 − t in the velocity (default: the checkpoint's, else 0.05)",
+  },
+  seed: {
+    type: 'integer',
+    min: 0,
+    value: 'n',
+    default: 0,
+    group: 'Sampling',
+    description: "noise seed: image i's noise depends only on (seed, i), so any batch size or sharding gives the same images",
+  },
+  batch_size: {
+    type: 'integer',
+    min: 1,
+    value: 'n',
+    default: 16,
+    group: 'Sampling',
+    description: 'images generated at once (each step runs 2 × batch through the network)',
+  },
 });
 
 export type SamplingFlagValues = FlagValues<typeof samplingFlags>;
@@ -35,8 +108,12 @@ export function loadModelFromFlags(values: SamplingFlagValues): LoadedJiT {
     throw new UsageError(`--model_overrides must be a JSON object of JiT config fields, got ${JSON.stringify(overrides)}`);
   }
   return loadJiTForSampling({
-    checkpoint: values.checkpoint, weights: values.weights as CheckpointWeights, model: values.model,
-    imgSize: values.img_size, classNum: values.class_num, modelOverrides: overrides as Partial<JiTConfig> | undefined,
+    checkpoint: values.checkpoint,
+    weights: values.weights as CheckpointWeights,
+    model: values.model,
+    imgSize: values.img_size,
+    classNum: values.class_num,
+    modelOverrides: overrides as Partial<JiTConfig> | undefined,
   });
 }
 
@@ -77,7 +154,11 @@ export interface ImageToGenerate {
  * as the backend computes each row of a batch on its own, as cpu and wasm do). `onStep(done)`
  * counts ODE steps over all batches (batches × steps in total).
  */
-export async function* generateImages(loaded: LoadedJiT, images: readonly ImageToGenerate[], options: SamplerSettings & { batchSize: number; seed: number; onStep?: (done: number) => void }): AsyncGenerator<GeneratedBatch> {
+export async function* generateImages(
+  loaded: LoadedJiT,
+  images: readonly ImageToGenerate[],
+  options: SamplerSettings & { batchSize: number; seed: number; onStep?: (done: number) => void },
+): AsyncGenerator<GeneratedBatch> {
   const { model, config } = loaded;
   for (const { label } of images) {
     if (!(Number.isInteger(label) && label >= 0 && label < config.numClasses)) {

@@ -5,8 +5,11 @@ import { defineFlags } from './flags.js';
 
 export const shardFlags = defineFlags({
   shard: {
-    type: 'string', value: 'k/N|auto', group: 'Sharding',
-    description: 'do only part k of N (0-based) of the images, for N processes or machines; auto: the Kubernetes Indexed Job (JOB_COMPLETION_INDEX with JOB_COMPLETIONS) or Slurm array task (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT)',
+    type: 'string',
+    value: 'k/N|auto',
+    group: 'Sharding',
+    description:
+      'do only part k of N (0-based) of the images, for N processes or machines; auto: the Kubernetes Indexed Job (JOB_COMPLETION_INDEX with JOB_COMPLETIONS) or Slurm array task (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT)',
   },
 });
 

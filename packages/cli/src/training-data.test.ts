@@ -16,7 +16,9 @@ import { openTrainingData } from './training-data.js';
 const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-cli-fashion-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const warn = () => {};
-const debianPresent = Object.values(fashionMnistFiles).every(({ images, labels }) => existsSync(join(debianFashionMnistRoot, images)) && existsSync(join(debianFashionMnistRoot, labels)));
+const debianPresent = Object.values(fashionMnistFiles).every(
+  ({ images, labels }) => existsSync(join(debianFashionMnistRoot, images)) && existsSync(join(debianFashionMnistRoot, labels)),
+);
 const needDebian = (context: { skip: (note?: string) => void }) => {
   if (debianPresent) return;
   // CI installs the package (scripts/ci/system-packages.sh): there a missing file is a failure.
@@ -28,15 +30,18 @@ describe('--data fashion-mnist', () => {
   it('names the Debian package, the files expected and --data_path when the folder lacks them', async () => {
     const error = await openTrainingData({ data: 'fashion-mnist', dataPath: dir, imageSize: 32, numClasses: 10, warn }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    for (const part of [join(dir, 'train-images-idx3-ubyte.gz'), 'dataset-fashion-mnist', 't10k-images-idx3-ubyte.gz', '--data_path']) expect((error as Error).message).toContain(part);
+    for (const part of [join(dir, 'train-images-idx3-ubyte.gz'), 'dataset-fashion-mnist', 't10k-images-idx3-ubyte.gz', '--data_path'])
+      expect((error as Error).message).toContain(part);
   });
 
   it('refuses models smaller than 28 px or with fewer than 10 classes', async () => {
-    await expect(openTrainingData({ data: 'fashion-mnist', imageSize: 16, numClasses: 10, warn })).rejects.toThrow(/28 px \(padded, never cropped\) but the model takes 16 px: use --img_size 32/);
+    await expect(openTrainingData({ data: 'fashion-mnist', imageSize: 16, numClasses: 10, warn })).rejects.toThrow(
+      /28 px \(padded, never cropped\) but the model takes 16 px: use --img_size 32/,
+    );
     await expect(openTrainingData({ data: 'fashion-mnist', imageSize: 32, numClasses: 5, warn })).rejects.toThrow(/pass --class_num 10/);
   });
 
-  it('reads the official train split from Debian\'s location by default', async (context) => {
+  it("reads the official train split from Debian's location by default", async (context) => {
     needDebian(context);
     const { source, description } = await openTrainingData({ data: 'fashion-mnist', imageSize: 32, numClasses: 10, warn });
     expect(source.length).toBe(60_000);
@@ -48,8 +53,27 @@ describe('--data fashion-mnist', () => {
     needDebian(context);
     const out = join(dir, 'run');
     const { context: cli, stderr } = bufferContext(dir);
-    const code = await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--img_size', '32', '--objective', 'none', '--data', 'fashion-mnist',
-      '--batch_size', '2', '--steps', '1', '--output_dir', out], cli);
+    const code = await runCli(
+      [
+        'train',
+        '--backend',
+        'cpu',
+        ...tinyModelFlags,
+        '--img_size',
+        '32',
+        '--objective',
+        'none',
+        '--data',
+        'fashion-mnist',
+        '--batch_size',
+        '2',
+        '--steps',
+        '1',
+        '--output_dir',
+        out,
+      ],
+      cli,
+    );
     expect(code, stderr()).toBe(0);
     expect(stderr()).toContain('data: Fashion-MNIST, official train split (60000 images');
     expect(readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
@@ -63,8 +87,24 @@ describe('pixelrepa eval --data fashion-mnist', () => {
     const root = join(dir, 'subset');
     mkdirSync(root, { recursive: true });
     const n = 20;
-    writeFileSync(join(root, fashionMnistFiles.test.images), gzipSync(encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * 13) % 256))));
-    writeFileSync(join(root, fashionMnistFiles.test.labels), gzipSync(encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10))));
+    writeFileSync(
+      join(root, fashionMnistFiles.test.images),
+      gzipSync(
+        encodeIdx(
+          [n, 28, 28],
+          Uint8Array.from({ length: n * 784 }, (_, i) => (i * 13) % 256),
+        ),
+      ),
+    );
+    writeFileSync(
+      join(root, fashionMnistFiles.test.labels),
+      gzipSync(
+        encodeIdx(
+          [n],
+          Uint8Array.from({ length: n }, (_, i) => i % 10),
+        ),
+      ),
+    );
     const generated = join(dir, 'generated');
     mkdirSync(generated, { recursive: true });
     const data = proceduralDataset({ imageSize: 32, length: 6 });
@@ -73,7 +113,26 @@ describe('pixelrepa eval --data fashion-mnist', () => {
     try {
       const { context, stdout, stderr } = bufferContext(dir);
       context.extractor = extractor;
-      const code = await runCli(['eval', '--backend', 'cpu', '--images', generated, '--data', 'fashion-mnist', '--data_path', root, '--metrics', 'fid,kid', '--kid_subset_size', '5', '--kid_subsets', '4'], context);
+      const code = await runCli(
+        [
+          'eval',
+          '--backend',
+          'cpu',
+          '--images',
+          generated,
+          '--data',
+          'fashion-mnist',
+          '--data_path',
+          root,
+          '--metrics',
+          'fid,kid',
+          '--kid_subset_size',
+          '5',
+          '--kid_subsets',
+          '4',
+        ],
+        context,
+      );
       expect(code, stderr()).toBe(0);
       expect(stderr()).toContain(`reference: Fashion-MNIST, test split (20 images, not the official 10000 from ${root}`);
       const result = JSON.parse(stdout()) as { reference: string; fid: number; kid: { mean: number } };

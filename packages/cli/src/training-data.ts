@@ -30,16 +30,23 @@ export async function openTrainingData(options: TrainingDataOptions): Promise<{ 
     const source = proceduralDataset({ imageSize, numClasses, length: options.length, seed: 0 });
     return { source, description: `the procedural dataset (${source.length} images, ${numClasses} classes, ${imageSize} px)` };
   }
-  if (data !== undefined) throw new UsageError(`--data ${data} is not a built-in dataset; they are "procedural" and "fashion-mnist" (for your images use --data_path <folder>)`);
-  if (dataPath === undefined) throw new UsageError('no training data: pass --data_path <image folder or packed cache>, --data fashion-mnist or --data procedural');
-  if (!existsSync(dataPath) || !statSync(dataPath).isDirectory()) throw new UsageError(`--data_path ${dataPath} is not a folder; expected an image folder (root/<class>/<image>) or a packed cache made by pixelrepa prepare`);
+  if (data !== undefined)
+    throw new UsageError(`--data ${data} is not a built-in dataset; they are "procedural" and "fashion-mnist" (for your images use --data_path <folder>)`);
+  if (dataPath === undefined)
+    throw new UsageError('no training data: pass --data_path <image folder or packed cache>, --data fashion-mnist or --data procedural');
+  if (!existsSync(dataPath) || !statSync(dataPath).isDirectory())
+    throw new UsageError(
+      `--data_path ${dataPath} is not a folder; expected an image folder (root/<class>/<image>) or a packed cache made by pixelrepa prepare`,
+    );
   let source: SampleSource & { close?(): Promise<void> };
   let description: string;
   if (existsSync(join(dataPath, 'index.json'))) {
     const cache = await openPackedCache(dataPath);
     if (cache.imageSize !== imageSize) {
       await cache.close();
-      throw new UsageError(`the packed cache ${dataPath} holds ${cache.imageSize} px images but the model takes ${imageSize} px: prepare it again with --img_size ${imageSize}, or train at --img_size ${cache.imageSize}`);
+      throw new UsageError(
+        `the packed cache ${dataPath} holds ${cache.imageSize} px images but the model takes ${imageSize} px: prepare it again with --img_size ${imageSize}, or train at --img_size ${cache.imageSize}`,
+      );
     }
     source = cache;
     description = `packed cache ${dataPath} (${cache.length} images, ${cache.classes.length} classes)`;
@@ -56,15 +63,28 @@ export async function openTrainingData(options: TrainingDataOptions): Promise<{ 
 
 /** `--data fashion-mnist`: the official IDX files in `--data_path` or Debian's dataset-fashion-mnist location. */
 function openFashionMnistData({ dataPath, imageSize, numClasses, split = 'train' }: TrainingDataOptions): { source: SampleSource; description: string } {
-  if (imageSize < fashionMnistSize) throw new UsageError(`Fashion-MNIST images are ${fashionMnistSize} px (padded, never cropped) but the model takes ${imageSize} px: use --img_size 32`);
-  if (numClasses < fashionMnistClasses.length) throw new UsageError(`Fashion-MNIST has ${fashionMnistClasses.length} classes but the model has ${numClasses}: pass --class_num ${fashionMnistClasses.length}`);
+  if (imageSize < fashionMnistSize)
+    throw new UsageError(`Fashion-MNIST images are ${fashionMnistSize} px (padded, never cropped) but the model takes ${imageSize} px: use --img_size 32`);
+  if (numClasses < fashionMnistClasses.length)
+    throw new UsageError(
+      `Fashion-MNIST has ${fashionMnistClasses.length} classes but the model has ${numClasses}: pass --class_num ${fashionMnistClasses.length}`,
+    );
   const root = dataPath ?? debianFashionMnistRoot;
   try {
     // Debian's files must be the official splits; a folder the user names may hold a subset in the same format.
     const official = fashionMnistFiles[split].count;
-    const source = openFashionMnist({ root, split, imageSize, officialCounts: dataPath === undefined, hint: 'or pass --data_path <folder with the official files>' });
+    const source = openFashionMnist({
+      root,
+      split,
+      imageSize,
+      officialCounts: dataPath === undefined,
+      hint: 'or pass --data_path <folder with the official files>',
+    });
     const count = source.length === official ? `${source.length} images` : `${source.length} images, not the official ${official}`;
-    return { source, description: `Fashion-MNIST, ${source.length === official ? 'official ' : ''}${split} split (${count} from ${root}, padded 28 → ${imageSize} px)` };
+    return {
+      source,
+      description: `Fashion-MNIST, ${source.length === official ? 'official ' : ''}${split} split (${count} from ${root}, padded 28 → ${imageSize} px)`,
+    };
   } catch (error) {
     if (error instanceof FashionMnistFileError) throw new UsageError(error.message);
     throw error;

@@ -62,7 +62,7 @@ describe('every flag is checked before any work', () => {
     expect(stderr()).not.toContain('backend:');
   });
 
-  it('checks a config file\'s values the same way, naming the file', async () => {
+  it("checks a config file's values the same way, naming the file", async () => {
     const config = join(dir, 'bad.json');
     writeFileSync(config, JSON.stringify({ data: 'procedural', steps: 1, batch_size: 0 }));
     const { context, stderr } = bufferContext(dir);

@@ -31,9 +31,7 @@ export function assertRgbImage(image: RgbImage, what = 'image'): void {
 /** Copies rows [top, top + height) and columns [left, left + width) of `image`. */
 export function cropRgbImage(image: RgbImage, left: number, top: number, width: number, height: number): RgbImage {
   if (left < 0 || top < 0 || left + width > image.width || top + height > image.height) {
-    throw new Error(
-      `crop ${width}×${height} at (${left}, ${top}) does not fit inside a ${image.width}×${image.height} image`,
-    );
+    throw new Error(`crop ${width}×${height} at (${left}, ${top}) does not fit inside a ${image.width}×${image.height} image`);
   }
   const out = createRgbImage(width, height);
   const rowBytes = width * 3;

@@ -10,9 +10,7 @@ export { convertToRgb, type DecodedPixels } from './convert-to-rgb.js';
 export { flipHorizontal } from './flip.js';
 export { compareCodePoints, sortClassNames } from './class-order.js';
 export { createRandom, hashSeed, permutation, type Random } from './random.js';
-export {
-  type Sample, type SampleSource, type SkipReason, SampleSkipError, DataIntegrityError,
-} from './loader/sample-source.js';
+export { type Sample, type SampleSource, type SkipReason, SampleSkipError, DataIntegrityError } from './loader/sample-source.js';
 export { SkipReport, formatSkipSummary, type SkipSummary } from './loader/skip-report.js';
 export { epochOrder, flipsInEpoch, type EpochOrderOptions } from './loader/epoch-order.js';
 export { BoundedQueue } from './loader/bounded-queue.js';
@@ -21,8 +19,12 @@ export { DataLoader, type DataLoaderOptions, type EpochBatches } from './loader/
 export { iterateSamples, type IterateSamplesOptions } from './loader/iterate-samples.js';
 export { batchToUint8Tensor, batchToFloatTensor, batchLabelsTensor } from './batch-tensors.js';
 export {
-  ProceduralDataset, proceduralDataset, renderProceduralImage, classStyle,
-  type ProceduralDatasetOptions, type ClassStyle,
+  ProceduralDataset,
+  proceduralDataset,
+  renderProceduralImage,
+  classStyle,
+  type ProceduralDatasetOptions,
+  type ClassStyle,
 } from './procedural/procedural-dataset.js';
 export { shapeNames, type ShapeName } from './procedural/shapes.js';
 export { textureNames, type TextureName } from './procedural/textures.js';
@@ -30,6 +32,11 @@ export { BrowserImages, browserImageFolder, type BrowserImageItem, type BrowserI
 export { decodeImageInBrowser } from './browser/decode-in-browser.js';
 export { parseIdx, encodeIdx, IdxFormatError, type IdxArray } from './fashion-mnist/idx.js';
 export {
-  FashionMnist, fashionMnistFromIdx, fashionMnistClasses, fashionMnistFiles, fashionMnistSize,
-  type FashionMnistOptions, type FashionMnistSplit,
+  FashionMnist,
+  fashionMnistFromIdx,
+  fashionMnistClasses,
+  fashionMnistFiles,
+  fashionMnistSize,
+  type FashionMnistOptions,
+  type FashionMnistSplit,
 } from './fashion-mnist/fashion-mnist.js';

@@ -5,8 +5,16 @@ export { preprocessForEncoder, imagenetMean, imagenetStd, type PreprocessOptions
 
 export { DinoV2 } from './dinov2/dinov2.js';
 export {
-  dinov2Presets, dinov2Preset, dinov2PresetForTimmName, dinov2Config, dinov2ConfigFromTimm, validateDinoV2Config,
-  type DinoV2Config, type DinoV2Preset, type DinoV2Name, type DinoV2Overrides,
+  dinov2Presets,
+  dinov2Preset,
+  dinov2PresetForTimmName,
+  dinov2Config,
+  dinov2ConfigFromTimm,
+  validateDinoV2Config,
+  type DinoV2Config,
+  type DinoV2Preset,
+  type DinoV2Name,
+  type DinoV2Overrides,
 } from './dinov2/config.js';
 export { createDinoV2, type CreateDinoV2Options } from './dinov2/create.js';
 export { dinov2ParameterCount, dinov2ForwardMacs } from './dinov2/costs.js';

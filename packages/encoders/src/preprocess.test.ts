@@ -6,11 +6,21 @@ import { preprocessForEncoder } from './preprocess.js';
 describeEachBackendWithFixtures('preprocessForEncoder (PixelREPA Denormalize → Normalize → bilinear)', ['dinov2-preprocess'], () => {
   const preprocessCase = loadCase('dinov2-preprocess');
   const size = preprocessCase.json.config.repa_image_size as number;
-  it.each([['x', ''], ['x_down', '_down']])('matches the fixture for %s (normalise, then resize to the encoder size)', async (input, suffix) => {
+  it.each([
+    ['x', ''],
+    ['x_down', '_down'],
+  ])('matches the fixture for %s (normalise, then resize to the encoder size)', async (input, suffix) => {
     const images = nchwToNhwc(toTensor(preprocessCase.inputs().get(input)!) as tf.Tensor4D);
-    for (const [name, out] of [[`rescaled${suffix}`, images.shape[1]], [`repa_x${suffix}`, size]] as const) {
+    for (const [name, out] of [
+      [`rescaled${suffix}`, images.shape[1]],
+      [`repa_x${suffix}`, size],
+    ] as const) {
       const actual = tf.tidy(() => nhwcToNchw(preprocessForEncoder(images, { size: out }) as tf.Tensor4D));
-      const report = allclose(await actual.data() as Float32Array, preprocessCase.expected().get(name)!.data as Float32Array, toleranceFor(preprocessCase.json, name));
+      const report = allclose(
+        (await actual.data()) as Float32Array,
+        preprocessCase.expected().get(name)!.data as Float32Array,
+        toleranceFor(preprocessCase.json, name),
+      );
       expect(report.ok, `${name}: ${report.message}`).toBe(true);
       actual.dispose();
     }

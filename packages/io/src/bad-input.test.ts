@@ -183,56 +183,72 @@ function fuzz(format: string, variants: Variant[], run: (variant: Variant) => un
 }
 
 describe(`fuzz: ${CASES} seeded mutations per format, each parses or throws FormatError`, () => {
-  itWithFixtures('safetensors (jit-forward/inputs.safetensors)', ['jit-forward'], () => {
-    const original = readBytes(join(fixtureDir('jit-forward'), 'inputs.safetensors'));
-    const random = seededRandom(1);
-    const headerEnd = 8 + Number(new DataView(original.buffer).getBigUint64(0, true));
-    const m = mutator(random, original.length);
-    const variants = draw(random, CASES, [
-      [3, () => m.flips(0, headerEnd)],
-      [2, () => m.integer(0, headerEnd)],
-      [1, () => m.integer(0, 8)], // the header length itself
-      [1, () => m.splice(original, 8, headerEnd)],
-      [2, () => m.truncate()],
-      [1, () => m.flips(0, original.length)],
-    ]);
-    fuzz('safetensors', variants, (variant) => readSafetensors(patched(original, variant)));
-  }, TIMEOUT);
-
-  it('npz (stored and deflated archives of two arrays)', () => {
-    const random = seededRandom(2);
-    const arrays = {
-      mu: { dtype: 'F32' as const, shape: [64], data: Float32Array.from({ length: 64 }, (_, i) => i / 7) },
-      sigma: { dtype: 'F64' as const, shape: [8, 8], data: Float64Array.from({ length: 64 }, (_, i) => i % 9) },
-    };
-    const originals = [
-      writeNpz(arrays),
-      buildZip(Object.entries(arrays).map(([name, tensor]) => ({ name: `${name}.npy`, data: writeNpy(tensor) })), { deflate: true }),
-    ];
-    const half = Math.ceil(CASES / 2);
-    originals.forEach((original, which) => {
+  itWithFixtures(
+    'safetensors (jit-forward/inputs.safetensors)',
+    ['jit-forward'],
+    () => {
+      const original = readBytes(join(fixtureDir('jit-forward'), 'inputs.safetensors'));
+      const random = seededRandom(1);
+      const headerEnd = 8 + Number(new DataView(original.buffer).getBigUint64(0, true));
       const m = mutator(random, original.length);
-      const variants = draw(random, which === 0 ? half : CASES - half, [
-        [3, () => m.flips(0, original.length)],
-        [2, () => m.integer(0, original.length)],
-        [1, () => m.splice(original, 0, original.length)],
+      const variants = draw(random, CASES, [
+        [3, () => m.flips(0, headerEnd)],
+        [2, () => m.integer(0, headerEnd)],
+        [1, () => m.integer(0, 8)], // the header length itself
+        [1, () => m.splice(original, 8, headerEnd)],
         [2, () => m.truncate()],
+        [1, () => m.flips(0, original.length)],
       ]);
-      fuzz(which === 0 ? 'npz (stored)' : 'npz (deflated)', variants, (variant) => readNpz(patched(original, variant)));
-    });
-  }, TIMEOUT);
+      fuzz('safetensors', variants, (variant) => readSafetensors(patched(original, variant)));
+    },
+    TIMEOUT,
+  );
 
-  it('npy (a Fortran-order array, mostly its header)', () => {
-    const random = seededRandom(5);
-    const original = writeNpy({ dtype: 'F64', shape: [3, 4], data: Float64Array.from({ length: 12 }, (_, i) => i) });
-    const m = mutator(random, original.length);
-    const variants = draw(random, CASES, [
-      [4, () => m.flips(0, 128)],
-      [1, () => m.integer(0, 128)],
-      [1, () => m.truncate()],
-    ]);
-    fuzz('npy', variants, (variant) => readNpy(patched(original, variant)));
-  }, TIMEOUT);
+  it(
+    'npz (stored and deflated archives of two arrays)',
+    () => {
+      const random = seededRandom(2);
+      const arrays = {
+        mu: { dtype: 'F32' as const, shape: [64], data: Float32Array.from({ length: 64 }, (_, i) => i / 7) },
+        sigma: { dtype: 'F64' as const, shape: [8, 8], data: Float64Array.from({ length: 64 }, (_, i) => i % 9) },
+      };
+      const originals = [
+        writeNpz(arrays),
+        buildZip(
+          Object.entries(arrays).map(([name, tensor]) => ({ name: `${name}.npy`, data: writeNpy(tensor) })),
+          { deflate: true },
+        ),
+      ];
+      const half = Math.ceil(CASES / 2);
+      originals.forEach((original, which) => {
+        const m = mutator(random, original.length);
+        const variants = draw(random, which === 0 ? half : CASES - half, [
+          [3, () => m.flips(0, original.length)],
+          [2, () => m.integer(0, original.length)],
+          [1, () => m.splice(original, 0, original.length)],
+          [2, () => m.truncate()],
+        ]);
+        fuzz(which === 0 ? 'npz (stored)' : 'npz (deflated)', variants, (variant) => readNpz(patched(original, variant)));
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'npy (a Fortran-order array, mostly its header)',
+    () => {
+      const random = seededRandom(5);
+      const original = writeNpy({ dtype: 'F64', shape: [3, 4], data: Float64Array.from({ length: 12 }, (_, i) => i) });
+      const m = mutator(random, original.length);
+      const variants = draw(random, CASES, [
+        [4, () => m.flips(0, 128)],
+        [1, () => m.integer(0, 128)],
+        [1, () => m.truncate()],
+      ]);
+      fuzz('npy', variants, (variant) => readNpy(patched(original, variant)));
+    },
+    TIMEOUT,
+  );
 
   describeWithFixtures('pth (torch-checkpoint/checkpoint-last.pth)', ['torch-checkpoint'], () => {
     const original = readBytes(join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth'));
@@ -257,32 +273,42 @@ describe(`fuzz: ${CASES} seeded mutations per format, each parses or throws Form
       return { ...variant, patch, label: `pickle ${variant.label}` };
     }
 
-    it('the pickle alone, through the restricted unpickler', () => {
-      const random = seededRandom(3);
-      const m = mutator(random, pickle.length);
-      const variants = draw(random, CASES, [
-        [4, () => m.flips(0, pickle.length)],
-        [2, () => m.integer(0, pickle.length)],
-        [2, () => m.splice(pickle, 0, pickle.length)],
-        [1, () => m.truncate()],
-      ]);
-      fuzz('pickle', variants, (variant) => unpickle(patched(pickle, variant), { findGlobal: torchGlobalResolver(), persistentLoad: storageLoader(), format: 'pth' }));
-    }, TIMEOUT);
+    it(
+      'the pickle alone, through the restricted unpickler',
+      () => {
+        const random = seededRandom(3);
+        const m = mutator(random, pickle.length);
+        const variants = draw(random, CASES, [
+          [4, () => m.flips(0, pickle.length)],
+          [2, () => m.integer(0, pickle.length)],
+          [2, () => m.splice(pickle, 0, pickle.length)],
+          [1, () => m.truncate()],
+        ]);
+        fuzz('pickle', variants, (variant) =>
+          unpickle(patched(pickle, variant), { findGlobal: torchGlobalResolver(), persistentLoad: storageLoader(), format: 'pth' }),
+        );
+      },
+      TIMEOUT,
+    );
 
-    it('the whole file: pickle (CRC fixed up), zip directory, local headers, truncations, anywhere', () => {
-      const random = seededRandom(4);
-      const m = mutator(random, original.length);
-      const variants = draw(random, CASES, [
-        [3, () => withFixedCrc(m.flips(pickleStart, pickleEnd))],
-        [1, () => withFixedCrc(m.integer(pickleStart, pickleEnd))],
-        [1, () => withFixedCrc(m.splice(original, pickleStart, pickleEnd))],
-        [2, () => m.flips(directoryStart, original.length)],
-        [1, () => m.integer(directoryStart, original.length)],
-        [1, () => m.flips(0, pickleStart + 30)],
-        [2, () => m.truncate()],
-        [1, () => m.flips(0, original.length)],
-      ]);
-      fuzz('pth', variants, (variant) => readTorchCheckpoint(patchedSource(original, variant)));
-    }, TIMEOUT);
+    it(
+      'the whole file: pickle (CRC fixed up), zip directory, local headers, truncations, anywhere',
+      () => {
+        const random = seededRandom(4);
+        const m = mutator(random, original.length);
+        const variants = draw(random, CASES, [
+          [3, () => withFixedCrc(m.flips(pickleStart, pickleEnd))],
+          [1, () => withFixedCrc(m.integer(pickleStart, pickleEnd))],
+          [1, () => withFixedCrc(m.splice(original, pickleStart, pickleEnd))],
+          [2, () => m.flips(directoryStart, original.length)],
+          [1, () => m.integer(directoryStart, original.length)],
+          [1, () => m.flips(0, pickleStart + 30)],
+          [2, () => m.truncate()],
+          [1, () => m.flips(0, original.length)],
+        ]);
+        fuzz('pth', variants, (variant) => readTorchCheckpoint(patchedSource(original, variant)));
+      },
+      TIMEOUT,
+    );
   });
 });

@@ -42,7 +42,11 @@ export function readRange(source: ByteSource, offset: number, length: number, fo
 
 function checkRange(source: ByteSource, offset: number, length: number, format: string, what: string): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > source.size) {
-    throw new FormatError(format, `${what} (bytes ${offset}..${offset + length}) lies outside the ${source.size}-byte file; is the file truncated?`, `byte ${offset}`);
+    throw new FormatError(
+      format,
+      `${what} (bytes ${offset}..${offset + length}) lies outside the ${source.size}-byte file; is the file truncated?`,
+      `byte ${offset}`,
+    );
   }
 }
 

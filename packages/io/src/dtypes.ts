@@ -4,15 +4,7 @@ import { copyBytes } from './byte-source.js';
 export type DType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 /** The typed array that holds a dtype's values (F16/BF16 keep their raw 16-bit patterns). */
-export type TypedArray =
-  | Float64Array
-  | Float32Array
-  | Uint16Array
-  | BigInt64Array
-  | Int32Array
-  | Int16Array
-  | Int8Array
-  | Uint8Array;
+export type TypedArray = Float64Array | Float32Array | Uint16Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 /** A tensor as plain data: row-major (C order), little-endian values. */
 export interface RawTensor {
@@ -22,7 +14,16 @@ export interface RawTensor {
 }
 
 export const dtypeBytes: Record<DType, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 
 export function isDType(name: string): name is DType {
@@ -41,28 +42,48 @@ export function elementCount(shape: readonly number[]): number {
 /** A zero-filled typed array of `count` elements of `dtype`. */
 export function allocateTypedArray(dtype: DType, count: number): TypedArray {
   switch (dtype) {
-    case 'F64': return new Float64Array(count);
-    case 'F32': return new Float32Array(count);
-    case 'F16': case 'BF16': return new Uint16Array(count);
-    case 'I64': return new BigInt64Array(count);
-    case 'I32': return new Int32Array(count);
-    case 'I16': return new Int16Array(count);
-    case 'I8': return new Int8Array(count);
-    case 'U8': case 'BOOL': return new Uint8Array(count);
+    case 'F64':
+      return new Float64Array(count);
+    case 'F32':
+      return new Float32Array(count);
+    case 'F16':
+    case 'BF16':
+      return new Uint16Array(count);
+    case 'I64':
+      return new BigInt64Array(count);
+    case 'I32':
+      return new Int32Array(count);
+    case 'I16':
+      return new Int16Array(count);
+    case 'I8':
+      return new Int8Array(count);
+    case 'U8':
+    case 'BOOL':
+      return new Uint8Array(count);
   }
 }
 
 /** Whether `data` is the kind of typed array that holds `dtype` (F16/BF16 and U8/BOOL share one). */
 export function typedArrayMatches(dtype: DType, data: unknown): boolean {
   switch (dtype) {
-    case 'F64': return data instanceof Float64Array;
-    case 'F32': return data instanceof Float32Array;
-    case 'F16': case 'BF16': return data instanceof Uint16Array;
-    case 'I64': return data instanceof BigInt64Array;
-    case 'I32': return data instanceof Int32Array;
-    case 'I16': return data instanceof Int16Array;
-    case 'I8': return data instanceof Int8Array;
-    case 'U8': case 'BOOL': return data instanceof Uint8Array;
+    case 'F64':
+      return data instanceof Float64Array;
+    case 'F32':
+      return data instanceof Float32Array;
+    case 'F16':
+    case 'BF16':
+      return data instanceof Uint16Array;
+    case 'I64':
+      return data instanceof BigInt64Array;
+    case 'I32':
+      return data instanceof Int32Array;
+    case 'I16':
+      return data instanceof Int16Array;
+    case 'I8':
+      return data instanceof Int8Array;
+    case 'U8':
+    case 'BOOL':
+      return data instanceof Uint8Array;
   }
 }
 
@@ -88,14 +109,24 @@ export function typedArrayFrom(dtype: DType, bytes: Uint8Array, offset: number, 
 /** `count` elements of `dtype` at `byteOffset` of `buffer`, sharing its memory (byteOffset must be element-aligned). */
 export function typedArrayView(dtype: DType, buffer: ArrayBufferLike, byteOffset: number, count: number): TypedArray {
   switch (dtype) {
-    case 'F64': return new Float64Array(buffer, byteOffset, count);
-    case 'F32': return new Float32Array(buffer, byteOffset, count);
-    case 'F16': case 'BF16': return new Uint16Array(buffer, byteOffset, count);
-    case 'I64': return new BigInt64Array(buffer, byteOffset, count);
-    case 'I32': return new Int32Array(buffer, byteOffset, count);
-    case 'I16': return new Int16Array(buffer, byteOffset, count);
-    case 'I8': return new Int8Array(buffer, byteOffset, count);
-    case 'U8': case 'BOOL': return new Uint8Array(buffer, byteOffset, count);
+    case 'F64':
+      return new Float64Array(buffer, byteOffset, count);
+    case 'F32':
+      return new Float32Array(buffer, byteOffset, count);
+    case 'F16':
+    case 'BF16':
+      return new Uint16Array(buffer, byteOffset, count);
+    case 'I64':
+      return new BigInt64Array(buffer, byteOffset, count);
+    case 'I32':
+      return new Int32Array(buffer, byteOffset, count);
+    case 'I16':
+      return new Int16Array(buffer, byteOffset, count);
+    case 'I8':
+      return new Int8Array(buffer, byteOffset, count);
+    case 'U8':
+    case 'BOOL':
+      return new Uint8Array(buffer, byteOffset, count);
   }
 }
 

@@ -29,6 +29,10 @@ export function maxBytesOf(limits: ReadLimits | undefined): number {
 /** Throws when `bytes` exceed `maxBytes`, naming the option so people know how to raise it. */
 export function checkMaxBytes(bytes: number, maxBytes: number, format: string, what: string, where: string): void {
   if (bytes > maxBytes) {
-    throw new FormatError(format, `${what} would take ${bytes} bytes, more than maxBytes (${maxBytes}); refusing before allocating (pass a larger maxBytes if the file is trusted)`, where);
+    throw new FormatError(
+      format,
+      `${what} would take ${bytes} bytes, more than maxBytes (${maxBytes}); refusing before allocating (pass a larger maxBytes if the file is trusted)`,
+      where,
+    );
   }
 }

@@ -45,10 +45,13 @@ function watchedSource(bytes: Uint8Array) {
 /** A torch.save zip holding one float storage of `storageFloats` zeros (deflated) and a view of its first `viewFloats`. */
 function deflatedCheckpoint(storageFloats: number, viewFloats: number): Uint8Array {
   const pickle = new PickleBuilder().tensor((s) => s.storage('FloatStorage', '0', storageFloats), 0, [viewFloats], [1]).build();
-  return buildZip([
-    { name: 'bomb/data.pkl', data: pickle },
-    { name: 'bomb/data/0', data: new Uint8Array(storageFloats * 4) },
-  ], { deflate: true });
+  return buildZip(
+    [
+      { name: 'bomb/data.pkl', data: pickle },
+      { name: 'bomb/data/0', data: new Uint8Array(storageFloats * 4) },
+    ],
+    { deflate: true },
+  );
 }
 
 function expectFormatError(run: () => unknown, message: RegExp): void {
@@ -71,7 +74,10 @@ describe('decompression bombs', () => {
   it('pth: maxBytes refuses tensors and inflated storages before allocating them', () => {
     const file = deflatedCheckpoint(4 * MiB, 4 * MiB);
     const { source, watch } = watchedSource(file);
-    expectFormatError(() => readTorchCheckpoint(source, { maxBytes: 16 * MiB }), /tensors and their inflated storages would take 33554432 bytes, more than maxBytes \(16777216\)/);
+    expectFormatError(
+      () => readTorchCheckpoint(source, { maxBytes: 16 * MiB }),
+      /tensors and their inflated storages would take 33554432 bytes, more than maxBytes \(16777216\)/,
+    );
     expect(watch.peak).toBeLessThan(4 * MiB);
   });
 
@@ -128,7 +134,13 @@ describe('peak memory while reading is about the tensors returned', () => {
     for (const deflate of [false]) {
       const pickle = new PickleBuilder().tensor((s) => s.storage('FloatStorage', '0', size / 4), 0, [size / 4], [1]).build();
       const storage = new Uint8Array(new Float32Array(size / 4).fill(0.5).buffer);
-      const file = buildZip([{ name: 'run/data.pkl', data: pickle }, { name: 'run/data/0', data: storage }], { deflate, align: 64 });
+      const file = buildZip(
+        [
+          { name: 'run/data.pkl', data: pickle },
+          { name: 'run/data/0', data: storage },
+        ],
+        { deflate, align: 64 },
+      );
       const { source, watch } = watchedSource(file);
       expect((readTorchCheckpoint(source).value as { data: Float32Array }).data.byteLength).toBe(size);
       expect(watch.peak, deflate ? 'deflated' : 'stored').toBeLessThan(deflate ? inflatingBound : bound);

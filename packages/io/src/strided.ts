@@ -6,13 +6,7 @@ import { allocateTypedArray, elementCount, type DType, type TypedArray } from '.
  * PyTorch views (transposes, slices of a shared storage) and Fortran-order .npy arrays are
  * turned into contiguous tensors. Callers check that every index lies inside `source`.
  */
-export function gatherStrided(
-  dtype: DType,
-  source: TypedArray,
-  offset: number,
-  shape: readonly number[],
-  strides: readonly number[],
-): TypedArray {
+export function gatherStrided(dtype: DType, source: TypedArray, offset: number, shape: readonly number[], strides: readonly number[]): TypedArray {
   const count = elementCount(shape);
   const out = allocateTypedArray(dtype, count);
   if (count === 0) return out;

@@ -3,6 +3,13 @@
 // and fixture tests that skip (counted) or fail (on CI) when they are missing.
 export { startHubServer, type HubServer } from './test-support/hub-server.js';
 export {
-  findFixturesRoot, fixturesRoot, fixtureDir, fixturePath, missingFixtureCases, missingFixturesMessage, fixturesRequired, makeFixturesCommand,
+  findFixturesRoot,
+  fixturesRoot,
+  fixtureDir,
+  fixturePath,
+  missingFixtureCases,
+  missingFixturesMessage,
+  fixturesRequired,
+  makeFixturesCommand,
 } from './test-support/fixtures.js';
 export { describeWithFixtures, itWithFixtures, missingFixturesTest } from './test-support/fixture-suite.js';

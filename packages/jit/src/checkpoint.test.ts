@@ -28,7 +28,7 @@ describeEachBackendWithFixtures('official checkpoints', ['jit-forward', 'torch-c
   let leaves: Map<string, RawTensor> | undefined;
   const checkpointLeaves = () => (leaves ??= loadCase('torch-checkpoint').expected());
 
-  it.each(['model', 'model_ema1', 'model_ema2'] as const)('loads %s from a PyTorch training checkpoint: every parameter equals the file\'s', async (weights) => {
+  it.each(['model', 'model_ema1', 'model_ema2'] as const)("loads %s from a PyTorch training checkpoint: every parameter equals the file's", async (weights) => {
     const checkpoint = readTorchCheckpoint(bytes, { select: [weights], widenHalf: true });
     const model = new JiT(config);
     loadJiTWeights(model, jitStateDict(checkpoint, weights));
@@ -39,7 +39,7 @@ describeEachBackendWithFixtures('official checkpoints', ['jit-forward', 'torch-c
     model.dispose();
   });
 
-  it('reproduces jit-forward from the checkpoint\'s net.* weights', async () => {
+  it("reproduces jit-forward from the checkpoint's net.* weights", async () => {
     const checkpoint = readTorchCheckpoint(bytes, { select: ['model'], widenHalf: true });
     const model = new JiT(config);
     loadJiTWeights(model, jitStateDict(checkpoint, 'model'));
@@ -52,7 +52,7 @@ describeEachBackendWithFixtures('official checkpoints', ['jit-forward', 'torch-c
     model.dispose();
   });
 
-  it('loads safetensors with PyTorch names: every parameter equals the file\'s', async () => {
+  it("loads safetensors with PyTorch names: every parameter equals the file's", async () => {
     const state = readSafetensors(readFileSync(join(forward.dir, 'weights.safetensors'))).tensors;
     const model = new JiT(config);
     loadJiTWeights(model, jitStateDict(state));
@@ -64,7 +64,11 @@ describeEachBackendWithFixtures('official checkpoints', ['jit-forward', 'torch-c
     const state = readSafetensors(readFileSync(join(forward.dir, 'weights.safetensors'))).tensors;
     const model = new JiT(jitConfig('JiT-Tiny/4'));
     let error: unknown;
-    try { loadJiTWeights(model, state); } catch (caught) { error = caught; }
+    try {
+      loadJiTWeights(model, state);
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(StateDictError);
     expect((error as Error).message).toMatch(/keys of the wrong shape/);
     expect((error as Error).message).toMatch(/its shapes suggest depth 4, width 64, patch 4; this model is JiT-Tiny\/4/);

@@ -39,7 +39,9 @@ export function describeJiTState(state: Map<string, { shape: number[] }>): { dep
 }
 
 function describeConfig(config: JiTConfig): string {
-  const preset = Object.entries(jitPresets).find(([, c]) => c.depth === config.depth && c.hiddenSize === config.hiddenSize && c.patchSize === config.patchSize)?.[0];
+  const preset = Object.entries(jitPresets).find(
+    ([, c]) => c.depth === config.depth && c.hiddenSize === config.hiddenSize && c.patchSize === config.patchSize,
+  )?.[0];
   return `${preset ?? 'a custom JiT'} (depth ${config.depth}, width ${config.hiddenSize}, patch ${config.patchSize})`;
 }
 
@@ -57,7 +59,10 @@ export function loadJiTWeights(model: JiT, state: Map<string, RawTensor>): void 
       const suggestion = found.preset
         ? `its shapes match ${found.preset}`
         : `its shapes suggest depth ${found.depth}, width ${found.hiddenSize ?? '?'}, patch ${found.patchSize ?? '?'}`;
-      throw new StateDictError(`${error.message}. The checkpoint does not fit this model: ${suggestion}; this model is ${describeConfig(model.config)}`, error.problems);
+      throw new StateDictError(
+        `${error.message}. The checkpoint does not fit this model: ${suggestion}; this model is ${describeConfig(model.config)}`,
+        error.problems,
+      );
     }
     throw error;
   } finally {

@@ -41,8 +41,16 @@ export const jitPresets = {
   'JiT-G/32': { ...base, ...sizes.G, inputSize: 512, patchSize: 32 },
   /** A small model for demos, tests and the quickstart (32 px, 64 tokens). */
   'JiT-Tiny/4': {
-    ...base, inputSize: 32, patchSize: 4, hiddenSize: 192, depth: 6, numHeads: 3, bottleneckDim: 32,
-    inContextLen: 8, inContextStart: 2, numClasses: 10,
+    ...base,
+    inputSize: 32,
+    patchSize: 4,
+    hiddenSize: 192,
+    depth: 6,
+    numHeads: 3,
+    bottleneckDim: 32,
+    inContextLen: 8,
+    inContextStart: 2,
+    numClasses: 10,
   },
 } satisfies Record<string, JiTConfig>;
 
@@ -60,9 +68,11 @@ export function validateJiTConfig(config: JiTConfig): void {
   const problems: string[] = [];
   if (config.inputSize % config.patchSize !== 0) problems.push(`inputSize ${config.inputSize} is not divisible by patchSize ${config.patchSize}`);
   if (config.hiddenSize % config.numHeads !== 0) problems.push(`hiddenSize ${config.hiddenSize} is not divisible by numHeads ${config.numHeads}`);
-  else if ((config.hiddenSize / config.numHeads) % 4 !== 0) problems.push(`head width ${config.hiddenSize / config.numHeads} must be divisible by 4 for 2-D RoPE`);
+  else if ((config.hiddenSize / config.numHeads) % 4 !== 0)
+    problems.push(`head width ${config.hiddenSize / config.numHeads} must be divisible by 4 for 2-D RoPE`);
   if (config.hiddenSize % 4 !== 0) problems.push(`hiddenSize ${config.hiddenSize} must be divisible by 4 for the sin-cos position embedding`);
-  if (config.inContextStart < 0 || config.inContextStart > config.depth) problems.push(`inContextStart ${config.inContextStart} is outside [0, depth ${config.depth}]`);
+  if (config.inContextStart < 0 || config.inContextStart > config.depth)
+    problems.push(`inContextStart ${config.inContextStart} is outside [0, depth ${config.depth}]`);
   if (config.numClasses < 1) problems.push(`numClasses must be at least 1`);
   if (problems.length) throw new Error(`invalid JiT config: ${problems.join('; ')}`);
 }
@@ -82,9 +92,19 @@ export function jitConfigFromReference(args: Record<string, unknown>): JiTConfig
 
 /** The reference JiT constructor's keywords and defaults, by our field. */
 const jitReferenceArgs: ReferenceArgTable<JiTConfig> = {
-  inputSize: ['input_size', 256], patchSize: ['patch_size', 16], inChannels: ['in_channels', 3], hiddenSize: ['hidden_size', 1024],
-  depth: ['depth', 24], numHeads: ['num_heads', 16], mlpRatio: ['mlp_ratio', 4], attnDrop: ['attn_drop', 0], projDrop: ['proj_drop', 0],
-  numClasses: ['num_classes', 1000], bottleneckDim: ['bottleneck_dim', 128], inContextLen: ['in_context_len', 32], inContextStart: ['in_context_start', 8],
+  inputSize: ['input_size', 256],
+  patchSize: ['patch_size', 16],
+  inChannels: ['in_channels', 3],
+  hiddenSize: ['hidden_size', 1024],
+  depth: ['depth', 24],
+  numHeads: ['num_heads', 16],
+  mlpRatio: ['mlp_ratio', 4],
+  attnDrop: ['attn_drop', 0],
+  projDrop: ['proj_drop', 0],
+  numClasses: ['num_classes', 1000],
+  bottleneckDim: ['bottleneck_dim', 128],
+  inContextLen: ['in_context_len', 32],
+  inContextStart: ['in_context_start', 8],
 };
 
 /**
@@ -97,13 +117,19 @@ export function jitParameterCount(config: JiTConfig): number {
   const hidden = swigluHidden(config);
   const linear = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
   const block = D + 2 * headDim + linear(D, 3 * D) + linear(D, D) + D + linear(D, 2 * hidden) + linear(hidden, D) + linear(D, 6 * D);
-  return linear(256, D) + linear(D, D)
-    + (numClasses + 1) * D
-    + linear(p * p * C, bottleneck, false) + linear(bottleneck, D)
-    + inContextLen * D
-    + depth * block
-    + D + linear(D, p * p * C) + linear(D, 2 * D)
-    + D;
+  return (
+    linear(256, D) +
+    linear(D, D) +
+    (numClasses + 1) * D +
+    linear(p * p * C, bottleneck, false) +
+    linear(bottleneck, D) +
+    inContextLen * D +
+    depth * block +
+    D +
+    linear(D, p * p * C) +
+    linear(D, 2 * D) +
+    D
+  );
 }
 
 /**

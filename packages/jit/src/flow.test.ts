@@ -38,7 +38,7 @@ describeEachBackend('flow matching', () => {
     expect(Array.from(await guidanceScale(t, 3, [0, 1]).data())).toEqual([3, 3, 3, 1]);
   });
 
-  it('uses torch\'s float32 linspace grid', () => {
+  it("uses torch's float32 linspace grid", () => {
     const grid = timeGrid(50);
     expect(grid[0]).toBe(0);
     expect(grid[50]).toBe(1);

@@ -9,8 +9,11 @@ const tiny: JiTConfig = jitConfig('JiT-Tiny/4', { depth: 4, hiddenSize: 64, numH
 
 describe('presets', () => {
   it.each([
-    ['JiT-B/16', 131e6], ['JiT-L/16', 459e6], ['JiT-H/16', 953e6], ['JiT-G/16', 2e9],
-  ])('%s has the paper\'s parameter count within 1%%', (name, expected) => {
+    ['JiT-B/16', 131e6],
+    ['JiT-L/16', 459e6],
+    ['JiT-H/16', 953e6],
+    ['JiT-G/16', 2e9],
+  ])("%s has the paper's parameter count within 1%%", (name, expected) => {
     const count = jitParameterCount(jitPresets[name as keyof typeof jitPresets]);
     expect(Math.abs(count - expected) / expected).toBeLessThan(0.01);
   });

@@ -1,7 +1,17 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 import {
-  LabelEmbedder, Module, ModuleList, Rope2d, TimestepEmbedder, init, prependInContext, sincosPositionEmbedding2d, stripInContext, tfRandomSource,
-  type Parameter, type RandomSource,
+  LabelEmbedder,
+  Module,
+  ModuleList,
+  Rope2d,
+  TimestepEmbedder,
+  init,
+  prependInContext,
+  sincosPositionEmbedding2d,
+  stripInContext,
+  tfRandomSource,
+  type Parameter,
+  type RandomSource,
 } from '@pixelrepa/nn';
 import { jitConfig, validateJiTConfig, type JiTConfig } from './config.js';
 import { BottleneckPatchEmbed, FinalLayer, JiTBlock, type Recorder } from './layers.js';
@@ -62,7 +72,9 @@ export class JiT extends Module {
     this.y_embedder = this.addModule('y_embedder', new LabelEmbedder(c.numClasses, c.hiddenSize, random));
     this.x_embedder = this.addModule('x_embedder', new BottleneckPatchEmbed(c.patchSize, c.inChannels, c.bottleneckDim, c.hiddenSize, random));
     // Fixed sin-cos table: a parameter in the state dict, never trained.
-    this.pos_embed = this.addParameter('pos_embed', tf.tensor3d(sincosPositionEmbedding2d(c.hiddenSize, grid), [1, grid * grid, c.hiddenSize]), { trainable: false });
+    this.pos_embed = this.addParameter('pos_embed', tf.tensor3d(sincosPositionEmbedding2d(c.hiddenSize, grid), [1, grid * grid, c.hiddenSize]), {
+      trainable: false,
+    });
     if (c.inContextLen > 0) {
       this.in_context_posemb = this.addParameter('in_context_posemb', init.normal(random, [1, c.inContextLen, c.hiddenSize], 0.02));
     }
@@ -70,10 +82,18 @@ export class JiT extends Module {
     this.featRopeInContext = new Rope2d(headDim, grid, c.inContextLen);
     // Dropout only in the middle half of the blocks, as in the reference.
     const middle = (i: number) => i >= Math.floor(c.depth / 4) && i < Math.floor(c.depth / 4) * 3;
-    const blockList = Array.from({ length: c.depth }, (_, i) => new JiTBlock({
-      hiddenSize: c.hiddenSize, numHeads: c.numHeads, mlpRatio: c.mlpRatio,
-      attnDrop: middle(i) ? c.attnDrop : 0, projDrop: middle(i) ? c.projDrop : 0, random,
-    }));
+    const blockList = Array.from(
+      { length: c.depth },
+      (_, i) =>
+        new JiTBlock({
+          hiddenSize: c.hiddenSize,
+          numHeads: c.numHeads,
+          mlpRatio: c.mlpRatio,
+          attnDrop: middle(i) ? c.attnDrop : 0,
+          projDrop: middle(i) ? c.projDrop : 0,
+          random,
+        }),
+    );
     this.blocks = blockList;
     this.addModule('blocks', new ModuleList(blockList));
     this.final_layer = this.addModule('final_layer', new FinalLayer(c.hiddenSize, c.patchSize, c.inChannels, random));

@@ -12,7 +12,16 @@ export class BottleneckPatchEmbed extends Module {
   readonly proj2: Linear;
   constructor(patchSize: number, inChannels: number, bottleneck: number, hidden: number, random?: RandomSource) {
     super();
-    this.proj1 = this.addModule('proj1', new Linear({ inFeatures: patchSize * patchSize * inChannels, outFeatures: bottleneck, bias: false, weightLayout: convPatchLayout(inChannels, patchSize), random }));
+    this.proj1 = this.addModule(
+      'proj1',
+      new Linear({
+        inFeatures: patchSize * patchSize * inChannels,
+        outFeatures: bottleneck,
+        bias: false,
+        weightLayout: convPatchLayout(inChannels, patchSize),
+        random,
+      }),
+    );
     this.proj2 = this.addModule('proj2', new Linear({ inFeatures: bottleneck, outFeatures: hidden, weightLayout: pointwiseConvLayout, random }));
   }
 
@@ -31,7 +40,10 @@ export class FinalLayer extends Module {
     super();
     this.norm_final = this.addModule('norm_final', new RMSNorm(hiddenSize));
     this.linear = this.addModule('linear', new Linear({ inFeatures: hiddenSize, outFeatures: patchSize * patchSize * outChannels, random }));
-    this.adaLN_modulation = this.addModule('adaLN_modulation', new Sequential(SiLU(), new Linear({ inFeatures: hiddenSize, outFeatures: 2 * hiddenSize, random })));
+    this.adaLN_modulation = this.addModule(
+      'adaLN_modulation',
+      new Sequential(SiLU(), new Linear({ inFeatures: hiddenSize, outFeatures: 2 * hiddenSize, random })),
+    );
   }
 
   forward(x: Tensor, c: Tensor): Tensor {

@@ -72,25 +72,26 @@ export function sample(model: JiT, options: SampleOptions): Tensor {
   }
   let calls = 0;
   // Guided velocity at (z, t) for every sample; t is a scalar broadcast to [B].
-  const velocity = (z: Tensor, time: number): Tensor => tf.tidy(() => {
-    const t = tf.fill([batch], time);
-    const both = model.forward(tf.concat([z, z], 0), tf.concat([t, t], 0), tf.concat([labels, tf.fill([batch], numClasses, 'int32')], 0));
-    const [xCond, xUncond] = tf.split(both, 2, 0);
-    const vCond = velocityFromPrediction(xCond, z, t, tEps);
-    const vUncond = velocityFromPrediction(xUncond, z, t, tEps);
-    const scale = guidanceScale(t, cfg, interval);
-    const v = tf.add(vUncond, tf.mul(tf.reshape(scale, [-1, 1, 1, 1]), tf.sub(vCond, vUncond)));
-    if (record) {
-      const prefix = `fs_${calls}`;
-      record(`${prefix}.t`, t);
-      record(`${prefix}.x_cond`, xCond);
-      record(`${prefix}.x_uncond`, xUncond);
-      record(`${prefix}.cfg_scale`, scale);
-      record(`${prefix}.v`, v);
-    }
-    calls++;
-    return v;
-  });
+  const velocity = (z: Tensor, time: number): Tensor =>
+    tf.tidy(() => {
+      const t = tf.fill([batch], time);
+      const both = model.forward(tf.concat([z, z], 0), tf.concat([t, t], 0), tf.concat([labels, tf.fill([batch], numClasses, 'int32')], 0));
+      const [xCond, xUncond] = tf.split(both, 2, 0);
+      const vCond = velocityFromPrediction(xCond, z, t, tEps);
+      const vUncond = velocityFromPrediction(xUncond, z, t, tEps);
+      const scale = guidanceScale(t, cfg, interval);
+      const v = tf.add(vUncond, tf.mul(tf.reshape(scale, [-1, 1, 1, 1]), tf.sub(vCond, vUncond)));
+      if (record) {
+        const prefix = `fs_${calls}`;
+        record(`${prefix}.t`, t);
+        record(`${prefix}.x_cond`, xCond);
+        record(`${prefix}.x_uncond`, xUncond);
+        record(`${prefix}.cfg_scale`, scale);
+        record(`${prefix}.v`, v);
+      }
+      calls++;
+      return v;
+    });
 
   let z = tf.tidy(() => tf.mul(options.noise ?? options.random!.normal(shape), noiseScale));
   for (let i = 0; i < steps; i++) {

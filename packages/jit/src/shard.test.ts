@@ -4,7 +4,13 @@ import { imageNoise } from './image-noise.js';
 import { parseShard, shardRange } from './shard.js';
 
 describe('shardRange', () => {
-  it.each([[10, 3], [7, 7], [3, 5], [50_000, 8], [0, 2]])('splits %i images into %i disjoint contiguous parts that cover them in order', (total, count) => {
+  it.each([
+    [10, 3],
+    [7, 7],
+    [3, 5],
+    [50_000, 8],
+    [0, 2],
+  ])('splits %i images into %i disjoint contiguous parts that cover them in order', (total, count) => {
     const ranges = Array.from({ length: count }, (_, index) => shardRange(total, { index, count }));
     expect(ranges[0].start).toBe(0);
     expect(ranges.at(-1)!.end).toBe(total);
@@ -22,7 +28,7 @@ describe('parseShard', () => {
     expect(() => parseShard('0/0')).toThrow(/at least 1/);
   });
 
-  it('auto reads a Kubernetes Indexed Job (index and the manifest\'s JOB_COMPLETIONS)', () => {
+  it("auto reads a Kubernetes Indexed Job (index and the manifest's JOB_COMPLETIONS)", () => {
     expect(parseShard('auto', { JOB_COMPLETION_INDEX: '3', JOB_COMPLETIONS: '4' })).toEqual({ index: 3, count: 4 });
     expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '3' })).toThrow(/JOB_COMPLETIONS is not set/);
     expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '4', JOB_COMPLETIONS: '4' })).toThrow(/JOB_COMPLETION_INDEX=4/);
@@ -31,7 +37,10 @@ describe('parseShard', () => {
   it('auto reads a Slurm array, offset by its first task id and step', () => {
     expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({ index: 1, count: 3 });
     expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '12', SLURM_ARRAY_TASK_MIN: '10', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({ index: 2, count: 3 });
-    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '14', SLURM_ARRAY_TASK_MIN: '10', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({ index: 2, count: 3 });
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '14', SLURM_ARRAY_TASK_MIN: '10', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({
+      index: 2,
+      count: 3,
+    });
     expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '1' })).toThrow(/SLURM_ARRAY_TASK_COUNT is not set/);
   });
 
@@ -41,7 +50,7 @@ describe('parseShard', () => {
 });
 
 describe('imageNoise', () => {
-  it('draws each image\'s noise from (seed, index) alone, whatever the batch', async () => {
+  it("draws each image's noise from (seed, index) alone, whatever the batch", async () => {
     await initBackend('cpu');
     const before = tf.memory().numTensors;
     const all = imageNoise(5, [0, 1, 2, 3], [4, 4, 3]);

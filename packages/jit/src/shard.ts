@@ -57,20 +57,28 @@ export function shardFromEnvironment(env: ShardEnvironment): Shard {
   if (completionIndex !== undefined) {
     const count = integer('JOB_COMPLETIONS');
     if (count === undefined) {
-      throw new Error(`JOB_COMPLETION_INDEX is ${completionIndex} but JOB_COMPLETIONS is not set: Kubernetes does not export the completion count, so set JOB_COMPLETIONS to the Job's spec.completions in the pod template's env (see examples/cluster/indexed-job.yaml)`);
+      throw new Error(
+        `JOB_COMPLETION_INDEX is ${completionIndex} but JOB_COMPLETIONS is not set: Kubernetes does not export the completion count, so set JOB_COMPLETIONS to the Job's spec.completions in the pod template's env (see examples/cluster/indexed-job.yaml)`,
+      );
     }
     return checked({ index: completionIndex, count }, `JOB_COMPLETION_INDEX=${completionIndex}, JOB_COMPLETIONS=${count}`);
   }
   const taskId = integer('SLURM_ARRAY_TASK_ID');
   if (taskId !== undefined) {
     const count = integer('SLURM_ARRAY_TASK_COUNT');
-    if (count === undefined) throw new Error(`SLURM_ARRAY_TASK_ID is ${taskId} but SLURM_ARRAY_TASK_COUNT is not set; run under sbatch --array (Slurm ≥ 17.11 sets both)`);
+    if (count === undefined)
+      throw new Error(`SLURM_ARRAY_TASK_ID is ${taskId} but SLURM_ARRAY_TASK_COUNT is not set; run under sbatch --array (Slurm ≥ 17.11 sets both)`);
     const min = integer('SLURM_ARRAY_TASK_MIN') ?? 0;
     const step = integer('SLURM_ARRAY_TASK_STEP') ?? 1;
-    if (step < 1 || (taskId - min) % step !== 0) throw new Error(`SLURM_ARRAY_TASK_ID ${taskId} is not SLURM_ARRAY_TASK_MIN ${min} plus a multiple of SLURM_ARRAY_TASK_STEP ${step}; use a plain range such as --array=0-7`);
+    if (step < 1 || (taskId - min) % step !== 0)
+      throw new Error(
+        `SLURM_ARRAY_TASK_ID ${taskId} is not SLURM_ARRAY_TASK_MIN ${min} plus a multiple of SLURM_ARRAY_TASK_STEP ${step}; use a plain range such as --array=0-7`,
+      );
     return checked({ index: (taskId - min) / step, count }, `SLURM_ARRAY_TASK_ID=${taskId}, SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_COUNT=${count}`);
   }
-  throw new Error('--shard auto found no scheduler task in the environment: it reads JOB_COMPLETION_INDEX with JOB_COMPLETIONS (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (a Slurm array); elsewhere write the shard as k/N, e.g. --shard 0/4');
+  throw new Error(
+    '--shard auto found no scheduler task in the environment: it reads JOB_COMPLETION_INDEX with JOB_COMPLETIONS (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (a Slurm array); elsewhere write the shard as k/N, e.g. --shard 0/4',
+  );
 }
 
 /** `k/N` as the user writes it. */
@@ -89,5 +97,6 @@ function checked(shard: Shard, from: string): Shard {
 
 function checkShard({ index, count }: Shard): void {
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`the number of shards must be at least 1, got ${count}`);
-  if (!Number.isSafeInteger(index) || index < 0 || index >= count) throw new Error(`shard index ${index} is outside 0…${count - 1} for ${count} shards (shards count from 0)`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count)
+    throw new Error(`shard index ${index} is outside 0…${count - 1} for ${count} shards (shards count from 0)`);
 }

@@ -2,12 +2,21 @@
 
 // The FID Inception network (torch-fidelity's inception-v3-compat) and its weights.
 export {
-  FidInceptionV3, INCEPTION_FEATURES, INCEPTION_FEATURE_SIZES, INCEPTION_INPUT_SIZE,
-  type InceptionFeature, type InceptionForwardOptions, type InceptionFeatureExtractor,
+  FidInceptionV3,
+  INCEPTION_FEATURES,
+  INCEPTION_FEATURE_SIZES,
+  INCEPTION_INPUT_SIZE,
+  type InceptionFeature,
+  type InceptionForwardOptions,
+  type InceptionFeatureExtractor,
 } from './inception/fid-inception-v3.js';
 export {
-  loadFidInceptionV3, readFidInceptionWeights, FID_INCEPTION_WEIGHTS,
-  type FidInceptionWeightsSource, type WeightsResolver, type WeightsFile,
+  loadFidInceptionV3,
+  readFidInceptionWeights,
+  FID_INCEPTION_WEIGHTS,
+  type FidInceptionWeightsSource,
+  type WeightsResolver,
+  type WeightsFile,
 } from './inception/weights.js';
 export { resizeBilinearTf1 } from './inception/resize-tf1.js';
 export { BasicConv2d, INCEPTION_BATCH_NORM_EPS } from './inception/basic-conv2d.js';
@@ -20,18 +29,21 @@ export { statisticsToNpz, statisticsFromNpz } from './statistics/statistics-file
 // Scores from features or statistics.
 export { frechetDistance, type FrechetDistanceOptions } from './scores/frechet-distance.js';
 export { inceptionScore, type InceptionScore, type InceptionScoreOptions } from './scores/inception-score.js';
-export {
-  kernelInceptionDistance, type KernelInceptionDistance, type KernelInceptionDistanceOptions,
-} from './scores/kernel-inception-distance.js';
+export { kernelInceptionDistance, type KernelInceptionDistance, type KernelInceptionDistanceOptions } from './scores/kernel-inception-distance.js';
 export { precisionRecall, type PrecisionRecall, type PrecisionRecallOptions } from './scores/precision-recall.js';
 
 // Whole evaluations over image batches.
 export {
-  computeMetrics, scoreFeatures, type ScoreFeaturesOptions, type ComputeMetricsOptions, type MetricsResult, type MetricName, type MetricsProgress, type MetricsStage,
+  computeMetrics,
+  scoreFeatures,
+  type ScoreFeaturesOptions,
+  type ComputeMetricsOptions,
+  type MetricsResult,
+  type MetricName,
+  type MetricsProgress,
+  type MetricsStage,
 } from './evaluate/compute-metrics.js';
-export {
-  computeReferenceStatistics, mergeStatistics, type ReferenceSet, type ReferenceStatisticsOptions,
-} from './evaluate/reference-statistics.js';
+export { computeReferenceStatistics, mergeStatistics, type ReferenceSet, type ReferenceStatisticsOptions } from './evaluate/reference-statistics.js';
 export { extractFeatures, type ExtractFeaturesOptions } from './evaluate/extract-features.js';
 export { collectFeatures, type CollectedFeatures, type CollectFeaturesOptions } from './evaluate/collect-features.js';
 

@@ -41,7 +41,10 @@ export class AdaLNBlock extends Module {
     this.attn = this.addModule('attn', new Attention({ dim: hiddenSize, numHeads, qkvBias: true, qkNorm: true, attnDrop, projDrop, random }));
     this.norm2 = this.addModule('norm2', new RMSNorm(hiddenSize, 1e-6));
     this.mlp = this.addModule('mlp', new SwiGLU({ dim: hiddenSize, hiddenDim: Math.floor(hiddenSize * mlpRatio), drop: projDrop, random }));
-    this.adaLN_modulation = this.addModule('adaLN_modulation', new Sequential(SiLU(), new Linear({ inFeatures: hiddenSize, outFeatures: 6 * hiddenSize, random })));
+    this.adaLN_modulation = this.addModule(
+      'adaLN_modulation',
+      new Sequential(SiLU(), new Linear({ inFeatures: hiddenSize, outFeatures: 6 * hiddenSize, random })),
+    );
   }
 
   /** x: [B, N, D], c: [B, D], rope tables with N rows → [B, N, D] */
@@ -59,4 +62,3 @@ export class AdaLNBlock extends Module {
     });
   }
 }
-

@@ -17,21 +17,35 @@ class Tiny extends Module {
   readonly blocks = this.addModule('blocks', new ModuleList([new Block(), new Block()]));
 }
 
-const values = async (linear: Linear) => [...await linear.weight.value.data(), ...(linear.bias ? await linear.bias.value.data() : [])];
+const values = async (linear: Linear) => [...(await linear.weight.value.data()), ...(linear.bias ? await linear.bias.value.data() : [])];
 
 describe('initializeAdaLN', () => {
   beforeAll(() => initBackend('cpu'));
 
   it('addresses modules by PyTorch name: xavier everywhere, N(0, 0.02) where named, zero where matched (* = a block index)', async () => {
     const model = new Tiny();
-    expect(namedModules(model).map(([name]) => name)).toEqual(['', 'head', 'blocks', 'blocks.0', 'blocks.0.adaLN_modulation', 'blocks.0.adaLN_modulation.0', 'blocks.0.adaLN_modulation.1', 'blocks.0.proj', 'blocks.1', 'blocks.1.adaLN_modulation', 'blocks.1.adaLN_modulation.0', 'blocks.1.adaLN_modulation.1', 'blocks.1.proj']);
+    expect(namedModules(model).map(([name]) => name)).toEqual([
+      '',
+      'head',
+      'blocks',
+      'blocks.0',
+      'blocks.0.adaLN_modulation',
+      'blocks.0.adaLN_modulation.0',
+      'blocks.0.adaLN_modulation.1',
+      'blocks.0.proj',
+      'blocks.1',
+      'blocks.1.adaLN_modulation',
+      'blocks.1.adaLN_modulation.0',
+      'blocks.1.adaLN_modulation.1',
+      'blocks.1.proj',
+    ]);
     initializeAdaLN(model, createRng(0), { normal: ['head'], zero: ['blocks.*.adaLN_modulation.1'] });
     for (const block of model.blocks.items) {
       expect((await values(block.adaLN_modulation.layers[1] as Linear)).every((v) => v === 0)).toBe(true);
       const proj = await block.proj.weight.value.data();
       expect(proj.some((v) => v !== 0)).toBe(true);
       expect(Math.max(...proj.map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 8)); // xavier-uniform bound
-      expect([...await block.proj.bias!.value.data()].every((v) => v === 0)).toBe(true);
+      expect([...(await block.proj.bias!.value.data())].every((v) => v === 0)).toBe(true);
     }
     const head = await model.head.weight.value.data();
     expect(Math.max(...head.map(Math.abs))).toBeLessThan(0.1); // N(0, 0.02), not xavier's ±0.9

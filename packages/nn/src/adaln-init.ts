@@ -45,7 +45,12 @@ export function initializeAdaLN(model: Module, random: RandomSource, { normal, z
     }
   }
   for (const pattern of zero) {
-    const match = new RegExp(`^${pattern.split('.').map((part) => (part === '*' ? '\\d+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('\\.')}$`);
+    const match = new RegExp(
+      `^${pattern
+        .split('.')
+        .map((part) => (part === '*' ? '\\d+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('\\.')}$`,
+    );
     const found = modules.filter(([name]) => match.test(name));
     if (found.length === 0) throw new Error(`initializeAdaLN: ${model.constructor.name} has no module matching "${pattern}"`);
     for (const [, module] of found) for (const [, parameter] of module.namedParameters()) parameter.assign(init.zeros(parameter.shape));

@@ -62,9 +62,7 @@ export class Attention extends Module {
       }
       // JiT computes (q·kᵀ)·scale, timm (q·scale)·kᵀ: the order is kept so both match to the bit.
       const scale = 1 / Math.sqrt(this.headDim);
-      const scores = this.config.scaleQueries
-        ? tf.matMul(tf.mul(q, this.headDim ** -0.5), k, false, true)
-        : tf.mul(tf.matMul(q, k, false, true), scale);
+      const scores = this.config.scaleQueries ? tf.matMul(tf.mul(q, this.headDim ** -0.5), k, false, true) : tf.mul(tf.matMul(q, k, false, true), scale);
       let weights = tf.softmax(scores, -1);
       if (this.training && this.config.attnDrop) weights = dropout(weights, this.config.attnDrop, seed);
       const out = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [B, N, D]);

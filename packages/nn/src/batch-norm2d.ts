@@ -14,7 +14,10 @@ export class BatchNorm2d extends Module {
   readonly running_mean: Parameter;
   readonly running_var: Parameter;
 
-  constructor(readonly channels: number, readonly eps = 1e-5) {
+  constructor(
+    readonly channels: number,
+    readonly eps = 1e-5,
+  ) {
     super();
     this.weight = this.addParameter('weight', init.ones([channels]), { trainable: false });
     this.bias = this.addParameter('bias', init.zeros([channels]), { trainable: false });

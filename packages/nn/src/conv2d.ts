@@ -47,7 +47,12 @@ export class Conv2d extends Module {
     if (ph === 0 && pw === 0) return 'valid';
     const [kh, kw] = this.kernel;
     if (this.stride === 1 && 2 * ph === kh - 1 && 2 * pw === kw - 1) return 'same';
-    return [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+    return [
+      [0, 0],
+      [ph, ph],
+      [pw, pw],
+      [0, 0],
+    ];
   }
 
   /** x: [B, H, W, I] → [B, H', W', O] */

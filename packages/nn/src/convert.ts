@@ -19,9 +19,12 @@ function rawToTensor(name: string, raw: RawTensor): Tensor {
   const { shape } = raw;
   const widened = widenHalf(raw);
   switch (widened.dtype) {
-    case 'F32': return tf.tensor(widened.data as Float32Array, shape, 'float32');
-    case 'F64': return tf.tensor(Float32Array.from(widened.data as Float64Array), shape, 'float32');
-    case 'BOOL': return tf.tensor(widened.data as Uint8Array, shape, 'bool');
+    case 'F32':
+      return tf.tensor(widened.data as Float32Array, shape, 'float32');
+    case 'F64':
+      return tf.tensor(Float32Array.from(widened.data as Float64Array), shape, 'float32');
+    case 'BOOL':
+      return tf.tensor(widened.data as Uint8Array, shape, 'bool');
     case 'I64': {
       const values = widened.data as BigInt64Array;
       const out = new Int32Array(values.length);
@@ -31,7 +34,8 @@ function rawToTensor(name: string, raw: RawTensor): Tensor {
       }
       return tf.tensor(out, shape, 'int32');
     }
-    default: return tf.tensor(Int32Array.from(widened.data as ArrayLike<number>), shape, 'int32');
+    default:
+      return tf.tensor(Int32Array.from(widened.data as ArrayLike<number>), shape, 'int32');
   }
 }
 
@@ -44,10 +48,17 @@ export async function rawStateDict(tensors: Map<string, Tensor> | Iterable<[stri
   for (const [name, tensor] of tensors) {
     const data = await tensor.data();
     switch (tensor.dtype) {
-      case 'float32': out.set(name, { dtype: 'F32', shape: [...tensor.shape], data: Float32Array.from(data as Float32Array) }); break;
-      case 'int32': out.set(name, { dtype: 'I32', shape: [...tensor.shape], data: Int32Array.from(data as Int32Array) }); break;
-      case 'bool': out.set(name, { dtype: 'BOOL', shape: [...tensor.shape], data: Uint8Array.from(data as Uint8Array) }); break;
-      default: throw new Error(`${name}: cannot store a ${tensor.dtype} tensor`);
+      case 'float32':
+        out.set(name, { dtype: 'F32', shape: [...tensor.shape], data: Float32Array.from(data as Float32Array) });
+        break;
+      case 'int32':
+        out.set(name, { dtype: 'I32', shape: [...tensor.shape], data: Int32Array.from(data as Int32Array) });
+        break;
+      case 'bool':
+        out.set(name, { dtype: 'BOOL', shape: [...tensor.shape], data: Uint8Array.from(data as Uint8Array) });
+        break;
+      default:
+        throw new Error(`${name}: cannot store a ${tensor.dtype} tensor`);
     }
   }
   return out;

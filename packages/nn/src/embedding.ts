@@ -13,10 +13,7 @@ export function gatherRows(table: Tensor, indices: Tensor): Tensor {
     save([rows]);
     return {
       value: tf.gather(weights, rows),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => [
-        tf.matMul(tf.oneHot(saved[0], weights.shape[0]), dy, true, false),
-        tf.zerosLike(saved[0]),
-      ],
+      gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.matMul(tf.oneHot(saved[0], weights.shape[0]), dy, true, false), tf.zerosLike(saved[0])],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return tf.tidy(() => lookup(table, tf.cast(indices, 'int32')));
@@ -25,7 +22,11 @@ export function gatherRows(table: Tensor, indices: Tensor): Tensor {
 /** A lookup table (PyTorch `nn.Embedding`). */
 export class Embedding extends Module {
   readonly weight: Parameter;
-  constructor(readonly count: number, readonly size: number, random: RandomSource = tfRandomSource) {
+  constructor(
+    readonly count: number,
+    readonly size: number,
+    random: RandomSource = tfRandomSource,
+  ) {
     super();
     this.weight = this.addParameter('weight', init.normal(random, [count, size], 1));
   }

@@ -6,7 +6,11 @@ import type { RandomSource } from './init.js';
 /** Class labels → vectors; row `numClasses` is the null class used for classifier-free guidance. */
 export class LabelEmbedder extends Module {
   readonly embedding_table: Embedding;
-  constructor(readonly numClasses: number, hiddenSize: number, random?: RandomSource) {
+  constructor(
+    readonly numClasses: number,
+    hiddenSize: number,
+    random?: RandomSource,
+  ) {
     super();
     this.embedding_table = this.addModule('embedding_table', new Embedding(numClasses + 1, hiddenSize, random));
   }

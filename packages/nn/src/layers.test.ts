@@ -11,7 +11,10 @@ import { valueAndGrads } from './gradients.js';
 
 describeEachBackend('layers', () => {
   it('RMSNorm and LayerNorm normalise the last axis', async () => {
-    const x = tf.tensor2d([[1, 2, 3, 4], [-2, 0, 2, 4]]);
+    const x = tf.tensor2d([
+      [1, 2, 3, 4],
+      [-2, 0, 2, 4],
+    ]);
     const rms = new RMSNorm(4);
     const ln = new LayerNorm(4);
     const r = await rms.forward(x).data();
@@ -33,7 +36,10 @@ describeEachBackend('layers', () => {
         const parts = chunked ? linearChunks(linear, x, 3) : tf.split(linear.forward(x), 3, -1);
         return tf.sum(tf.add(tf.mul(parts[0], parts[1]), tf.square(parts[2])));
       };
-      const named: Array<[string, typeof linear.weight]> = [['weight', linear.weight], ['bias', linear.bias!]];
+      const named: Array<[string, typeof linear.weight]> = [
+        ['weight', linear.weight],
+        ['bias', linear.bias!],
+      ];
       const ours = valueAndGrads(loss(true), named);
       const reference = valueAndGrads(loss(false), named);
       expect((await ours.value.data())[0]).toBeCloseTo((await reference.value.data())[0], 4);

@@ -36,7 +36,11 @@ export class Linear extends Module {
     super();
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = this.addParameter('weight', tf.tidy(() => tf.transpose(init.linearDefault(random, [outFeatures, inFeatures]))), { layout: transposedLayout(weightLayout ?? identityLayout) });
+    this.weight = this.addParameter(
+      'weight',
+      tf.tidy(() => tf.transpose(init.linearDefault(random, [outFeatures, inFeatures]))),
+      { layout: transposedLayout(weightLayout ?? identityLayout) },
+    );
     if (bias) this.bias = this.addParameter('bias', init.zeros([outFeatures]));
   }
 

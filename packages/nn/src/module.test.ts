@@ -9,7 +9,10 @@ import { SiLU } from './activations.js';
 import { StateDictError } from './state-dict-error.js';
 
 class Tiny extends Module {
-  readonly head = this.addModule('head', new Sequential(new Linear({ inFeatures: 4, outFeatures: 3 }), SiLU(), new Linear({ inFeatures: 3, outFeatures: 2, bias: false })));
+  readonly head = this.addModule(
+    'head',
+    new Sequential(new Linear({ inFeatures: 4, outFeatures: 3 }), SiLU(), new Linear({ inFeatures: 3, outFeatures: 2, bias: false })),
+  );
   readonly norm = this.addModule('norm', new RMSNorm(2));
   readonly fixed = this.addParameter('fixed', tf.ones([2]), { trainable: false });
 }
@@ -44,13 +47,19 @@ describeEachBackend('Module state dicts', () => {
     state.get('norm.weight')!.dispose();
     state.set('norm.weight', tf.zeros([5]));
     let error: unknown;
-    try { model.loadStateDict(state, { context: 'was it saved from another preset?' }); } catch (caught) { error = caught; }
+    try {
+      model.loadStateDict(state, { context: 'was it saved from another preset?' });
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(StateDictError);
     const problems = (error as StateDictError).problems;
     expect(problems.missing).toEqual(['head.0.bias']);
     expect(problems.unexpected).toEqual(['extra.weight']);
     expect(problems.mismatched).toEqual([{ name: 'norm.weight', expected: [2], found: [5] }]);
-    expect((error as Error).message).toMatch(/missing 1 keys \(head\.0\.bias\).*unexpected.*extra\.weight.*norm\.weight: checkpoint \[5\], model \[2\].*another preset/);
+    expect((error as Error).message).toMatch(
+      /missing 1 keys \(head\.0\.bias\).*unexpected.*extra\.weight.*norm\.weight: checkpoint \[5\], model \[2\].*another preset/,
+    );
     expect(Array.from(await model.norm.weight.value.data())).toEqual(before);
     tf.dispose([...state.values()]);
     model.dispose();
@@ -79,7 +88,7 @@ describeEachBackend('Module state dicts', () => {
 });
 
 describeEachBackend('Linear', () => {
-  it('stores Wᵀ [in, out] for fast matmuls and shows PyTorch\'s [out, in] in state dicts', async () => {
+  it("stores Wᵀ [in, out] for fast matmuls and shows PyTorch's [out, in] in state dicts", async () => {
     const linear = new Linear({ inFeatures: 5, outFeatures: 7 });
     expect(linear.weight.shape).toEqual([5, 7]);
     const state = linear.stateDict();
@@ -98,7 +107,10 @@ describeEachBackend('Linear', () => {
     const b = tf.randomNormal([3, 2], 0, 1, 'float32', 3);
     const [ga, gb] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(dense(x as tf.Tensor2D, w as tf.Tensor2D))))([a, b]);
     const [ea, eb] = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D))))([a, b]);
-    for (const [g, e] of [[ga, ea], [gb, eb]]) {
+    for (const [g, e] of [
+      [ga, ea],
+      [gb, eb],
+    ]) {
       const [gv, ev] = [await g.data(), await e.data()];
       expect(Math.max(...gv.map((v, i) => Math.abs(v - ev[i])))).toBeLessThan(1e-5);
     }

@@ -6,7 +6,10 @@ import { init } from './init.js';
 /** Root-mean-square norm over the last axis (LlamaRMSNorm): `w · x / sqrt(mean(x²) + eps)`. */
 export class RMSNorm extends Module {
   readonly weight: Parameter;
-  constructor(readonly size: number, readonly eps = 1e-6) {
+  constructor(
+    readonly size: number,
+    readonly eps = 1e-6,
+  ) {
     super();
     this.weight = this.addParameter('weight', init.ones([size]));
   }
@@ -21,7 +24,10 @@ export class RMSNorm extends Module {
 export class LayerNorm extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter;
-  constructor(readonly size: number, readonly eps = 1e-5) {
+  constructor(
+    readonly size: number,
+    readonly eps = 1e-5,
+  ) {
     super();
     this.weight = this.addParameter('weight', init.ones([size]));
     this.bias = this.addParameter('bias', init.zeros([size]));

@@ -86,7 +86,11 @@ export function applyRope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
 export class Rope2d {
   readonly cos: Tensor;
   readonly sin: Tensor;
-  constructor(readonly headDim: number, readonly gridSize: number, readonly prefix = 0) {
+  constructor(
+    readonly headDim: number,
+    readonly gridSize: number,
+    readonly prefix = 0,
+  ) {
     const tables = ropeTables2d(headDim, gridSize, prefix);
     this.cos = tf.tensor2d(tables.cos, [tables.rows, headDim]);
     this.sin = tf.tensor2d(tables.sin, [tables.rows, headDim]);

@@ -34,13 +34,20 @@ export function timestepEmbedding(t: Tensor, dim: number, maxPeriod = 10000): Te
 /** `mlp(timestepEmbedding(t, 256))` with `mlp = Linear → SiLU → Linear` (keys `mlp.0`, `mlp.2`). */
 export class TimestepEmbedder extends Module {
   readonly mlp: Sequential;
-  constructor(readonly hiddenSize: number, readonly frequencySize = 256, random?: RandomSource) {
+  constructor(
+    readonly hiddenSize: number,
+    readonly frequencySize = 256,
+    random?: RandomSource,
+  ) {
     super();
-    this.mlp = this.addModule('mlp', new Sequential(
-      new Linear({ inFeatures: frequencySize, outFeatures: hiddenSize, random }),
-      SiLU(),
-      new Linear({ inFeatures: hiddenSize, outFeatures: hiddenSize, random }),
-    ));
+    this.mlp = this.addModule(
+      'mlp',
+      new Sequential(
+        new Linear({ inFeatures: frequencySize, outFeatures: hiddenSize, random }),
+        SiLU(),
+        new Linear({ inFeatures: hiddenSize, outFeatures: hiddenSize, random }),
+      ),
+    );
   }
 
   /** t: [B] → [B, D] */

@@ -32,12 +32,18 @@ async function assemble(wabt, file, variants) {
 const wabt = await wabtInit();
 const outputs = {
   'batch-matmul-wasm.ts': await assemble(wabt, 'batch-matmul.wat', [['batchMatMul', (t) => t]]),
-  'gemm-wasm.ts': await assemble(wabt, 'gemm.wat', [['gemmFma', (t) => t], ['gemmPlain', withoutFma]]),
+  'gemm-wasm.ts': await assemble(wabt, 'gemm.wat', [
+    ['gemmFma', (t) => t],
+    ['gemmPlain', withoutFma],
+  ]),
   'adamw-wasm.ts': await assemble(wabt, 'adamw.wat', [['adamw', (t) => t]]),
   'ema-wasm.ts': await assemble(wabt, 'ema.wat', [['ema', (t) => t]]),
   'rms-norm-wasm.ts': await assemble(wabt, 'rms-norm.wat', [['rmsNorm', (t) => t]]),
-  'broadcast-binary-wasm.ts': await assemble(wabt, 'broadcast-binary.wat',
-    ['add', 'sub', 'mul', 'div'].map((op) => [`${op}Broadcast`, (t) => t.replace(/\b(f32x4|f32)\.OP\b/g, `$1.${op}`)])),
+  'broadcast-binary-wasm.ts': await assemble(
+    wabt,
+    'broadcast-binary.wat',
+    ['add', 'sub', 'mul', 'div'].map((op) => [`${op}Broadcast`, (t) => t.replace(/\b(f32x4|f32)\.OP\b/g, `$1.${op}`)]),
+  ),
 };
 let stale = false;
 for (const [file, generated] of Object.entries(outputs)) {

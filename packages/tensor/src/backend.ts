@@ -5,9 +5,7 @@ import { backendNames } from './backends/types.js';
 import { registerGradients } from './backends/common.js';
 import { backendTable } from './backends/table.js';
 
-export type {
-  BackendAttempt, BackendInfo, BackendName, BackendRequest, DawnBackend, InitBackendOptions, ModuleLoader,
-} from './backends/types.js';
+export type { BackendAttempt, BackendInfo, BackendName, BackendRequest, DawnBackend, InitBackendOptions, ModuleLoader } from './backends/types.js';
 export { BackendUnavailableError, backendNames } from './backends/types.js';
 export { setThreadsCount } from './backends/wasm.js';
 export { backendTable, backendCapabilities, type BackendCapabilities, type BackendEntry, type BackendProbe } from './backends/table.js';

@@ -1,16 +1,25 @@
 // The TF.js surface the other packages use (a namespace re-export keeps types usable as tf.Tensor2D).
 export * as tf from '@tensorflow/tfjs-core';
-export type {
-  Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, TensorLike, NamedTensorMap,
-} from '@tensorflow/tfjs-core';
+export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Variable, Rank, DataType, TensorLike, NamedTensorMap } from '@tensorflow/tfjs-core';
 export {
-  initBackend, setThreadsCount, backendNames, backendTable, backendCapabilities, BackendUnavailableError,
-  type BackendCapabilities, type BackendEntry, type BackendProbe, type BackendName, type BackendRequest, type BackendInfo, type BackendAttempt, type InitBackendOptions,
-  type ModuleLoader, type DawnBackend,
+  initBackend,
+  setThreadsCount,
+  backendNames,
+  backendTable,
+  backendCapabilities,
+  BackendUnavailableError,
+  type BackendCapabilities,
+  type BackendEntry,
+  type BackendProbe,
+  type BackendName,
+  type BackendRequest,
+  type BackendInfo,
+  type BackendAttempt,
+  type InitBackendOptions,
+  type ModuleLoader,
+  type DawnBackend,
 } from './backend.js';
-export {
-  Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed,
-} from './random/index.js';
+export { Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed } from './random/index.js';
 export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
 export { dense } from './ops/dense.js';
 export { rmsNorm, setFusedKernels } from './ops/rms-norm.js';

@@ -7,7 +7,9 @@ describeEachBackend('recordKernels', () => {
   it('sees every kernel call once with its shapes, not custom-gradient scopes, and restores the kernels', async () => {
     const before = liveTensors();
     const kernelBefore = tf.getKernel('Multiply', tf.getBackend());
-    const scaled = tf.customGrad(((x: tf.Tensor) => ({ value: tf.mul(x, 2), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 2) })) as unknown as Parameters<typeof tf.customGrad>[0]);
+    const scaled = tf.customGrad(((x: tf.Tensor) => ({ value: tf.mul(x, 2), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 2) })) as unknown as Parameters<
+      typeof tf.customGrad
+    >[0]);
     const x = tf.ones([2, 3]);
     const { result, kernels } = await recordKernels(async () => {
       const y = tf.tidy(() => tf.add(scaled(x) as tf.Tensor, tf.ones([3])));

@@ -57,13 +57,16 @@ export function weightDecayGroups(named: Array<[string, Parameter]>, weightDecay
 /** Zero moments for every parameter, on the device (default) or on the host. */
 export function adamwInit(parameters: OptimizedParameter[], { placement = 'device' }: { placement?: StatePlacement } = {}): AdamWState {
   // The zero tensors are freed; the variables (which share their data) stay.
-  const zeros = () => new Map<string, Moment>(parameters.map(({ name, parameter }) => {
-    if (placement === 'host') return [name, new Float32Array(parameter.value.size)];
-    const initial = tf.zerosLike(parameter.value);
-    const variable = tf.variable(initial, false);
-    initial.dispose();
-    return [name, variable];
-  }));
+  const zeros = () =>
+    new Map<string, Moment>(
+      parameters.map(({ name, parameter }) => {
+        if (placement === 'host') return [name, new Float32Array(parameter.value.size)];
+        const initial = tf.zerosLike(parameter.value);
+        const variable = tf.variable(initial, false);
+        initial.dispose();
+        return [name, variable];
+      }),
+    );
   const shapes = new Map(parameters.map(({ name, parameter }) => [name, [...parameter.value.shape]]));
   return { step: 0, placement, expAvg: zeros(), expAvgSq: zeros(), shapes };
 }
@@ -98,8 +101,15 @@ export function adamwUpdate(
     if (m instanceof Float32Array || v instanceof Float32Array) throw new Error(`AdamW: the moments of ${name} are on different placements`);
     // On wasm: one fused pass (same float32 operations, same bits); elsewhere the tf ops below.
     const fused = adamwInPlace(parameter.variable, grad, m, v, {
-      decay: f32(1 - lr * weightDecay), b1: f32(beta1), c1: f32(1 - beta1), b2: f32(beta2), c2: f32(1 - beta2),
-      bias2: f32(bias2Sqrt), eps: f32(eps), step: f32(-stepSize), decays: weightDecay !== 0,
+      decay: f32(1 - lr * weightDecay),
+      b1: f32(beta1),
+      c1: f32(1 - beta1),
+      b2: f32(beta2),
+      c2: f32(1 - beta2),
+      bias2: f32(bias2Sqrt),
+      eps: f32(eps),
+      step: f32(-stepSize),
+      decays: weightDecay !== 0,
     });
     if (fused) continue;
     tf.tidy(() => {
@@ -136,8 +146,13 @@ function hostUpdate(parameter: OptimizedParameter['parameter'], grad: Tensor, m:
   const g = grad.dataSync() as Float32Array;
   const p = Float32Array.from(parameter.value.dataSync() as Float32Array);
   const decay = f32(1 - h.lr * h.weightDecay);
-  const b1 = f32(h.beta1), c1 = f32(1 - h.beta1), b2 = f32(h.beta2), c2 = f32(1 - h.beta2);
-  const bias2 = f32(h.bias2Sqrt), eps = f32(h.eps), step = f32(-h.stepSize);
+  const b1 = f32(h.beta1),
+    c1 = f32(1 - h.beta1),
+    b2 = f32(h.beta2),
+    c2 = f32(1 - h.beta2);
+  const bias2 = f32(h.bias2Sqrt),
+    eps = f32(h.eps),
+    step = f32(-h.stepSize);
   const decays = h.weightDecay !== 0;
   for (let i = 0; i < p.length; i++) {
     const gi = g[i];

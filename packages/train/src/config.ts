@@ -92,9 +92,11 @@ export function resolveTrainConfig(partial: Partial<TrainConfig> & Pick<TrainCon
   positiveInt('checkpointEvery');
   positiveInt('keepLast');
   if (!['none', 'repa', 'pixelrepa'].includes(config.objective)) problems.push(`objective must be none, repa or pixelrepa, got "${config.objective}"`);
-  if (config.maskRatio !== undefined && !(config.maskRatio >= 0 && config.maskRatio < 1)) problems.push(`patch_mask_ratio must be in [0, 1), got ${config.maskRatio}`);
+  if (config.maskRatio !== undefined && !(config.maskRatio >= 0 && config.maskRatio < 1))
+    problems.push(`patch_mask_ratio must be in [0, 1), got ${config.maskRatio}`);
   if (!(config.label_drop_prob >= 0 && config.label_drop_prob < 1)) problems.push(`label_drop_prob must be in [0, 1), got ${config.label_drop_prob}`);
-  for (const key of ['ema_decay1', 'ema_decay2'] as const) if (!(config[key] >= 0 && config[key] < 1)) problems.push(`${key} must be in [0, 1), got ${config[key]}`);
+  for (const key of ['ema_decay1', 'ema_decay2'] as const)
+    if (!(config[key] >= 0 && config[key] < 1)) problems.push(`${key} must be in [0, 1), got ${config[key]}`);
   if (!(config.P_std > 0)) problems.push(`P_std must be positive, got ${config.P_std}`);
   if (problems.length) throw new Error(`invalid training config: ${problems.join('; ')}`);
   return config;

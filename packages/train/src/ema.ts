@@ -17,7 +17,11 @@ export class Ema {
   private readonly host?: Float32Array;
   private readonly slots: Array<{ name: string; offset: number; size: number; shape: number[] }>;
 
-  constructor(readonly module: Module, readonly decay: number, { placement = 'device' }: { placement?: StatePlacement } = {}) {
+  constructor(
+    readonly module: Module,
+    readonly decay: number,
+    { placement = 'device' }: { placement?: StatePlacement } = {},
+  ) {
     this.placement = placement;
     let offset = 0;
     this.slots = module.namedParameters().map(([name, p]) => {
@@ -58,7 +62,10 @@ export class Ema {
       const values = module.namedParameters().map(([, p]) => p.value);
       for (let i = 0; i < group.length; i += 2) {
         const pair = group.slice(i, i + 2);
-        const fused = emaInPlace(values, pair.map((ema) => ({ flat: ema.device!, keep: f32(ema.decay), take: f32(1 - ema.decay) })));
+        const fused = emaInPlace(
+          values,
+          pair.map((ema) => ({ flat: ema.device!, keep: f32(ema.decay), take: f32(1 - ema.decay) })),
+        );
         if (!fused) for (const ema of pair) ema.updateDevice();
       }
     }
@@ -101,12 +108,16 @@ export class Ema {
   /** The averaged weights in PyTorch layout and names (a state dict to save or load into a model). */
   stateDict(): Map<string, Tensor> {
     const byName = new Map(this.module.namedParameters());
-    return new Map(this.slots.filter(({ name }) => byName.get(name)!.persistent).map(({ name }) => {
-      const value = this.get(name);
-      const torch = byName.get(name)!.layout.toTorch(value);
-      value.dispose();
-      return [name, torch];
-    }));
+    return new Map(
+      this.slots
+        .filter(({ name }) => byName.get(name)!.persistent)
+        .map(({ name }) => {
+          const value = this.get(name);
+          const torch = byName.get(name)!.layout.toTorch(value);
+          value.dispose();
+          return [name, torch];
+        }),
+    );
   }
 
   /** Replaces the averages from a PyTorch-layout state dict (e.g. a checkpoint's `model_ema1`). */

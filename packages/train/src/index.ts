@@ -1,7 +1,16 @@
 export { learningRate, scaledLearningRate, type LearningRateSchedule } from './schedule.js';
 export {
-  adamwInit, adamwUpdate, adamwMoment, setAdamwMoments, weightDecayGroups, disposeAdamW,
-  type AdamWConfig, type AdamWState, type OptimizedParameter, type StatePlacement, type Moment,
+  adamwInit,
+  adamwUpdate,
+  adamwMoment,
+  setAdamwMoments,
+  weightDecayGroups,
+  disposeAdamW,
+  type AdamWConfig,
+  type AdamWState,
+  type OptimizedParameter,
+  type StatePlacement,
+  type Moment,
 } from './adamw.js';
 export { Ema } from './ema.js';
 export { loadTorchAdamW, type TorchAdamWImport } from './torch-adamw.js';

@@ -40,10 +40,14 @@ export interface OfficialEncoder {
  * `misc.add_weight_decay` builds them), `epoch`, and `args` as a dict of the reference's flag
  * names. The frozen `repa_model.*` (DINOv2) weights are written when `encoder` gives them.
  */
-export function officialCheckpoint({ config, tensors, optimizerStep, parameters, epoch, encoder }: OfficialCheckpointOptions): { [key: string]: TorchSaveValue } {
-  const withPrefix = (prefix: string) => new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+export function officialCheckpoint({ config, tensors, optimizerStep, parameters, epoch, encoder }: OfficialCheckpointOptions): {
+  [key: string]: TorchSaveValue;
+} {
+  const withPrefix = (prefix: string) =>
+    new Map([...tensors].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
   const model = withPrefix('model.');
-  if (![...model.keys()].some((key) => key.startsWith('net.'))) throw new Error('the checkpoint holds no model.net.* weights: is it a checkpoint of pixelrepa train?');
+  if (![...model.keys()].some((key) => key.startsWith('net.')))
+    throw new Error('the checkpoint holds no model.net.* weights: is it a checkpoint of pixelrepa train?');
   const constant = (values: number[]): RawTensor => ({ dtype: 'F32', shape: [1, 3, 1, 1], data: Float32Array.from(values) });
   model.set('de_scale.mean', constant([0.5, 0.5, 0.5]));
   model.set('de_scale.std', constant([0.5, 0.5, 0.5]));
@@ -63,8 +67,17 @@ export function officialCheckpoint({ config, tensors, optimizerStep, parameters,
   });
   const lr = peakLearningRate(config);
   const group = (weightDecay: number, params: number[]) => ({
-    lr: new PythonFloat(lr), betas: new PythonTuple(config.betas.map((beta) => new PythonFloat(beta))), eps: new PythonFloat(1e-8),
-    weight_decay: new PythonFloat(weightDecay), amsgrad: false, foreach: null, maximize: false, capturable: false, differentiable: false, fused: null, params,
+    lr: new PythonFloat(lr),
+    betas: new PythonTuple(config.betas.map((beta) => new PythonFloat(beta))),
+    eps: new PythonFloat(1e-8),
+    weight_decay: new PythonFloat(weightDecay),
+    amsgrad: false,
+    foreach: null,
+    maximize: false,
+    capturable: false,
+    differentiable: false,
+    fused: null,
+    params,
   });
   return {
     model: stateDict(model),
@@ -81,12 +94,20 @@ function officialArgs(config: TrainConfig, encoder: OfficialEncoder | undefined)
   const overrides = (config.modelOverrides ?? {}) as { inputSize?: number; numClasses?: number };
   const args: { [key: string]: TorchSaveValue } = {
     model: typeof config.model === 'string' ? config.model : 'custom',
-    P_mean: new PythonFloat(config.P_mean), P_std: new PythonFloat(config.P_std), t_eps: new PythonFloat(config.t_eps),
-    noise_scale: new PythonFloat(config.noise_scale), label_drop_prob: new PythonFloat(config.label_drop_prob),
-    blr: new PythonFloat(config.blr), min_lr: new PythonFloat(config.min_lr), warmup_epochs: config.warmup_epochs,
-    lr_schedule: config.lr_schedule, weight_decay: new PythonFloat(config.weight_decay),
-    ema_decay1: new PythonFloat(config.ema_decay1), ema_decay2: new PythonFloat(config.ema_decay2),
-    batch_size: config.batchSize, seed: config.seed,
+    P_mean: new PythonFloat(config.P_mean),
+    P_std: new PythonFloat(config.P_std),
+    t_eps: new PythonFloat(config.t_eps),
+    noise_scale: new PythonFloat(config.noise_scale),
+    label_drop_prob: new PythonFloat(config.label_drop_prob),
+    blr: new PythonFloat(config.blr),
+    min_lr: new PythonFloat(config.min_lr),
+    warmup_epochs: config.warmup_epochs,
+    lr_schedule: config.lr_schedule,
+    weight_decay: new PythonFloat(config.weight_decay),
+    ema_decay1: new PythonFloat(config.ema_decay1),
+    ema_decay2: new PythonFloat(config.ema_decay2),
+    batch_size: config.batchSize,
+    seed: config.seed,
   };
   if (overrides.inputSize !== undefined) args.img_size = overrides.inputSize;
   if (encoder) Object.assign(args, { repa_model: encoder.timmName, repa_image_size: encoder.imgSize, repa_patch_size: encoder.patchSize });

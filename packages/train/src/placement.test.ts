@@ -14,8 +14,10 @@ async function run(placement: StatePlacement): Promise<{ values: Map<string, Flo
     random: seeded(1),
   });
   const objective = new PixelRepaObjective({
-    adapter: 'MTA-B/16', adapterOverrides: { inputSize: 16, patchSize: 4, hiddenSize: 32, numHeads: 2, inContextLen: 2, numClasses: 10, outChannels: 8 },
-    maskToken: jit.mask_token, random: seeded(2),
+    adapter: 'MTA-B/16',
+    adapterOverrides: { inputSize: 16, patchSize: 4, hiddenSize: 32, numHeads: 2, inContextLen: 2, numClasses: 10, outChannels: 8 },
+    maskToken: jit.mask_token,
+    random: seeded(2),
   });
   jit.train();
   const parameters = weightDecayGroups([...jit.namedParameters().map(([n, p]) => [`net.${n}`, p] as [string, typeof p]), ...objective.namedParameters()], 0.05);
@@ -80,7 +82,10 @@ describeEachBackend('optimiser state placement', (backend) => {
   });
 
   it('host state round-trips through state dicts and moment maps (checkpoints) exactly', async () => {
-    const jit = new JiT(jitConfig('JiT-Tiny/4', { depth: 1, hiddenSize: 16, numHeads: 2, bottleneckDim: 4, inContextLen: 0, inContextStart: 0, inputSize: 8 }), { random: seeded(3) });
+    const jit = new JiT(
+      jitConfig('JiT-Tiny/4', { depth: 1, hiddenSize: 16, numHeads: 2, bottleneckDim: 4, inContextLen: 0, inContextStart: 0, inputSize: 8 }),
+      { random: seeded(3) },
+    );
     const parameters = weightDecayGroups(jit.namedParameters(), 0);
     const before = liveTensors();
     const device = new Ema(jit, 0.5);

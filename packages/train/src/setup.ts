@@ -56,12 +56,24 @@ interface ObjectiveContext {
 
 /** How a run's config and its JiT set each alignment objective's config (align's `createObjective` builds it). */
 const objectiveConfigs: { [N in ObjectiveName]: (context: ObjectiveContext) => ObjectiveConfigs[N] } = {
-  repa: ({ config, model, targetWidth, random }) => ({ hiddenSize: model.hiddenSize, targetSize: targetWidth, projectorDim: config.projectorDim, weight: config.alignWeight, random }),
+  repa: ({ config, model, targetWidth, random }) => ({
+    hiddenSize: model.hiddenSize,
+    targetSize: targetWidth,
+    projectorDim: config.projectorDim,
+    weight: config.alignWeight,
+    random,
+  }),
   pixelrepa: ({ config, model, jit, targetWidth, random }) => ({
     adapter: config.adapter ?? referenceRun.adapter,
     adapterOverrides: {
-      inputSize: model.inputSize, patchSize: model.patchSize, hiddenSize: model.hiddenSize, numHeads: model.numHeads,
-      numClasses: model.numClasses, outChannels: targetWidth, inContextLen: model.inContextLen, ...config.adapterOverrides,
+      inputSize: model.inputSize,
+      patchSize: model.patchSize,
+      hiddenSize: model.hiddenSize,
+      numHeads: model.numHeads,
+      numClasses: model.numClasses,
+      outChannels: targetWidth,
+      inContextLen: model.inContextLen,
+      ...config.adapterOverrides,
     },
     maskToken: jit.mask_token,
     maskRatio: config.maskRatio,
@@ -85,15 +97,28 @@ export function buildTrainingModules(config: TrainConfig, { targetWidth, random,
   ];
   const parameters = weightDecayGroups(named, config.weight_decay);
   const averaged = jit.namedParameters().reduce((n, [, p]) => n + p.value.size, 0);
-  const placement = resolveStatePlacement(statePlacement, parameters.reduce((n, p) => n + p.parameter.value.size, 0), averaged);
+  const placement = resolveStatePlacement(
+    statePlacement,
+    parameters.reduce((n, p) => n + p.parameter.value.size, 0),
+    averaged,
+  );
   const optimizer = adamwInit(parameters, { placement });
   const emas: [Ema, Ema] = [new Ema(jit, config.ema_decay1, { placement }), new Ema(jit, config.ema_decay2, { placement })];
   const flow: FlowMatchingConfig = {
-    pMean: config.P_mean, pStd: config.P_std, tEps: config.t_eps, noiseScale: config.noise_scale,
-    labelDropProb: config.label_drop_prob, numClasses: model.numClasses,
+    pMean: config.P_mean,
+    pStd: config.P_std,
+    tEps: config.t_eps,
+    noiseScale: config.noise_scale,
+    labelDropProb: config.label_drop_prob,
+    numClasses: model.numClasses,
   };
   return {
-    jit, objective, parameters, optimizer, emas, flow,
+    jit,
+    objective,
+    parameters,
+    optimizer,
+    emas,
+    flow,
     dispose() {
       disposeAdamW(optimizer);
       emas.forEach((ema) => ema.dispose());

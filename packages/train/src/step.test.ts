@@ -10,9 +10,12 @@ import { learningRate } from './schedule.js';
 
 describeEachBackend('training step', () => {
   it('trains JiT + MTA for 20 steps with a flat live tensor count and a falling loss', async () => {
-    const jit = new JiT(jitConfig('JiT-Tiny/4', { depth: 2, hiddenSize: 32, numHeads: 2, bottleneckDim: 8, inContextLen: 2, inContextStart: 1, inputSize: 16 }));
+    const jit = new JiT(
+      jitConfig('JiT-Tiny/4', { depth: 2, hiddenSize: 32, numHeads: 2, bottleneckDim: 8, inContextLen: 2, inContextStart: 1, inputSize: 16 }),
+    );
     const objective = new PixelRepaObjective({
-      adapter: 'MTA-B/16', adapterOverrides: { inputSize: 16, patchSize: 4, hiddenSize: 32, numHeads: 2, inContextLen: 2, numClasses: 10, outChannels: 8 },
+      adapter: 'MTA-B/16',
+      adapterOverrides: { inputSize: 16, patchSize: 4, hiddenSize: 32, numHeads: 2, inContextLen: 2, numClasses: 10, outChannels: 8 },
       maskToken: jit.mask_token,
     });
     jit.train();

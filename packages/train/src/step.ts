@@ -28,7 +28,10 @@ export interface StepResult {
 /** A loss that is NaN or infinite: training stops before the update is applied. */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';
-  constructor(readonly part: string, readonly value: number) {
+  constructor(
+    readonly part: string,
+    readonly value: number,
+  ) {
     super(`the ${part} loss is ${value}; the update was not applied`);
   }
 }
@@ -38,7 +41,13 @@ export class NonFiniteLossError extends Error {
  * `lr`, then every EMA. A non-finite loss throws `NonFiniteLossError` before anything changes.
  * Leaves no tensors behind. `phaseDone`, if given, is called as each part of the step ends (profiling).
  */
-export async function trainStep(context: StepContext, batch: TrainingBatch, draws: TrainingDraws, lr: number, phaseDone?: (phase: StepPhase) => void): Promise<StepResult> {
+export async function trainStep(
+  context: StepContext,
+  batch: TrainingBatch,
+  draws: TrainingDraws,
+  lr: number,
+  phaseDone?: (phase: StepPhase) => void,
+): Promise<StepResult> {
   const named = context.parameters.map(({ name, parameter }) => [name, parameter] as [string, typeof parameter]);
   let parts: { jit: Tensor; align?: Tensor } | undefined;
   const { value, grads } = valueAndGrads(() => {
@@ -52,7 +61,8 @@ export async function trainStep(context: StepContext, batch: TrainingBatch, draw
     phaseDone?.('losses');
     const result: StepResult = { loss: loss[0], lossJit: lossJit[0], lossAlign: lossAlign?.[0] };
     if (!Number.isFinite(result.lossJit)) throw new NonFiniteLossError('diffusion (v-loss)', result.lossJit);
-    if (result.lossAlign !== undefined && !Number.isFinite(result.lossAlign)) throw new NonFiniteLossError(`${context.objective!.kind} alignment`, result.lossAlign);
+    if (result.lossAlign !== undefined && !Number.isFinite(result.lossAlign))
+      throw new NonFiniteLossError(`${context.objective!.kind} alignment`, result.lossAlign);
     adamwUpdate(context.optimizer, context.parameters, grads, lr, context.adamw);
     phaseDone?.('optimizer');
     Ema.updateAll(context.emas);

@@ -13,13 +13,23 @@ import { loadTorchAdamW } from './torch-adamw.js';
 function build() {
   const jit = new JiT(jitConfig('JiT-Tiny/4', { depth: 2, hiddenSize: 32, numHeads: 2, bottleneckDim: 8, inContextLen: 2, inContextStart: 1, inputSize: 16 }));
   const objective = new PixelRepaObjective({
-    adapter: 'MTA-B/16', adapterOverrides: { inputSize: 16, patchSize: 4, hiddenSize: 32, numHeads: 2, inContextLen: 2, numClasses: 10, outChannels: 8 },
+    adapter: 'MTA-B/16',
+    adapterOverrides: { inputSize: 16, patchSize: 4, hiddenSize: 32, numHeads: 2, inContextLen: 2, numClasses: 10, outChannels: 8 },
     maskToken: jit.mask_token,
   });
   const jitNamed = jit.namedParameters().map(([n, p]) => [`net.${n}`, p] as [string, typeof p]);
   const all = weightDecayGroups([...jitNamed, ...objective.namedParameters()], 0.05);
   const jitOnly = weightDecayGroups(jitNamed, 0.05);
-  return { jit, objective, all, jitOnly, dispose: () => { objective.dispose(); jit.dispose(); } };
+  return {
+    jit,
+    objective,
+    all,
+    jitOnly,
+    dispose: () => {
+      objective.dispose();
+      jit.dispose();
+    },
+  };
 }
 
 /**
@@ -36,9 +46,16 @@ async function asTorchOptimizer(state: AdamWState, parameters: OptimizedParamete
       moment.dispose();
       return torch;
     });
-    const raw = await rawStateDict([['exp_avg', moments[0]], ['exp_avg_sq', moments[1]]]);
+    const raw = await rawStateDict([
+      ['exp_avg', moments[0]],
+      ['exp_avg_sq', moments[1]],
+    ]);
     tf.dispose(moments);
-    entries.set(index, { step: { dtype: 'F32', shape: [], data: Float32Array.of(state.step) }, exp_avg: raw.get('exp_avg')!, exp_avg_sq: raw.get('exp_avg_sq')! });
+    entries.set(index, {
+      step: { dtype: 'F32', shape: [], data: Float32Array.of(state.step) },
+      exp_avg: raw.get('exp_avg')!,
+      exp_avg_sq: raw.get('exp_avg_sq')!,
+    });
   }
   const count0 = parameters.filter((p) => p.group === 0).length;
   return {
@@ -86,7 +103,13 @@ describeEachBackend('loading an official AdamW state', () => {
     const report = loadTorchAdamW(fresh, all, torch);
     expect(report).toEqual({ step: 3, loaded: all.length, unmatched: 0, zero: 0 });
     expect(fresh.step).toBe(3);
-    expect(await momentsEqual(fresh, trained, all.map((p) => p.name))).toBe(0);
+    expect(
+      await momentsEqual(
+        fresh,
+        trained,
+        all.map((p) => p.name),
+      ),
+    ).toBe(0);
     disposeAdamW(fresh);
     expect(liveTensors()).toBe(before);
 
@@ -95,7 +118,13 @@ describeEachBackend('loading an official AdamW state', () => {
     const partial = loadTorchAdamW(jitState, jitOnly, torch);
     expect(partial.unmatched).toBe(all.length - jitOnly.length);
     expect(partial.unmatched).toBeGreaterThan(0);
-    expect(await momentsEqual(jitState, trained, jitOnly.map((p) => p.name))).toBe(0);
+    expect(
+      await momentsEqual(
+        jitState,
+        trained,
+        jitOnly.map((p) => p.name),
+      ),
+    ).toBe(0);
     disposeAdamW(jitState);
 
     // Missing entries (parameters torch never updated) start at zero.
@@ -112,7 +141,7 @@ describeEachBackend('loading an official AdamW state', () => {
   it('refuses optimizers that do not fit, naming the parameter and shapes', async () => {
     const { all, jitOnly, dispose } = build();
     const state = adamwInit(all);
-    const torch = await asTorchOptimizer(state, all) as { state: Map<CheckpointValue, CheckpointValue>; param_groups: Array<{ params: number[] }> };
+    const torch = (await asTorchOptimizer(state, all)) as { state: Map<CheckpointValue, CheckpointValue>; param_groups: Array<{ params: number[] }> };
     const jitState = adamwInit(jitOnly);
     const small = await asTorchOptimizer(jitState, jitOnly);
     disposeAdamW(jitState);

@@ -30,7 +30,9 @@ export function loadTorchAdamW(state: AdamWState, parameters: OptimizedParameter
   const ours: OptimizedParameter[][] = [[], []];
   for (const parameter of parameters) ours[parameter.group].push(parameter);
   if (groups.length !== 2) {
-    throw new Error(`the checkpoint's optimizer has ${groups.length} parameter group${groups.length === 1 ? '' : 's'}; the reference's AdamW has 2 (no decay, decay)`);
+    throw new Error(
+      `the checkpoint's optimizer has ${groups.length} parameter group${groups.length === 1 ? '' : 's'}; the reference's AdamW has 2 (no decay, decay)`,
+    );
   }
   const moments = { exp_avg: new Map<string, RawTensor>(), exp_avg_sq: new Map<string, RawTensor>() };
   const steps = new Set<number>();
@@ -39,7 +41,9 @@ export function loadTorchAdamW(state: AdamWState, parameters: OptimizedParameter
   for (const g of [0, 1] as const) {
     const indices = groups[g];
     if (indices.length < ours[g].length) {
-      throw new Error(`the checkpoint's optimizer group ${g} (${g === 0 ? 'no decay' : 'decay'}) has ${indices.length} parameters, this run has ${ours[g].length}: it was saved from a smaller model or objective`);
+      throw new Error(
+        `the checkpoint's optimizer group ${g} (${g === 0 ? 'no decay' : 'decay'}) has ${indices.length} parameters, this run has ${ours[g].length}: it was saved from a smaller model or objective`,
+      );
     }
     unmatched += indices.length - ours[g].length;
     ours[g].forEach(({ name, parameter }, k) => {
@@ -52,7 +56,9 @@ export function loadTorchAdamW(state: AdamWState, parameters: OptimizedParameter
       for (const key of ['exp_avg', 'exp_avg_sq'] as const) {
         const moment = entry[key];
         if (moment.shape.join(',') !== torchShape.join(',')) {
-          throw new Error(`the checkpoint's optimizer parameter ${indices[k]} (group ${g}, position ${k}) has ${key} of shape [${moment.shape.join(', ')}], but the parameter it maps to, ${name}, is [${torchShape.join(', ')}]: the checkpoint belongs to another model config`);
+          throw new Error(
+            `the checkpoint's optimizer parameter ${indices[k]} (group ${g}, position ${k}) has ${key} of shape [${moment.shape.join(', ')}], but the parameter it maps to, ${name}, is [${torchShape.join(', ')}]: the checkpoint belongs to another model config`,
+          );
         }
         moments[key].set(name, moment);
       }
@@ -60,7 +66,10 @@ export function loadTorchAdamW(state: AdamWState, parameters: OptimizedParameter
     });
   }
   if (steps.size > 1) throw new Error(`the checkpoint's optimizer parameters are at different steps (${[...steps].join(', ')}); expected one step for all`);
-  for (const [key, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
+  for (const [key, which] of [
+    ['exp_avg', 'expAvg'],
+    ['exp_avg_sq', 'expAvgSq'],
+  ] as const) {
     const raw = moments[key];
     const tensors = tensorStateDict(raw);
     const values = new Map<string, Tensor>();
@@ -99,22 +108,33 @@ function readTorchAdamW(optimizer: CheckpointValue): { groups: number[][]; entri
     return params.map((index) => asInteger(index) ?? fail(`param_groups[${g}].params holds ${String(index)}, not an integer`));
   });
   const stateValue = optimizer.state;
-  const stateEntries: Array<[CheckpointValue, CheckpointValue]> = stateValue instanceof Map
-    ? [...stateValue]
-    : isPlainRecord(stateValue) ? Object.entries(stateValue) : fail('"state" is not a dict');
+  const stateEntries: Array<[CheckpointValue, CheckpointValue]> =
+    stateValue instanceof Map ? [...stateValue] : isPlainRecord(stateValue) ? Object.entries(stateValue) : fail('"state" is not a dict');
   const entries = new Map<number, TorchAdamWEntry>();
   for (const [key, value] of stateEntries) {
     const index = asInteger(key) ?? fail(`state key ${String(key)} is not an integer`);
     const record = isPlainRecord(value) ? value : fail(`state[${index}] is not a dict`);
     const { exp_avg: expAvg, exp_avg_sq: expAvgSq } = record;
     if (!isRawTensor(expAvg) || !isRawTensor(expAvgSq)) fail(`state[${index}] lacks exp_avg / exp_avg_sq tensors (is it another optimizer?)`);
-    entries.set(index, { step: stepOf(record.step) ?? fail(`state[${index}].step is not a number`), exp_avg: expAvg as RawTensor, exp_avg_sq: expAvgSq as RawTensor });
+    entries.set(index, {
+      step: stepOf(record.step) ?? fail(`state[${index}].step is not a number`),
+      exp_avg: expAvg as RawTensor,
+      exp_avg_sq: expAvgSq as RawTensor,
+    });
   }
   return { groups, entries };
 }
 
 function isPlainRecord(value: unknown): value is { [key: string]: CheckpointValue } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set) && !ArrayBuffer.isView(value) && !isRawTensor(value);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Set) &&
+    !ArrayBuffer.isView(value) &&
+    !isRawTensor(value)
+  );
 }
 
 function asInteger(value: unknown): number | undefined {

@@ -16,7 +16,11 @@ export interface CasesByKind {
 /** Sorts the cases under `root` (a missing `root` holds none) by the checker that runs them. */
 export function casesByKind(root: string | undefined, checkers: KindChecker[]): CasesByKind {
   const folders = root && existsSync(root) ? tryCaseFolders(root) : [];
-  const known = checkers.map((checker) => ({ kind: checker.kind, names: [checker.kind, ...(checker.aliases ?? [])].map(normaliseKind), folders: [] as string[] }));
+  const known = checkers.map((checker) => ({
+    kind: checker.kind,
+    names: [checker.kind, ...(checker.aliases ?? [])].map(normaliseKind),
+    folders: [] as string[],
+  }));
   const unknown: string[] = [];
   for (const folder of folders) {
     const kind = loadCase(join(root!, folder)).kind;

@@ -20,6 +20,13 @@ export function loadDenoiser(fixture: FixtureCase): { jit: JiT; adapter: MaskedT
   jit.loadStateDict(pick('net.'));
   adapter.loadStateDict(pick('masked_transformer_adapter.'));
   disposeAll(state);
-  const flow = { pMean: d.P_mean, pStd: d.P_std, tEps: d.t_eps, noiseScale: d.noise_scale, labelDropProb: d.label_drop_prob, numClasses: config.jit.constructor.num_classes };
+  const flow = {
+    pMean: d.P_mean,
+    pStd: d.P_std,
+    tEps: d.t_eps,
+    noiseScale: d.noise_scale,
+    labelDropProb: d.label_drop_prob,
+    numClasses: config.jit.constructor.num_classes,
+  };
   return { jit, adapter, objective, flow };
 }

@@ -19,8 +19,12 @@ describe('check-fixtures on a folder without cases', () => {
     await expect(runChecks({ root: join(scratch, 'absent'), backend: 'wasm' })).rejects.toThrow(/does not exist/);
   });
 
-  it('prints one line, not the wasm glue\'s source, and exits 2 (the command as run by npm)', () => {
-    const run = spawnSync(process.execPath, [join(repository, 'node_modules/tsx/dist/cli.mjs'), 'tools/fixture-checker/src/main.ts', join(scratch, 'absent'), '--backend', 'wasm'], { cwd: repository, encoding: 'utf8' });
+  it("prints one line, not the wasm glue's source, and exits 2 (the command as run by npm)", () => {
+    const run = spawnSync(
+      process.execPath,
+      [join(repository, 'node_modules/tsx/dist/cli.mjs'), 'tools/fixture-checker/src/main.ts', join(scratch, 'absent'), '--backend', 'wasm'],
+      { cwd: repository, encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toMatch(/^check-fixtures: fixtures folder .*absent does not exist: get them with/);

@@ -12,14 +12,19 @@ export function summaryJson(summary: RunSummary) {
     skipped: summary.skipped,
     cases: summary.cases.map((outcome) => {
       const ratioOf = (r: { maxAbsError: number; allowed: number }) => (r.allowed > 0 ? r.maxAbsError / r.allowed : r.maxAbsError === 0 ? 0 : Infinity);
-      const worst = outcome.results.reduce<(typeof outcome.results)[number] | undefined>((a, b) => (a === undefined || ratioOf(b) > ratioOf(a) ? b : a), undefined);
+      const worst = outcome.results.reduce<(typeof outcome.results)[number] | undefined>(
+        (a, b) => (a === undefined || ratioOf(b) > ratioOf(a) ? b : a),
+        undefined,
+      );
       return {
         case: outcome.case,
         kind: outcome.kind,
         status: outcome.status,
         tensors: outcome.results.length,
         failedTensors: outcome.results.filter((r) => !r.ok).map((r) => r.tensor),
-        ...(worst ? { worst: { tensor: worst.tensor, maxAbsError: worst.maxAbsError, allowed: worst.allowed, ratio: Number(ratioOf(worst).toPrecision(3)) } } : {}),
+        ...(worst
+          ? { worst: { tensor: worst.tensor, maxAbsError: worst.maxAbsError, allowed: worst.allowed, ratio: Number(ratioOf(worst).toPrecision(3)) } }
+          : {}),
         ...(outcome.error ? { error: outcome.error.split('\n')[0] } : {}),
       };
     }),

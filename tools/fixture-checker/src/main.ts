@@ -7,9 +7,10 @@ import { fixturesRoot } from '@pixelrepa/tensor/testing';
 import { runChecks } from './run.js';
 import { summaryJson } from './json.js';
 
-const usage = 'usage: npm run check-fixtures -- [<fixtures-root>] [--backend cpu|wasm|webgpu] [--case NAME]... [--json]\n'
-  + '  <fixtures-root> defaults to $PIXELREPA_FIXTURES, else the shared/fixtures beside the repository;\n'
-  + '  --case takes a case folder or a kind (repeatable); --json prints one JSON object instead of a line per tensor.';
+const usage =
+  'usage: npm run check-fixtures -- [<fixtures-root>] [--backend cpu|wasm|webgpu] [--case NAME]... [--json]\n' +
+  '  <fixtures-root> defaults to $PIXELREPA_FIXTURES, else the shared/fixtures beside the repository;\n' +
+  '  --case takes a case folder or a kind (repeatable); --json prints one JSON object instead of a line per tensor.';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

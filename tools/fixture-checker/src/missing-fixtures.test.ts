@@ -12,9 +12,13 @@ const empty = mkdtempSync(join(tmpdir(), 'pixelrepa-no-fixtures-'));
 const testFile = 'packages/metrics/src/random/numpy-random-state.test.ts';
 
 function vitest(env: Record<string, string>) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'CI' && name !== 'PIXELREPA_REQUIRE_FIXTURES'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'CI' && name !== 'PIXELREPA_REQUIRE_FIXTURES'),
+  );
   const run = spawnSync(process.execPath, [join(repository, 'node_modules/vitest/vitest.mjs'), 'run', testFile], {
-    cwd: repository, encoding: 'utf8', env: { ...inherited, NO_COLOR: '1', PIXELREPA_FIXTURES: empty, ...env },
+    cwd: repository,
+    encoding: 'utf8',
+    env: { ...inherited, NO_COLOR: '1', PIXELREPA_FIXTURES: empty, ...env },
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }

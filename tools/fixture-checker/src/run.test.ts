@@ -15,13 +15,17 @@ describe.each(testBackends())('reference cases on %s', (backend) => {
   for (const { kind } of known.filter((entry) => entry.folders.length === 0)) missingFixturesTest(kind, [kind]);
 
   const present = known.filter((entry) => entry.folders.length > 0).map(({ kind, folders }) => [kind, folders] as const);
-  it.each(present)('%s', async (_kind, folders) => {
-    const lines: string[] = [];
-    const summary = await runChecks({ root: root!, backend, cases: folders, checkers, log: (line) => lines.push(line) });
-    const failures = lines.filter((line) => line.includes('FAIL'));
-    expect(failures, failures.join('\n')).toEqual([]);
-    expect(summary.cases.map((outcome) => `${outcome.case}: ${outcome.status}`)).toEqual(folders.map((folder) => `${folder}: passed`));
-  }, 600_000); // a safety net, not a speed check: train-trajectory alone takes minutes on a busy 2-core machine
+  it.each(present)(
+    '%s',
+    async (_kind, folders) => {
+      const lines: string[] = [];
+      const summary = await runChecks({ root: root!, backend, cases: folders, checkers, log: (line) => lines.push(line) });
+      const failures = lines.filter((line) => line.includes('FAIL'));
+      expect(failures, failures.join('\n')).toEqual([]);
+      expect(summary.cases.map((outcome) => `${outcome.case}: ${outcome.status}`)).toEqual(folders.map((folder) => `${folder}: passed`));
+    },
+    600_000,
+  ); // a safety net, not a speed check: train-trajectory alone takes minutes on a busy 2-core machine
 });
 
 if (known.some((entry) => entry.folders.length > 0)) {

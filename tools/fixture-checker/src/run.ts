@@ -66,7 +66,9 @@ export async function runChecks(options: RunOptions): Promise<RunSummary> {
       error = (caught as Error).stack ?? String(caught);
     }
     for (const r of results) {
-      log(`${folder}  ${r.tensor}  max abs err ${fmt(r.maxAbsError)}  allowed ${fmt(r.allowed)}  ${r.ok ? 'ok' : 'FAIL'}${r.detail && !r.ok ? `  (${r.detail})` : ''}`);
+      log(
+        `${folder}  ${r.tensor}  max abs err ${fmt(r.maxAbsError)}  allowed ${fmt(r.allowed)}  ${r.ok ? 'ok' : 'FAIL'}${r.detail && !r.ok ? `  (${r.detail})` : ''}`,
+      );
     }
     if (error) log(`${folder}  FAIL  ${error}`);
     const failed = error !== undefined || results.some((r) => !r.ok);

@@ -41,11 +41,7 @@ export function weights(fixture: FixtureCase, file = 'weights.safetensors'): Map
  * back into NCHW when `nchw` lists the name). Unknown names are an error: a checker must not
  * silently compare nothing.
  */
-export async function compareAll(
-  fixture: FixtureCase,
-  actual: Map<string, Tensor>,
-  { nchw = [] as string[] } = {},
-): Promise<TensorResult[]> {
+export async function compareAll(fixture: FixtureCase, actual: Map<string, Tensor>, { nchw = [] as string[] } = {}): Promise<TensorResult[]> {
   const expected = fixture.expected();
   const results: TensorResult[] = [];
   for (const [name, tensor] of actual) {

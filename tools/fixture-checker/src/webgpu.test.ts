@@ -31,7 +31,7 @@ describeWithFixtures('check-fixtures on webgpu (Dawn in Node)', cases, () => {
     if (failure) console.warn(`webgpu fixture checks skipped: ${String(failure)}\n${setUp}`);
   });
 
-  it.for(kinds)('%s passes within the fixture\'s tolerances', async (kind, context) => {
+  it.for(kinds)("%s passes within the fixture's tolerances", async (kind, context) => {
     if (!backend) context.skip();
     const lines: string[] = [];
     const summary = await runChecks({ root: fixturesRoot(), backend: 'webgpu', cases: [kind], log: (line) => lines.push(line) });

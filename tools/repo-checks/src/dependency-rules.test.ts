@@ -30,12 +30,14 @@ describe('lint enforces the dependency direction', () => {
   });
 
   it('accepts imports along the direction', async () => {
-    expect(await lint('packages/train/src/ok.ts', "import { JiT } from '@pixelrepa/jit';\nimport { tf } from '@pixelrepa/tensor';\nexport const x = [JiT, tf];\n")).toEqual([]);
+    expect(
+      await lint('packages/train/src/ok.ts', "import { JiT } from '@pixelrepa/jit';\nimport { tf } from '@pixelrepa/tensor';\nexport const x = [JiT, tf];\n"),
+    ).toEqual([]);
     expect(await lint('packages/tensor/src/ok.ts', "import * as tf from '@tensorflow/tfjs-core';\nexport const x = tf;\n")).toEqual([]);
   });
 });
 
-describe('the lint table is the design\'s', () => {
+describe("the lint table is the design's", () => {
   it('lets adapter and align import only what DESIGN §2 lists (no io)', async () => {
     expect(await lint('packages/adapter/src/bad.ts', "import { isRawTensor } from '@pixelrepa/io';\nexport const x = isRawTensor;\n")).toHaveLength(1);
     expect(await lint('packages/align/src/bad.ts', "import { isRawTensor } from '@pixelrepa/io';\nexport const x = isRawTensor;\n")).toHaveLength(1);

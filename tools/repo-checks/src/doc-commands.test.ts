@@ -32,12 +32,18 @@ const notRunHere: Array<{ match: RegExp; reason: string }> = [
   { match: /^npm install\b/, reason: 'installs from the npm registry (network)' },
   { match: /^npm (ci|test)\b/, reason: 'installs / runs the whole suite (CI does both)' },
   { match: /^npm run (build|typecheck|lint)\b/, reason: 'CI runs it before the tests' },
-  { match: /^npm (start|run -w @pixelrepa\/example-quickstart)\b/, reason: 'minutes of training: examples/quickstart tests its parts, tools/repo-checks/src/recipe-parity.test.ts its run' },
+  {
+    match: /^npm (start|run -w @pixelrepa\/example-quickstart)\b/,
+    reason: 'minutes of training: examples/quickstart tests its parts, tools/repo-checks/src/recipe-parity.test.ts its run',
+  },
   { match: /^npm run check-fixtures\b/, reason: 'the fixture tests run every reference case (npm test)' },
   { match: /^npm run make-fixtures\b/, reason: 'runs the official PyTorch code (needs torch and a download)' },
   { match: /^npm run bench\b/, reason: 'benchmarks take minutes and are not tests' },
   { match: /^npm run fuzz\b/, reason: 'thousands of cases: packages/io runs a short fuzz in its tests' },
-  { match: /^npm run -w @pixelrepa\/example-browser (dev|export-checkpoint)\b/, reason: 'needs the quickstart\'s checkpoint or serves a web page (examples/browser tests)' },
+  {
+    match: /^npm run -w @pixelrepa\/example-browser (dev|export-checkpoint)\b/,
+    reason: "needs the quickstart's checkpoint or serves a web page (examples/browser tests)",
+  },
   { match: /^npm run -w @pixelrepa\/example-mix-alignment\b/, reason: 'minutes of training: examples/mix-alignment tests its parts' },
   { match: /…/, reason: 'flags elided (…) in the document' },
   { match: /<command>/, reason: 'a template, not a command' },
@@ -47,9 +53,12 @@ const notRunHere: Array<{ match: RegExp; reason: string }> = [
   { match: /jit-b16.*\.safetensors|--model JiT-B\/16/, reason: 'needs a JiT-B/16 checkpoint (a download, hours of training)' },
   { match: /stats\.npz|shards\//, reason: 'needs ImageNet reference statistics or eval shards' },
   { match: /^pixelrepa eval /, reason: 'needs the FID-Inception weights (a download) and a trained run' },
-  { match: /--data_path \/usr\/share\/datasets\/fashion-mnist/, reason: 'needs Debian\'s dataset-fashion-mnist (apt-get)' },
+  { match: /--data_path \/usr\/share\/datasets\/fashion-mnist/, reason: "needs Debian's dataset-fashion-mnist (apt-get)" },
   { match: /^pixelrepa bench /, reason: 'benchmarks take minutes; `npm run bench` is their runner (scripts/bench.ts)' },
-  { match: /^pixelrepa (convert|sample) (--checkpoint )?(run|runs\/b16)\b/, reason: 'names an ImageNet-scale run folder (convert and sample on a run: packages/cli tests)' },
+  {
+    match: /^pixelrepa (convert|sample) (--checkpoint )?(run|runs\/b16)\b/,
+    reason: 'names an ImageNet-scale run folder (convert and sample on a run: packages/cli tests)',
+  },
   { match: /^pixelrepa prepare /, reason: 'needs an image folder (prepare: packages/cli/src/commands/prepare.test.ts)' },
 ];
 
@@ -61,8 +70,15 @@ const setUp: Record<string, string[]> = {
 
 /** The documents, each with its commands in order (a later command may use what an earlier one wrote). */
 function documentedCommands(): Array<{ source: string; commands: DocCommand[] }> {
-  const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
-    ...readdirSync(join(root, 'examples')).map((e) => `examples/${e}/README.md`).filter((f) => existsSync(join(root, f)))];
+  const files = [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+    ...readdirSync(join(root, 'examples'))
+      .map((e) => `examples/${e}/README.md`)
+      .filter((f) => existsSync(join(root, f))),
+  ];
   const fromDocs = files.map((file) => ({ source: file, commands: extractCommands(readFileSync(join(root, file), 'utf8'), file) }));
   const fromHelp = Object.entries(commands).map(([name, command]) => ({
     source: `pixelrepa ${name} --help`,
@@ -98,7 +114,7 @@ describe.each(groups)('$source', ({ source, commands: documented }) => {
   const cwd = mkdtempSync(join(tmpdir(), 'doc-commands-'));
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   beforeAll(() => {
-    for (const command of built ? setUp[source] ?? [] : []) {
+    for (const command of built ? (setUp[source] ?? []) : []) {
       const run = spawnSync('bash', ['-c', shortened(command)!], { cwd, encoding: 'utf8', timeout: 150_000 });
       if (run.status !== 0) throw new Error(`setting up ${source}: ${command} failed\n${run.stderr.slice(-2000)}`);
     }
@@ -110,12 +126,24 @@ describe.each(groups)('$source', ({ source, commands: documented }) => {
       it.skip(`${name}: not run, ${reason}`, () => {});
       continue;
     }
-    it(name, () => {
-      expect(built, 'the CLI is not built: run `npm run build` first (CI builds before the tests)').toBe(true);
-      const line = shortened(command);
-      expect(line, `no short-run rule and no not-run reason covers "${command}" (${where}): add one to doc-commands.test.ts, or mark it in the document with <!-- not run: reason -->`).toBeDefined();
-      const run = spawnSync('bash', ['-c', line!], { cwd, encoding: 'utf8', env: { ...process.env, PIXELREPA_CACHE: join(cwd, '.cache') }, timeout: 150_000 });
-      expect(run.status, `${where}: ${command}\nran: ${line}\n${run.stderr.slice(-3000)}`).toBe(0);
-    }, 180_000);
+    it(
+      name,
+      () => {
+        expect(built, 'the CLI is not built: run `npm run build` first (CI builds before the tests)').toBe(true);
+        const line = shortened(command);
+        expect(
+          line,
+          `no short-run rule and no not-run reason covers "${command}" (${where}): add one to doc-commands.test.ts, or mark it in the document with <!-- not run: reason -->`,
+        ).toBeDefined();
+        const run = spawnSync('bash', ['-c', line!], {
+          cwd,
+          encoding: 'utf8',
+          env: { ...process.env, PIXELREPA_CACHE: join(cwd, '.cache') },
+          timeout: 150_000,
+        });
+        expect(run.status, `${where}: ${command}\nran: ${line}\n${run.stderr.slice(-3000)}`).toBe(0);
+      },
+      180_000,
+    );
   }
 });

@@ -7,10 +7,12 @@ import { importedPackages, packagesReachedFrom } from './source-imports.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const packages = readdirSync(join(root, 'packages')).filter((name) => existsSync(join(root, 'packages', name, 'package.json')));
-const versions = new Map<string, string>(packages.map((name) => {
-  const { name: published, version } = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
-  return [published, version];
-}));
+const versions = new Map<string, string>(
+  packages.map((name) => {
+    const { name: published, version } = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+    return [published, version];
+  }),
+);
 
 describe.each(packages)('@pixelrepa/%s is publishable on its own', (name) => {
   const dir = join(root, 'packages', name);
@@ -19,7 +21,9 @@ describe.each(packages)('@pixelrepa/%s is publishable on its own', (name) => {
   const bins = Object.values((manifest.bin ?? {}) as Record<string, string>).map((target) => target.replace(/^\.\//, ''));
 
   it('ships only dist, README.md, package.json and its bin launchers', () => {
-    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
     expect(files.filter((file) => !(file.startsWith('dist/') || file === 'README.md' || file === 'package.json' || bins.includes(file)))).toEqual([]);
     expect(files).toContain('README.md');
@@ -66,7 +70,12 @@ describe.each(packages)('@pixelrepa/%s is publishable on its own', (name) => {
     expect([...imported].filter((dep) => !declared.has(dep)).sort(), 'imported by src/ but not in dependencies or peerDependencies').toEqual([]);
     // Peers may be loaded by name at run time (the TF.js node bindings, webgpu), so only
     // dependencies are held to being imported.
-    expect(Object.keys(manifest.dependencies ?? {}).filter((dep) => !imported.has(dep)).sort(), 'in dependencies but imported by no file of src/').toEqual([]);
+    expect(
+      Object.keys(manifest.dependencies ?? {})
+        .filter((dep) => !imported.has(dep))
+        .sort(),
+      'in dependencies but imported by no file of src/',
+    ).toEqual([]);
   });
 });
 

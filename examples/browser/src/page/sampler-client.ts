@@ -59,10 +59,14 @@ export class SamplerClient {
 
   private receive(message: FromWorker): void {
     switch (message.type) {
-      case 'backend': return this.events.onBackend(message.info);
-      case 'download': return this.events.onDownload(message.loaded, message.total);
-      case 'step': return this.events.onStep(message.step, message.steps, message.ms);
-      case 'error': return this.fail(new Error(message.message));
+      case 'backend':
+        return this.events.onBackend(message.info);
+      case 'download':
+        return this.events.onDownload(message.loaded, message.total);
+      case 'step':
+        return this.events.onStep(message.step, message.steps, message.ms);
+      case 'error':
+        return this.fail(new Error(message.message));
       default: {
         const pending = this.pending;
         this.pending = undefined;

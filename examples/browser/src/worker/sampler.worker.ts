@@ -29,8 +29,10 @@ async function start(request: Extract<ToWorker, { type: 'start' }>): Promise<voi
   post({ type: 'backend', info: backend });
   const bytes = await fetchBytes(request.checkpointUrl, (done, total) => post({ type: 'download', loaded: done, total })).catch((error: Error) => {
     if (!/HTTP 404/.test(error.message)) throw error;
-    throw new Error(`no checkpoint at ${request.checkpointUrl} (HTTP 404). To sample the quickstart's model, train it (npm start) and export it into the page's public/ folder: `
-      + 'npm run -w @pixelrepa/example-browser export-checkpoint -- ../../out/quickstart/checkpoint.safetensors');
+    throw new Error(
+      `no checkpoint at ${request.checkpointUrl} (HTTP 404). To sample the quickstart's model, train it (npm start) and export it into the page's public/ folder: ` +
+        'npm run -w @pixelrepa/example-browser export-checkpoint -- ../../out/quickstart/checkpoint.safetensors',
+    );
   });
   const { configUrl } = request;
   const describe = configUrl ? () => fetchJson<ModelDescription>(configUrl, 'plain JiT weights need a model description') : undefined;
@@ -53,7 +55,10 @@ async function sampleRequest({ settings }: Extract<ToWorker, { type: 'sample' }>
   const clock = stepClock({ gpu, onStep: (step, steps, ms) => post({ type: 'step', step, steps, ms }) });
   const started = performance.now();
   const images = await sampleGrid(loaded.model, settings, {
-    noiseScale: loaded.checkpoint.noiseScale, tEps: loaded.checkpoint.tEps, onStep: clock.onStep, record: clock.record,
+    noiseScale: loaded.checkpoint.noiseScale,
+    tEps: loaded.checkpoint.tEps,
+    onStep: clock.onStep,
+    record: clock.record,
   });
   await clock.settled();
   post({ type: 'done', images, stepMs: clock.stepMs, totalMs: performance.now() - started });

@@ -18,7 +18,11 @@ const flags = [
   '--no-sandbox',
   '--enable-unsafe-webgpu',
   // No background traffic: updates, sync, QUIC probes, first-run pages.
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 export interface Browser {

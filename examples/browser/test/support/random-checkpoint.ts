@@ -24,10 +24,9 @@ export async function randomCheckpoint({ seed = 7, std = 0.05 } = {}): Promise<U
   const rng = createRng(seed);
   const model = new JiT(describedConfig(testModel), { random: rng });
   const state = model.stateDict();
-  const perturbed = new Map([...state].map(([name, value]) => [
-    name,
-    name === 'pos_embed' ? value : tf.tidy(() => tf.add(value, rng.normal(value.shape, { std }))),
-  ]));
+  const perturbed = new Map(
+    [...state].map(([name, value]) => [name, name === 'pos_embed' ? value : tf.tidy(() => tf.add(value, rng.normal(value.shape, { std })))]),
+  );
   try {
     return writeSafetensors(await rawStateDict(perturbed), { pixelrepa_test: `random JiT weights, seed ${seed}, std ${std}` });
   } finally {

@@ -7,8 +7,13 @@ import { extname, join, resolve, sep } from 'node:path';
 import { crossOriginIsolation } from '../../vite/cross-origin-isolation.ts';
 
 const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.safetensors': 'application/octet-stream', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.safetensors': 'application/octet-stream',
+  '.png': 'image/png',
 };
 
 export interface StaticServer {
@@ -27,16 +32,22 @@ export async function serveFolder(folder: string): Promise<StaticServer> {
       response.writeHead(404, crossOriginIsolation).end(`not found: ${path}`);
       return;
     }
-    response.writeHead(200, { 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size, 'Cache-Control': 'no-store', ...crossOriginIsolation });
+    response.writeHead(200, {
+      'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': statSync(file).size,
+      'Cache-Control': 'no-store',
+      ...crossOriginIsolation,
+    });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

@@ -19,7 +19,7 @@ export interface CaseSettings extends ModelCase {
 export const modelCaseFlags = defineFlags({
   ...backendListFlags({ backends: ['wasm'], threads: [availableParallelism()] }),
   preset: { type: 'string', value: 'name', description: 'time only this JiT preset (default: the cases named above)' },
-  batch: { type: 'integer', value: 'n', description: 'batch size (default: the case\'s; 1 with --preset)' },
+  batch: { type: 'integer', value: 'n', description: "batch size (default: the case's; 1 with --preset)" },
   runs: { type: 'integer', value: 'n', default: 3, description: 'timed runs after a warm-up; the median is reported (cpu: 1 run, no warm-up)' },
   timeout: { type: 'number', value: 's', description: 'give up on a case after this many seconds (default: no limit)' },
 });
@@ -32,8 +32,14 @@ export function modelCases(values: { preset?: string; batch?: number }, defaults
 }
 
 /** One child per backend configuration and case, so a case that runs out of memory spoils no other. */
-export function caseJobs<S extends CaseSettings>(targets: readonly BackendTarget[], cases: readonly ModelCase[], settings: (target: BackendTarget, modelCase: ModelCase) => S): Array<BenchJob<S>> {
-  return targets.flatMap((target) => cases.map((modelCase) => ({ target, settings: settings(target, modelCase), fields: { preset: modelCase.preset, batch: modelCase.batch } })));
+export function caseJobs<S extends CaseSettings>(
+  targets: readonly BackendTarget[],
+  cases: readonly ModelCase[],
+  settings: (target: BackendTarget, modelCase: ModelCase) => S,
+): Array<BenchJob<S>> {
+  return targets.flatMap((target) =>
+    cases.map((modelCase) => ({ target, settings: settings(target, modelCase), fields: { preset: modelCase.preset, batch: modelCase.batch } })),
+  );
 }
 
 /** The runs of a case on `target`: cpu is timed once without a warm-up (a JiT-B/16 forward takes minutes there). */

@@ -97,7 +97,12 @@ async function writeJpegs(root: string, count: number): Promise<string[]> {
     }
     const path = join(root, `class-${i % 2}`, `${String(i).padStart(4, '0')}.jpg`);
     await mkdir(join(root, `class-${i % 2}`), { recursive: true });
-    await writeFile(path, await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+    await writeFile(
+      path,
+      await sharp(pixels, { raw: { width, height, channels: 3 } })
+        .jpeg({ quality: 90 })
+        .toBuffer(),
+    );
     files.push(path);
   }
   return files;

@@ -31,9 +31,9 @@ export const encoderBenchmark = defineBenchmark({
     const config = dinov2Config(base.model, base);
     const results = await measurePerBackend<Settings, object>({
       name: 'encoder',
-      jobs: jobsPerTarget(backendTargets(values.backend, values.threads), (target) => (target.backend === 'cpu'
-        ? { ...base, batch: 1, runs: 1, warmUp: false }
-        : { ...base, batch: values.batch, runs: values.runs, warmUp: true })),
+      jobs: jobsPerTarget(backendTargets(values.backend, values.threads), (target) =>
+        target.backend === 'cpu' ? { ...base, batch: 1, runs: 1, warmUp: false } : { ...base, batch: values.batch, runs: values.runs, warmUp: true },
+      ),
       measure,
       stderr,
     });
@@ -66,7 +66,8 @@ async function measure(settings: Settings): Promise<object> {
   images.dispose();
   encoder.dispose();
   return {
-    batch: settings.batch, runs: settings.runs,
+    batch: settings.batch,
+    runs: settings.runs,
     imagesPerSecond: round(imagesPerSecond, 3),
     medianMsPerBatch: round(ms, 1),
     gflopsPerSecond: round((2 * dinov2ForwardMacs(encoder.config) * imagesPerSecond) / 1e9, 2),

@@ -20,7 +20,8 @@ interface Settings {
 export const inceptionBenchmark = defineBenchmark({
   name: 'inception',
   about: 'images/s of the FID Inception network per backend (random weights) and the time of one 2048-d FID',
-  description: 'On cpu (~0.5 GFLOP/s, ~11.5 GFLOP per image) one image is timed once, without a warm-up.\n--eigvals adds torch-fidelity\'s general eigen-solver route to the FID timing (minutes).',
+  description:
+    "On cpu (~0.5 GFLOP/s, ~11.5 GFLOP per image) one image is timed once, without a warm-up.\n--eigvals adds torch-fidelity's general eigen-solver route to the FID timing (minutes).",
   flags: defineFlags({
     ...backendListFlags({ backends: ['cpu', 'wasm'], threads: [1, 2] }),
     batch: { type: 'integer', value: 'n', default: 4, description: 'images per forward' },
@@ -32,9 +33,11 @@ export const inceptionBenchmark = defineBenchmark({
   async run(values, { stderr }) {
     const results = await measurePerBackend<Settings, object>({
       name: 'inception',
-      jobs: jobsPerTarget(backendTargets(values.backend, values.threads), (target) => (target.backend === 'cpu'
-        ? { batch: 1, runs: 1, size: values.size, warmUp: false }
-        : { batch: values.batch, runs: values.runs, size: values.size, warmUp: true })),
+      jobs: jobsPerTarget(backendTargets(values.backend, values.threads), (target) =>
+        target.backend === 'cpu'
+          ? { batch: 1, runs: 1, size: values.size, warmUp: false }
+          : { batch: values.batch, runs: values.runs, size: values.size, warmUp: true },
+      ),
       measure,
       stderr,
     });
@@ -66,7 +69,8 @@ async function measure(settings: Settings): Promise<object> {
   images.dispose();
   net.dispose();
   return {
-    batch: settings.batch, runs: settings.runs,
+    batch: settings.batch,
+    runs: settings.runs,
     imagesPerSecond: round(settings.batch / (ms / 1000), 3),
     medianMsPerBatch: round(ms, 1),
     buildSeconds: round(buildSeconds, 2),

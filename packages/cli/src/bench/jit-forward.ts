@@ -4,7 +4,10 @@ import { defineBenchmark, medianSeconds, round } from './benchmark.js';
 import { caseJobs, caseRuns, modelCaseFlags, modelCases, type CaseSettings, type ModelCase } from './cases.js';
 import { backendTargets, benchNote, measurePerBackend } from './per-backend.js';
 
-const defaults: ModelCase[] = [{ preset: 'JiT-B/16', batch: 1 }, { preset: 'JiT-Tiny/4', batch: 32 }];
+const defaults: ModelCase[] = [
+  { preset: 'JiT-B/16', batch: 1 },
+  { preset: 'JiT-Tiny/4', batch: 32 },
+];
 const formula = 'gflopsPerSecond = 2 · jitForwardMacs(config) · batch / seconds / 1e9 (matmul MACs of one forward; elementwise work not counted)';
 
 /** One JiT forward (x-prediction, eval mode, random weights) per backend. */
@@ -48,7 +51,8 @@ async function measure({ preset, batch, runs, warmUp }: CaseSettings): Promise<o
   try {
     const seconds = await medianSeconds(once, { warmUp, runs });
     return {
-      imageSize: config.inputSize, runs,
+      imageSize: config.inputSize,
+      runs,
       imagesPerSecond: round(batch / seconds, 3),
       medianMsPerBatch: round(seconds * 1000, 1),
       gmacsPerImage: round(jitForwardMacs(config) / 1e9, 3),

@@ -29,7 +29,12 @@ export const matmulBenchmark = defineBenchmark({
       measure,
       stderr,
     });
-    return { flops: '2·n³ per n×n·n×n product; median of runs after warm-up; time includes reading the result back', sizes: values.sizes, runs: values.runs, results };
+    return {
+      flops: '2·n³ per n×n·n×n product; median of runs after warm-up; time includes reading the result back',
+      sizes: values.sizes,
+      runs: values.runs,
+      results,
+    };
   },
 });
 

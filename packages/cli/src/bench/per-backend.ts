@@ -60,7 +60,13 @@ export function benchNote(text: string): void {
 /** `--backend` (a list) and `--threads` (wasm thread counts) with this benchmark's defaults. */
 export function backendListFlags({ backends, threads }: { backends: readonly string[]; threads: readonly number[] }) {
   return defineFlags({
-    backend: { type: 'list', value: 'list', default: backends, group: 'Backends', description: `backends to measure, each in its own process (${[...backendNames].reverse().join(', ')}; wasm-<n>t for one thread count)` },
+    backend: {
+      type: 'list',
+      value: 'list',
+      default: backends,
+      group: 'Backends',
+      description: `backends to measure, each in its own process (${[...backendNames].reverse().join(', ')}; wasm-<n>t for one thread count)`,
+    },
     threads: { type: 'numbers', value: 'list', default: threads, group: 'Backends', description: 'wasm thread counts (one measurement each)' },
   });
 }
@@ -114,7 +120,9 @@ export async function measurePerBackend<S, M extends object>(task: PerBackendTas
   if (child !== undefined) await runChild(task, child); // never returns
   const results: Array<TargetResult<M>> = [];
   for (const job of task.jobs) {
-    const what = Object.entries(job.fields ?? {}).map(([key, value]) => `${key} ${value}`).join(', ');
+    const what = Object.entries(job.fields ?? {})
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ');
     task.stderr.write(`${task.name}: ${job.target.id}${what ? ` ${what}` : ''} …\n`);
     results.push({ ...job.fields, ...(await inChild(task, job)) } as TargetResult<M>);
   }
@@ -134,7 +142,12 @@ async function runChild<S, M extends object>(task: PerBackendTask<S, M>, request
     result = { ...header, available: false, reason: (error as Error).message } as TargetResult<M>;
   }
   if (info) {
-    const started = { ...header, available: true, ...(info.threads !== undefined ? { threads: info.threads } : {}), ...(info.adapter ? { adapter: info.adapter } : {}) };
+    const started = {
+      ...header,
+      available: true,
+      ...(info.threads !== undefined ? { threads: info.threads } : {}),
+      ...(info.adapter ? { adapter: info.adapter } : {}),
+    };
     try {
       result = { ...started, ...(await task.measure(settings, info, target)) };
     } catch (error) {
@@ -160,7 +173,9 @@ function inChild<S, M extends object>(task: PerBackendTask<S, M>, job: BenchJob<
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
   // The child's notes (which case it is on) show as they come, under the configuration's name.
   let partial = '';
   child.stderr.on('data', (chunk) => {
@@ -170,16 +185,28 @@ function inChild<S, M extends object>(task: PerBackendTask<S, M>, job: BenchJob<
     for (const line of lines) if (line.startsWith(noteMarker)) task.stderr.write(`  ${target.id}: ${line.slice(noteMarker.length)}\n`);
   });
   let timedOut = false;
-  const timer = task.timeoutSeconds ? setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, task.timeoutSeconds * 1000) : undefined;
+  const timer = task.timeoutSeconds
+    ? setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, task.timeoutSeconds * 1000)
+    : undefined;
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const line = stdout.split('\n').reverse().find((text) => text.startsWith(resultMarker));
+      const line = stdout
+        .split('\n')
+        .reverse()
+        .find((text) => text.startsWith(resultMarker));
       if (line) {
         resolve(JSON.parse(line.slice(resultMarker.length)) as TargetResult<M>);
         return;
       }
-      const tail = (stderr || stdout).split('\n').filter((text) => text.trim() && !text.startsWith(noteMarker)).slice(-3).join(' | ');
+      const tail = (stderr || stdout)
+        .split('\n')
+        .filter((text) => text.trim() && !text.startsWith(noteMarker))
+        .slice(-3)
+        .join(' | ');
       const why = timedOut ? `timed out after ${task.timeoutSeconds} s` : `child exited with ${signal ?? code}`;
       resolve({ config: target.id, backend: target.backend, failed: `${why}${tail ? `: ${tail}` : ''}` } as TargetResult<M>);
     });

@@ -8,7 +8,18 @@ import { backendTargets, benchNote, measurePerBackend, type TargetResult } from 
 import { defaultTargetWidth, trainingCase } from './train-step.js';
 
 /** The kinds of work a step's time is split into. */
-export const workKinds = ['GEMM', 'attention', 'elementwise', 'reductions', 'copies', 'other kernels', 'engine and JS', 'loss readback', 'optimizer', 'EMAs'] as const;
+export const workKinds = [
+  'GEMM',
+  'attention',
+  'elementwise',
+  'reductions',
+  'copies',
+  'other kernels',
+  'engine and JS',
+  'loss readback',
+  'optimizer',
+  'EMAs',
+] as const;
 export type WorkKind = (typeof workKinds)[number];
 
 /**
@@ -17,20 +28,87 @@ export type WorkKind = (typeof workKinds)[number];
  * when batched (q·kᵀ, p·v and their gradients); attention also holds the Softmax kernel.
  */
 const kernelKinds: Record<string, WorkKind> = {
-  Conv2D: 'GEMM', Conv2DBackpropInput: 'GEMM', Conv2DBackpropFilter: 'GEMM', _FusedMatMul: 'GEMM',
+  Conv2D: 'GEMM',
+  Conv2DBackpropInput: 'GEMM',
+  Conv2DBackpropFilter: 'GEMM',
+  _FusedMatMul: 'GEMM',
   Softmax: 'attention',
-  ...Object.fromEntries([
-    'Abs', 'Add', 'AddN', 'Cast', 'ClipByValue', 'Cos', 'Elu', 'Equal', 'Erf', 'Exp', 'Fill', 'Floor', 'Greater',
-    'GreaterEqual', 'LeakyRelu', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'LogicalNot', 'Maximum', 'Minimum',
-    'Multiply', 'Neg', 'NotEqual', 'OnesLike', 'Pow', 'Prelu', 'RealDiv', 'Reciprocal', 'Relu', 'Relu6', 'Round',
-    'Rsqrt', 'Select', 'Sigmoid', 'Sign', 'Sin', 'Softplus', 'Sqrt', 'Square', 'SquaredDifference', 'Step', 'Sub',
-    'Tanh', 'ZerosLike', 'RmsNormWasm', 'RmsNormGradWasm',
-  ].map((name) => [name, 'elementwise' as WorkKind])),
+  ...Object.fromEntries(
+    [
+      'Abs',
+      'Add',
+      'AddN',
+      'Cast',
+      'ClipByValue',
+      'Cos',
+      'Elu',
+      'Equal',
+      'Erf',
+      'Exp',
+      'Fill',
+      'Floor',
+      'Greater',
+      'GreaterEqual',
+      'LeakyRelu',
+      'Less',
+      'LessEqual',
+      'Log',
+      'LogicalAnd',
+      'LogicalNot',
+      'Maximum',
+      'Minimum',
+      'Multiply',
+      'Neg',
+      'NotEqual',
+      'OnesLike',
+      'Pow',
+      'Prelu',
+      'RealDiv',
+      'Reciprocal',
+      'Relu',
+      'Relu6',
+      'Round',
+      'Rsqrt',
+      'Select',
+      'Sigmoid',
+      'Sign',
+      'Sin',
+      'Softplus',
+      'Sqrt',
+      'Square',
+      'SquaredDifference',
+      'Step',
+      'Sub',
+      'Tanh',
+      'ZerosLike',
+      'RmsNormWasm',
+      'RmsNormGradWasm',
+    ].map((name) => [name, 'elementwise' as WorkKind]),
+  ),
   ...Object.fromEntries(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod', 'Sum'].map((name) => [name, 'reductions' as WorkKind])),
-  ...Object.fromEntries([
-    'BroadcastTo', 'Concat', 'ExpandDims', 'GatherV2', 'GatherNd', 'Identity', 'MirrorPad', 'Pack', 'PadV2', 'Reshape',
-    'Reverse', 'ScatterNd', 'Slice', 'SplitV', 'Squeeze', 'StridedSlice', 'Tile', 'Transpose', 'Unpack',
-  ].map((name) => [name, 'copies' as WorkKind])),
+  ...Object.fromEntries(
+    [
+      'BroadcastTo',
+      'Concat',
+      'ExpandDims',
+      'GatherV2',
+      'GatherNd',
+      'Identity',
+      'MirrorPad',
+      'Pack',
+      'PadV2',
+      'Reshape',
+      'Reverse',
+      'ScatterNd',
+      'Slice',
+      'SplitV',
+      'Squeeze',
+      'StridedSlice',
+      'Tile',
+      'Transpose',
+      'Unpack',
+    ].map((name) => [name, 'copies' as WorkKind]),
+  ),
 };
 
 /** The kind of one kernel call. */
@@ -46,7 +124,11 @@ const phases: readonly StepPhase[] = ['gradients', 'losses', 'optimizer', 'emas'
 const phaseKinds: Record<StepPhase, WorkKind | null> = { gradients: null, losses: 'loss readback', optimizer: 'optimizer', emas: 'EMAs' };
 
 /** One step's milliseconds by kind of work, from its kernel calls and the times its phases ended. */
-export function stepByKind(startMs: number, phaseEnds: Record<StepPhase, number>, kernels: readonly KernelRecord[]): { ms: Record<WorkKind, number>; other: Record<string, number> } {
+export function stepByKind(
+  startMs: number,
+  phaseEnds: Record<StepPhase, number>,
+  kernels: readonly KernelRecord[],
+): { ms: Record<WorkKind, number>; other: Record<string, number> } {
   const ms = Object.fromEntries(workKinds.map((kind) => [kind, 0])) as Record<WorkKind, number>;
   const other: Record<string, number> = {};
   let phaseStart = startMs;
@@ -54,7 +136,8 @@ export function stepByKind(startMs: number, phaseEnds: Record<StepPhase, number>
     const inPhase = kernels.filter((k) => k.startMs >= phaseStart && k.startMs < phaseEnds[phase]);
     const wall = phaseEnds[phase] - phaseStart;
     const kind = phaseKinds[phase];
-    if (kind) ms[kind] += wall; // the optimizer's and EMAs' own kernels (if any) count as theirs
+    if (kind)
+      ms[kind] += wall; // the optimizer's and EMAs' own kernels (if any) count as theirs
     else {
       let kernelMs = 0;
       for (const k of inPhase) {
@@ -92,12 +175,12 @@ const defaults: ModelCase[] = [{ preset: 'JiT-Tiny/4', batch: 32 }];
  */
 export const profileStepBenchmark = defineBenchmark({
   name: 'profile-step',
-  about: 'one training step\'s time by kind of work (GEMM, attention, elementwise, reductions, copies, optimizer, EMAs)',
+  about: "one training step's time by kind of work (GEMM, attention, elementwise, reductions, copies, optimizer, EMAs)",
   description: [
     'The step of train-step (JiT + MTA forward, PixelREPA loss, backward, AdamW, both EMAs) after one warm-up step,',
     'with every registered kernel call timed. Forward and backward: kernel time by kind (2-D products = GEMM; batched',
     'products and Softmax = attention; elementwise, reductions, copies (transposes, pads, slices, concats, reshapes)),',
-    'the rest of that phase = engine and JS. AdamW, the EMAs and reading the losses back: their phases\' wall time.',
+    "the rest of that phase = engine and JS. AdamW, the EMAs and reading the losses back: their phases' wall time.",
     'Figures are the mean over --runs profiled steps. Kernel times are exact on cpu and wasm (synchronous); on GPU',
     'backends they are dispatch times only.',
   ].join('\n'),
@@ -105,7 +188,7 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
-    composite: { type: 'boolean', description: 'run tfjs\'s ops and kernels instead of our fused RMSNorm and broadcasting kernels (before and after)' },
+    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm and broadcasting kernels (before and after)" },
   }),
   examples: ['npm run bench -- profile-step', 'npm run bench -- profile-step --preset JiT-B/16 --threads 2', 'npm run bench -- profile-step --composite'],
   async run(values, { stderr }) {
@@ -114,7 +197,11 @@ export const profileStepBenchmark = defineBenchmark({
     const results = await measurePerBackend<Settings, Profile & { fusedKernels: boolean }>({
       name: 'profile-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (_target, c): Settings => ({
-        ...c, runs: values.runs, warmUp: true, targetWidth: values.target_width ?? defaultTargetWidth(c.preset), composite: values.composite ?? false,
+        ...c,
+        runs: values.runs,
+        warmUp: true,
+        targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
+        composite: values.composite ?? false,
       })),
       measure,
       stderr,
@@ -139,7 +226,11 @@ async function measure({ preset, batch, runs, targetWidth, composite }: Settings
     for (let run = 0; run < runs; run++) {
       const ends = {} as Record<StepPhase, number>;
       const startMs = performance.now();
-      const { kernels } = await recordKernels(() => training.step((phase) => { ends[phase] = performance.now(); }));
+      const { kernels } = await recordKernels(() =>
+        training.step((phase) => {
+          ends[phase] = performance.now();
+        }),
+      );
       stepMs += ends.emas - startMs;
       benchNote(`${preset} ×${batch}: a profiled step took ${((ends.emas - startMs) / 1000).toFixed(2)} s, ${kernels.length} kernel calls`);
       const split = stepByKind(startMs, ends, kernels);
@@ -160,10 +251,13 @@ async function measure({ preset, batch, runs, targetWidth, composite }: Settings
       stepMs: mean(stepMs),
       byKind: workKinds.map((kind) => ({ kind, ms: mean(total[kind]), share: round(total[kind] / stepMs, 3) })),
       otherKernels: Object.fromEntries(Object.entries(other).map(([name, ms]) => [name, mean(ms)])),
-      topKernels: [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20).map(([key, v]) => {
-        const space = key.indexOf(' ');
-        return { kernel: key.slice(0, space), inputShapes: key.slice(space + 1), calls: v.calls / runs, ms: mean(v.ms) };
-      }),
+      topKernels: [...byKernel]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 20)
+        .map(([key, v]) => {
+          const space = key.indexOf(' ');
+          return { kernel: key.slice(0, space), inputShapes: key.slice(space + 1), calls: v.calls / runs, ms: mean(v.ms) };
+        }),
     };
   } finally {
     training.dispose();

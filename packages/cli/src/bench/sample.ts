@@ -10,7 +10,10 @@ interface Settings extends CaseSettings {
   cfg: number;
 }
 
-const defaults: ModelCase[] = [{ preset: 'JiT-Tiny/4', batch: 16 }, { preset: 'JiT-B/16', batch: 1 }];
+const defaults: ModelCase[] = [
+  { preset: 'JiT-Tiny/4', batch: 16 },
+  { preset: 'JiT-B/16', batch: 1 },
+];
 /** Guided velocities of a Heun run: two per step, the last step Euler. */
 const evaluations = (steps: number) => 2 * steps - 1;
 
@@ -36,7 +39,12 @@ export const sampleBenchmark = defineBenchmark({
     cases.forEach((c) => jitConfig(c.preset));
     const results = await measurePerBackend({
       name: 'sample',
-      jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c): Settings => ({ ...c, ...caseRuns(target, 1), steps: values.steps, cfg: values.cfg })),
+      jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c): Settings => ({
+        ...c,
+        ...caseRuns(target, 1),
+        steps: values.steps,
+        cfg: values.cfg,
+      })),
       measure,
       stderr,
       timeoutSeconds: values.timeout,
@@ -63,13 +71,22 @@ async function measure({ preset, batch, steps, cfg, warmUp }: Settings): Promise
       warm.dispose();
     }
     const start = performance.now();
-    const images = sample(model, { labels, noise, steps, method: 'heun', cfg, interval: [0.1, 1], onStep: (step) => benchNote(`${preset} ×${batch}: step ${step}/${steps} at ${((performance.now() - start) / 1000).toFixed(1)} s`) });
+    const images = sample(model, {
+      labels,
+      noise,
+      steps,
+      method: 'heun',
+      cfg,
+      interval: [0.1, 1],
+      onStep: (step) => benchNote(`${preset} ×${batch}: step ${step}/${steps} at ${((performance.now() - start) / 1000).toFixed(1)} s`),
+    });
     await images.data();
     images.dispose();
     const seconds = (performance.now() - start) / 1000;
     const perEvaluation = seconds / evaluations(steps);
     return {
-      imageSize: config.inputSize, steps,
+      imageSize: config.inputSize,
+      steps,
       secondsPerImage: round(seconds / batch, 3),
       secondsPerStep: round(seconds / steps, 4),
       secondsPerImageAt50Steps: round((perEvaluation * evaluations(50)) / batch, 3),

@@ -11,8 +11,12 @@ interface Settings extends CaseSettings {
   targetWidth: number;
 }
 
-const defaults: ModelCase[] = [{ preset: 'JiT-Tiny/4', batch: 32 }, { preset: 'JiT-B/16', batch: 1 }];
-const formula = 'approxGflopsPerSecond = 3 · 2 · jitForwardMacs(config) · batch / seconds / 1e9 (backward ≈ 2 × forward; the adapter, AdamW and the EMAs are not counted)';
+const defaults: ModelCase[] = [
+  { preset: 'JiT-Tiny/4', batch: 32 },
+  { preset: 'JiT-B/16', batch: 1 },
+];
+const formula =
+  'approxGflopsPerSecond = 3 · 2 · jitForwardMacs(config) · batch / seconds / 1e9 (backward ≈ 2 × forward; the adapter, AdamW and the EMAs are not counted)';
 
 /**
  * One training step as the trainer runs it: JiT + MTA forward, PixelREPA loss, backward, AdamW,
@@ -33,13 +37,19 @@ export const trainStepBenchmark = defineBenchmark({
     const results = await measurePerBackend({
       name: 'train-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c): Settings => ({
-        ...c, ...caseRuns(target, values.runs), targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
+        ...c,
+        ...caseRuns(target, values.runs),
+        targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
       })),
       measure,
       stderr,
       timeoutSeconds: values.timeout,
     });
-    return { flops: formula, timing: 'median step time after one warm-up step (cpu: one step); includes reading the losses back; one child process per backend and case', results };
+    return {
+      flops: formula,
+      timing: 'median step time after one warm-up step (cpu: one step); includes reading the losses back; one child process per backend and case',
+      results,
+    };
   },
 });
 
@@ -95,7 +105,10 @@ async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): 
   try {
     const seconds = await medianSeconds(once, { warmUp, runs });
     return {
-      objective: 'pixelrepa', targetWidth, runs, statePlacement: modules.optimizer.placement,
+      objective: 'pixelrepa',
+      targetWidth,
+      runs,
+      statePlacement: modules.optimizer.placement,
       imagesPerSecond: round(batch / seconds, 3),
       medianMsPerStep: round(seconds * 1000, 1),
       approxGflopsPerSecond: round((3 * 2 * jitForwardMacs(model) * batch) / seconds / 1e9, 2),

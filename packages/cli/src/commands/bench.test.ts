@@ -48,7 +48,18 @@ describe('pixelrepa bench', () => {
     const [wasm] = (JSON.parse(run.stdout) as BenchJson).results;
     expect(wasm.failed).toBeUndefined();
     const byKind = wasm.byKind as Array<{ kind: string; ms: number }>;
-    expect(byKind.map((k) => k.kind)).toEqual(['GEMM', 'attention', 'elementwise', 'reductions', 'copies', 'other kernels', 'engine and JS', 'loss readback', 'optimizer', 'EMAs']);
+    expect(byKind.map((k) => k.kind)).toEqual([
+      'GEMM',
+      'attention',
+      'elementwise',
+      'reductions',
+      'copies',
+      'other kernels',
+      'engine and JS',
+      'loss readback',
+      'optimizer',
+      'EMAs',
+    ]);
     const total = byKind.reduce((sum, k) => sum + k.ms, 0);
     expect(Math.abs(total - (wasm.stepMs as number))).toBeLessThan(1); // each figure rounded to 0.1 ms
     for (const kind of ['GEMM', 'elementwise', 'optimizer']) expect(byKind.find((k) => k.kind === kind)!.ms).toBeGreaterThan(0);
@@ -56,7 +67,10 @@ describe('pixelrepa bench', () => {
   });
 
   it('times a training step and a short sampling run (wasm, one thread)', async () => {
-    for (const [name, extra] of [['train-step', []], ['sample', ['--steps', '2']]] as const) {
+    for (const [name, extra] of [
+      ['train-step', []],
+      ['sample', ['--steps', '2']],
+    ] as const) {
       const run = await runCliChild(['bench', name, '--backend', 'wasm', '--threads', '1', '--preset', 'JiT-Tiny/4', '--batch', '2', '--runs', '1', ...extra]);
       expect(run.code, run.stderr).toBe(0);
       const [wasm] = (JSON.parse(run.stdout) as BenchJson).results;

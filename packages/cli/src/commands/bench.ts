@@ -9,14 +9,21 @@ const spec: CommandSpec = {
   name: 'bench',
   summary: 'benchmarks: matmul, data, encoder, inception, jit-forward, train-step, profile-step, sample (JSON)',
   usage: '<benchmark> [flags]',
-  description: 'Prints one JSON object: the benchmark, the machine (with its load average) and the figures (each case\nwith peak_rss_mib, the peak resident memory of the process that ran it). Backends are measured each in\nits own child process. pixelrepa bench <benchmark> --help lists its flags.',
+  description:
+    'Prints one JSON object: the benchmark, the machine (with its load average) and the figures (each case\nwith peak_rss_mib, the peak resident memory of the process that ran it). Backends are measured each in\nits own child process. pixelrepa bench <benchmark> --help lists its flags.',
   flags: {},
-  examples: ['pixelrepa bench matmul --backend wasm --threads 1,2', 'pixelrepa bench jit-forward --preset JiT-B/16 --batch 1', 'pixelrepa bench sample --steps 5'],
+  examples: [
+    'pixelrepa bench matmul --backend wasm --threads 1,2',
+    'pixelrepa bench jit-forward --preset JiT-B/16 --batch 1',
+    'pixelrepa bench sample --steps 5',
+  ],
 };
 
 function benchmarkList(): string {
   const width = Math.max(...Object.keys(benchmarks).map((name) => name.length)) + 3;
-  return `Benchmarks:\n${Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(width)}${b.about}`).join('\n')}\n`;
+  return `Benchmarks:\n${Object.entries(benchmarks)
+    .map(([name, b]) => `  ${name.padEnd(width)}${b.about}`)
+    .join('\n')}\n`;
 }
 
 /** `pixelrepa bench <name> …`: the benchmark's own flags follow its name. */
@@ -31,7 +38,14 @@ export const benchCommand: WordsCommand = {
     }
     const benchmark = benchmarks[name];
     if (!benchmark) throw new UsageError(`unknown benchmark "${name}"\n${benchmarkList()}`);
-    const benchmarkSpec: CommandSpec = { name: `bench ${name}`, summary: benchmark.about, usage: '[flags]', description: benchmark.description, flags: benchmark.flags, examples: benchmark.examples ?? [] };
+    const benchmarkSpec: CommandSpec = {
+      name: `bench ${name}`,
+      summary: benchmark.about,
+      usage: '[flags]',
+      description: benchmark.description,
+      flags: benchmark.flags,
+      examples: benchmark.examples ?? [],
+    };
     const parsed = parseCommandLine(benchmarkSpec, rest, { cwd: context.cwd });
     if (parsed.help) {
       context.stdout.write(helpText(benchmarkSpec));

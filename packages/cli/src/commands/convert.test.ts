@@ -26,7 +26,9 @@ function expectSameTensors(actual: Map<string, RawTensor>, expected: Map<string,
 
 describe('pixelrepa convert', () => {
   let dir: string;
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'pixelrepa-cli-convert-')); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pixelrepa-cli-convert-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--help explains the arguments', async () => {
@@ -67,8 +69,36 @@ describe('pixelrepa convert', () => {
     await initBackend('cpu');
     const run = join(dir, 'run');
     const trained = bufferContext(dir);
-    expect(await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--objective', 'none', '--data', 'procedural', '--data_length', '8',
-      '--batch_size', '4', '--steps', '2', '--checkpoint_every', '1', '--blr', '1e-2', '--warmup_epochs', '0', '--output_dir', run], trained.context), trained.stderr()).toBe(0);
+    expect(
+      await runCli(
+        [
+          'train',
+          '--backend',
+          'cpu',
+          ...tinyModelFlags,
+          '--objective',
+          'none',
+          '--data',
+          'procedural',
+          '--data_length',
+          '8',
+          '--batch_size',
+          '4',
+          '--steps',
+          '2',
+          '--checkpoint_every',
+          '1',
+          '--blr',
+          '1e-2',
+          '--warmup_epochs',
+          '0',
+          '--output_dir',
+          run,
+        ],
+        trained.context,
+      ),
+      trained.stderr(),
+    ).toBe(0);
     const newest = readCheckpoint(join(run, 'checkpoints', 'checkpoint-2.safetensors'));
     for (const weights of ['model_ema2', 'model'] as const) {
       const out = join(dir, `run-${weights}.safetensors`);
@@ -79,7 +109,13 @@ describe('pixelrepa convert', () => {
       const written = readSafetensorsFile(out);
       expectSameTensors(written.tensors, expected);
       expect(written.tensors.has('blocks.0.attn.qkv.weight')).toBe(true);
-      expect(JSON.parse(written.metadata.pixelrepa_jit)).toMatchObject({ weights, step: 2, model: 'JiT-Tiny/4', img_size: 16, model_config: { depth: 3, hiddenSize: 64 } });
+      expect(JSON.parse(written.metadata.pixelrepa_jit)).toMatchObject({
+        weights,
+        step: 2,
+        model: 'JiT-Tiny/4',
+        img_size: 16,
+        model_config: { depth: 3, hiddenSize: 64 },
+      });
     }
     // EMAs differ from the live weights after two steps.
     const ema = readSafetensorsFile(join(dir, 'run-model_ema2.safetensors')).tensors.get('final_layer.linear.weight')!;
@@ -87,8 +123,27 @@ describe('pixelrepa convert', () => {
     expect(bytesOf(ema).equals(bytesOf(live))).toBe(false);
 
     const sampled = bufferContext(dir);
-    expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', join(dir, 'run-model_ema2.safetensors'), '--classes', '3', '--num_per_class', '1',
-      '--num_sampling_steps', '2', '--output_dir', join(dir, 'samples')], sampled.context), sampled.stderr()).toBe(0);
+    expect(
+      await runCli(
+        [
+          'sample',
+          '--backend',
+          'cpu',
+          '--checkpoint',
+          join(dir, 'run-model_ema2.safetensors'),
+          '--classes',
+          '3',
+          '--num_per_class',
+          '1',
+          '--num_sampling_steps',
+          '2',
+          '--output_dir',
+          join(dir, 'samples'),
+        ],
+        sampled.context,
+      ),
+      sampled.stderr(),
+    ).toBe(0);
     expect(sampled.stderr()).toContain('exported JiT weights');
     const refused = bufferContext(dir);
     expect(await runCli(['convert', run, join(dir, 'x.safetensors'), '--all'], refused.context)).toBe(2);

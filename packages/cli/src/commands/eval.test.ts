@@ -41,9 +41,52 @@ describe('pixelrepa eval', () => {
     }
     run = join(dir, 'run');
     const train = bufferContext(dir);
-    if (await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--objective', 'none', '--data', 'procedural', '--data_length', '20', '--batch_size', '4', '--steps', '1', '--output_dir', run], train.context) !== 0) throw new Error(train.stderr());
+    if (
+      (await runCli(
+        [
+          'train',
+          '--backend',
+          'cpu',
+          ...tinyModelFlags,
+          '--objective',
+          'none',
+          '--data',
+          'procedural',
+          '--data_length',
+          '20',
+          '--batch_size',
+          '4',
+          '--steps',
+          '1',
+          '--output_dir',
+          run,
+        ],
+        train.context,
+      )) !== 0
+    )
+      throw new Error(train.stderr());
     const sample = bufferContext(dir);
-    if (await runCli(['sample', '--backend', 'cpu', '--checkpoint', run, '--classes', '0,1,2,3', '--num_per_class', '2', '--num_sampling_steps', '2', '--output_dir', join(dir, 'generated')], sample.context) !== 0) throw new Error(sample.stderr());
+    if (
+      (await runCli(
+        [
+          'sample',
+          '--backend',
+          'cpu',
+          '--checkpoint',
+          run,
+          '--classes',
+          '0,1,2,3',
+          '--num_per_class',
+          '2',
+          '--num_sampling_steps',
+          '2',
+          '--output_dir',
+          join(dir, 'generated'),
+        ],
+        sample.context,
+      )) !== 0
+    )
+      throw new Error(sample.stderr());
   });
   afterAll(() => {
     extractor.dispose();
@@ -53,7 +96,8 @@ describe('pixelrepa eval', () => {
   it('--help shows the modes and the metric flags', async () => {
     const { context, stdout } = bufferContext(dir);
     expect(await runCli(['eval', '--help'], context)).toBe(0);
-    for (const flag of ['--images', '--reference <stats.npz>', '--reference_folder', '--save_reference', '--metrics', '--inception_weights', '--num_images']) expect(stdout()).toContain(flag);
+    for (const flag of ['--images', '--reference <stats.npz>', '--reference_folder', '--save_reference', '--metrics', '--inception_weights', '--num_images'])
+      expect(stdout()).toContain(flag);
   });
 
   it('saves reference statistics of a folder, then scores generated PNGs against them', async () => {
@@ -65,7 +109,13 @@ describe('pixelrepa eval', () => {
 
     const before = tf.memory().numTensors;
     const scored = withExtractor();
-    expect(await runCli(['eval', '--backend', 'cpu', '--images', join(dir, 'generated', 'images'), '--reference', npz, '--metrics', 'fid,is', '--is_splits', '2'], scored.context), scored.stderr()).toBe(0);
+    expect(
+      await runCli(
+        ['eval', '--backend', 'cpu', '--images', join(dir, 'generated', 'images'), '--reference', npz, '--metrics', 'fid,is', '--is_splits', '2'],
+        scored.context,
+      ),
+      scored.stderr(),
+    ).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     const result = JSON.parse(scored.stdout()) as EvalJson;
     expect(result.count).toBe(8);
@@ -80,8 +130,28 @@ describe('pixelrepa eval', () => {
   it('samples a checkpoint first and computes KID and precision/recall against a reference folder', async () => {
     const out = join(dir, 'result.json');
     const { context, stdout, stderr } = withExtractor();
-    const code = await runCli(['eval', '--backend', 'cpu', '--checkpoint', run, '--num_images', '6', '--num_sampling_steps', '2',
-      '--reference_folder', join(dir, 'reference'), '--metrics', 'fid,kid,pr', '--kid_subsets', '4', '--output', out], context);
+    const code = await runCli(
+      [
+        'eval',
+        '--backend',
+        'cpu',
+        '--checkpoint',
+        run,
+        '--num_images',
+        '6',
+        '--num_sampling_steps',
+        '2',
+        '--reference_folder',
+        join(dir, 'reference'),
+        '--metrics',
+        'fid,kid,pr',
+        '--kid_subsets',
+        '4',
+        '--output',
+        out,
+      ],
+      context,
+    );
     expect(code, stderr()).toBe(0);
     const result = JSON.parse(stdout()) as EvalJson;
     expect(result.count).toBe(6);
@@ -98,6 +168,6 @@ describe('pixelrepa eval', () => {
     const kid = withExtractor();
     writeFileSync(join(dir, 'x.npz'), '');
     expect(await runCli(['eval', '--images', join(dir, 'reference'), '--reference', 'x.npz', '--metrics', 'kid'], kid.context)).toBe(2);
-    expect(kid.stderr()).toContain('kid and pr need the reference images\' features');
+    expect(kid.stderr()).toContain("kid and pr need the reference images' features");
   });
 });

@@ -3,7 +3,7 @@ import { runCli } from '../cli.js';
 import { bufferContext } from '../test-support/harness.js';
 
 describe('pixelrepa info', () => {
-  it('says which backend starts and why another does not, with the presets\' sizes and GMACs (JSON)', async () => {
+  it("says which backend starts and why another does not, with the presets' sizes and GMACs (JSON)", async () => {
     const { context, stdout } = bufferContext(process.cwd());
     expect(await runCli(['info', '--json', '--backend', 'cpu'], context)).toBe(0);
     const info = JSON.parse(stdout());

@@ -21,30 +21,50 @@ interface BackendReport {
   details?: string;
 }
 
-export const infoCommand = defineCommand({
-  name: 'info',
-  summary: 'which backends start here (and why not), and the model presets with sizes and GMACs',
-  usage: '[flags]',
-  flags: infoFlags,
-  examples: ['pixelrepa info', 'pixelrepa info --json', 'pixelrepa info --backend webgpu'],
-}, async ({ values }, context) => {
-  const backends = await probeBackends(values.backend as BackendRequest, values.threads);
-  const presets = presetTables();
-  if (values.json) {
-    context.stdout.write(`${JSON.stringify({ node: process.version, backends, presets }, null, 2)}\n`);
+export const infoCommand = defineCommand(
+  {
+    name: 'info',
+    summary: 'which backends start here (and why not), and the model presets with sizes and GMACs',
+    usage: '[flags]',
+    flags: infoFlags,
+    examples: ['pixelrepa info', 'pixelrepa info --json', 'pixelrepa info --backend webgpu'],
+  },
+  async ({ values }, context) => {
+    const backends = await probeBackends(values.backend as BackendRequest, values.threads);
+    const presets = presetTables();
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify({ node: process.version, backends, presets }, null, 2)}\n`);
+      return 0;
+    }
+    const lines = ['Backends:'];
+    for (const report of backends)
+      lines.push(`  ${report.name.padEnd(9)}${report.starts ? 'yes' : 'no '}  ${report.details ? `${report.details} — ` : ''}${report.reason}`);
+    lines.push('', 'JiT presets (GMACs per forward of one image; FLOPs = 2 · MACs):');
+    lines.push(
+      ...table(
+        presets.jit.map((p) => [
+          p.name,
+          `${p.inputSize} px`,
+          `patch ${p.patchSize}`,
+          `depth ${p.depth}`,
+          `width ${p.hiddenSize}`,
+          `${p.parametersM}M params`,
+          `${p.gmacs} GMACs`,
+        ]),
+      ),
+    );
+    lines.push('', 'MTA presets (PixelREPA adapters, training only; their width, heads and classes follow the JiT):');
+    lines.push(
+      ...table(
+        presets.mta.map((p) => [p.name, `depth ${p.depth}`, `width ${p.hiddenSize}`, `→ ${p.outChannels}-d`, `${p.parametersM}M params`, `${p.gmacs} GMACs`]),
+      ),
+    );
+    lines.push('', 'Encoders (built as the alignment target: 256 px, patch 16 → 16×16 tokens):');
+    lines.push(...table(presets.encoders.map((p) => [p.name, p.label, `${p.embedDim}-d`, `${p.parametersM}M params`, `${p.gmacs} GMACs`])));
+    context.stdout.write(`${lines.join('\n')}\n`);
     return 0;
-  }
-  const lines = ['Backends:'];
-  for (const report of backends) lines.push(`  ${report.name.padEnd(9)}${report.starts ? 'yes' : 'no '}  ${report.details ? `${report.details} — ` : ''}${report.reason}`);
-  lines.push('', 'JiT presets (GMACs per forward of one image; FLOPs = 2 · MACs):');
-  lines.push(...table(presets.jit.map((p) => [p.name, `${p.inputSize} px`, `patch ${p.patchSize}`, `depth ${p.depth}`, `width ${p.hiddenSize}`, `${p.parametersM}M params`, `${p.gmacs} GMACs`])));
-  lines.push('', 'MTA presets (PixelREPA adapters, training only; their width, heads and classes follow the JiT):');
-  lines.push(...table(presets.mta.map((p) => [p.name, `depth ${p.depth}`, `width ${p.hiddenSize}`, `→ ${p.outChannels}-d`, `${p.parametersM}M params`, `${p.gmacs} GMACs`])));
-  lines.push('', 'Encoders (built as the alignment target: 256 px, patch 16 → 16×16 tokens):');
-  lines.push(...table(presets.encoders.map((p) => [p.name, p.label, `${p.embedDim}-d`, `${p.parametersM}M params`, `${p.gmacs} GMACs`])));
-  context.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
-});
+  },
+);
 
 /** Tries each backend in this process (or only the one asked for), then says which `auto` takes. */
 async function probeBackends(wanted: BackendRequest, threads: number | undefined): Promise<BackendReport[]> {
@@ -85,7 +105,13 @@ export function presetTables() {
   });
   const encoders = Object.keys(dinov2Presets).map((name) => {
     const config = dinov2Config(name, { imgSize: 256, patchSize: 16 });
-    return { name, label: config.label, embedDim: config.embedDim, parametersM: millions(dinov2ParameterCount(config)), gmacs: giga(dinov2ForwardMacs(config)) };
+    return {
+      name,
+      label: config.label,
+      embedDim: config.embedDim,
+      parametersM: millions(dinov2ParameterCount(config)),
+      gmacs: giga(dinov2ForwardMacs(config)),
+    };
   });
   return { jit, mta, encoders };
 }

@@ -26,10 +26,30 @@ interface Scores {
 /** The torch-checkpoint fixture: a small JiT with random weights, so every image differs. */
 const pth = fixturePath('torch-checkpoint', 'checkpoint-last.pth');
 const fixtureModel = [
-  '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
-  '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
+  '--model',
+  'JiT-Tiny/4',
+  '--img_size',
+  '32',
+  '--class_num',
+  '10',
+  '--model_overrides',
+  JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
 ];
-const sampleFlags = ['--backend', 'cpu', '--checkpoint', pth, ...fixtureModel, '--classes', '0,1,2', '--num_per_class', '3', '--num_sampling_steps', '1', '--cfg', '2'];
+const sampleFlags = [
+  '--backend',
+  'cpu',
+  '--checkpoint',
+  pth,
+  ...fixtureModel,
+  '--classes',
+  '0,1,2',
+  '--num_per_class',
+  '3',
+  '--num_sampling_steps',
+  '1',
+  '--cfg',
+  '2',
+];
 const metricFlags = ['--metrics', 'fid,is,kid,pr', '--is_splits', '2', '--kid_subsets', '3'];
 
 function largest(x: Float64Array, y: Float64Array): number {
@@ -41,9 +61,14 @@ function largest(x: Float64Array, y: Float64Array): number {
 /** `node examples/cluster/run-local.mjs <count> -- <pixelrepa args>` with the CLI run from source. */
 function runLocal(count: number, args: string[]): Promise<{ code: number | null; stderr: string }> {
   const runner = join(repoRoot, 'examples', 'cluster', 'run-local.mjs');
-  const child = spawn(process.execPath, [runner, String(count), '--', process.execPath, '--import', 'tsx', mainPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [runner, String(count), '--', process.execPath, '--import', 'tsx', mainPath, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
@@ -101,15 +126,54 @@ describeWithFixtures('pixelrepa merge (sharded sampling and evaluation)', ['torc
     const shards = [0, 1, 2].map((k) => join(dir, `shard-${k}.npz`));
     for (const k of [2, 0, 1]) {
       const part = withExtractor();
-      expect(await runCli(['eval', '--backend', 'cpu', '--images', join(sharded, 'images'), '--shard', `${k}/3`, '--save_statistics', shards[k], ...metricFlags], part.context), part.stderr()).toBe(0);
+      expect(
+        await runCli(
+          ['eval', '--backend', 'cpu', '--images', join(sharded, 'images'), '--shard', `${k}/3`, '--save_statistics', shards[k], ...metricFlags],
+          part.context,
+        ),
+        part.stderr(),
+      ).toBe(0);
       expect(JSON.parse(part.stdout())).toMatchObject({ shard: `${k}/3`, images: [3 * k, 3 * k + 3], total: 9 });
     }
     const merged = withExtractor();
     const mergedStatistics = join(dir, 'merged.npz');
     const singleStatistics = join(dir, 'single.npz');
-    expect(await runCli(['merge', '--backend', 'cpu', ...[...shards].reverse(), '--reference_folder', join(dir, 'reference'), ...metricFlags, '--save_statistics', mergedStatistics], merged.context), merged.stderr()).toBe(0);
+    expect(
+      await runCli(
+        [
+          'merge',
+          '--backend',
+          'cpu',
+          ...[...shards].reverse(),
+          '--reference_folder',
+          join(dir, 'reference'),
+          ...metricFlags,
+          '--save_statistics',
+          mergedStatistics,
+        ],
+        merged.context,
+      ),
+      merged.stderr(),
+    ).toBe(0);
     const single = withExtractor();
-    expect(await runCli(['eval', '--backend', 'cpu', '--images', join(whole, 'images'), '--reference_folder', join(dir, 'reference'), ...metricFlags, '--save_statistics', singleStatistics], single.context), single.stderr()).toBe(0);
+    expect(
+      await runCli(
+        [
+          'eval',
+          '--backend',
+          'cpu',
+          '--images',
+          join(whole, 'images'),
+          '--reference_folder',
+          join(dir, 'reference'),
+          ...metricFlags,
+          '--save_statistics',
+          singleStatistics,
+        ],
+        single.context,
+      ),
+      single.stderr(),
+    ).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     const fromShards = JSON.parse(merged.stdout()) as Scores;
     const fromOne = JSON.parse(single.stdout()) as Scores;
@@ -132,7 +196,9 @@ describeWithFixtures('pixelrepa merge (sharded sampling and evaluation)', ['torc
     expect(fromShards.pr).toEqual(fromOne.pr);
 
     const missing = withExtractor();
-    expect(await runCli(['merge', '--backend', 'cpu', shards[0], shards[2], '--reference_folder', join(dir, 'reference'), ...metricFlags], missing.context)).toBe(2);
+    expect(
+      await runCli(['merge', '--backend', 'cpu', shards[0], shards[2], '--reference_folder', join(dir, 'reference'), ...metricFlags], missing.context),
+    ).toBe(2);
     expect(missing.stderr()).toContain('images 3…5 of 9 are in no shard (missing before shard-2.npz)');
     const twice = withExtractor();
     expect(await runCli(['merge', shards[0], shards[0], shards[1], shards[2], '--metrics', 'is'], twice.context)).toBe(2);
@@ -140,7 +206,23 @@ describeWithFixtures('pixelrepa merge (sharded sampling and evaluation)', ['torc
   }, 300_000);
 
   it('eval --checkpoint --shard: sampled-and-evaluated parts merge into the one-process scores; other settings are refused', async () => {
-    const flags = ['--backend', 'cpu', '--checkpoint', pth, ...fixtureModel, '--num_images', '6', '--num_sampling_steps', '1', '--cfg', '2', '--metrics', 'is', '--is_splits', '2'];
+    const flags = [
+      '--backend',
+      'cpu',
+      '--checkpoint',
+      pth,
+      ...fixtureModel,
+      '--num_images',
+      '6',
+      '--num_sampling_steps',
+      '1',
+      '--cfg',
+      '2',
+      '--metrics',
+      'is',
+      '--is_splits',
+      '2',
+    ];
     const shards = [0, 1].map((k) => join(dir, `sampled-${k}.npz`));
     for (const k of [0, 1]) {
       const part = withExtractor();

@@ -28,17 +28,60 @@ describe('pixelrepa prepare', () => {
     expect(await runCli(['prepare', join(dir, 'images'), '--out', cache, '--img_size', '16', '--workers', '0'], context), stderr()).toBe(0);
     expect(stderr()).toContain('8 images, 2 classes, 16 px');
     expect(JSON.parse(readFileSync(join(cache, 'index.json'), 'utf8'))).toMatchObject({ imageSize: 16, total: 8, classes: ['class0', 'class1'] });
-    for (const [name, dataPath] of [['from-cache', cache], ['from-folder', join(dir, 'images')]]) {
+    for (const [name, dataPath] of [
+      ['from-cache', cache],
+      ['from-folder', join(dir, 'images')],
+    ]) {
       const run = bufferContext(dir);
-      const code = await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--objective', 'none', '--data_path', dataPath, '--num_workers', '0', '--batch_size', '4', '--steps', '1', '--output_dir', join(dir, name)], run.context);
+      const code = await runCli(
+        [
+          'train',
+          '--backend',
+          'cpu',
+          ...tinyModelFlags,
+          '--objective',
+          'none',
+          '--data_path',
+          dataPath,
+          '--num_workers',
+          '0',
+          '--batch_size',
+          '4',
+          '--steps',
+          '1',
+          '--output_dir',
+          join(dir, name),
+        ],
+        run.context,
+      );
       expect(code, run.stderr()).toBe(0);
       expect(existsSync(join(dir, name, 'checkpoints', 'checkpoint-1.safetensors'))).toBe(true);
     }
   });
 
-  it('refuses a cache whose image size is not the model\'s, and asks for --out', async () => {
+  it("refuses a cache whose image size is not the model's, and asks for --out", async () => {
     const wrong = bufferContext(dir);
-    expect(await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--img_size', '32', '--objective', 'none', '--data_path', join(dir, 'cache'), '--steps', '1', '--output_dir', join(dir, 'wrong')], wrong.context)).toBe(2);
+    expect(
+      await runCli(
+        [
+          'train',
+          '--backend',
+          'cpu',
+          ...tinyModelFlags,
+          '--img_size',
+          '32',
+          '--objective',
+          'none',
+          '--data_path',
+          join(dir, 'cache'),
+          '--steps',
+          '1',
+          '--output_dir',
+          join(dir, 'wrong'),
+        ],
+        wrong.context,
+      ),
+    ).toBe(2);
     expect(wrong.stderr()).toContain('holds 16 px images but the model takes 32 px');
     const noOut = bufferContext(dir);
     expect(await runCli(['prepare', join(dir, 'images')], noOut.context)).toBe(2);

@@ -11,8 +11,14 @@ import { bufferContext, tinyModelFlags } from '../test-support/harness.js';
 
 /** The shapes of the torch-checkpoint fixture (its args say JiT-B/16, but its weights are a small JiT). */
 const fixtureModel = [
-  '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
-  '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
+  '--model',
+  'JiT-Tiny/4',
+  '--img_size',
+  '32',
+  '--class_num',
+  '10',
+  '--model_overrides',
+  JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
 ];
 const pth = fixturePath('torch-checkpoint', 'checkpoint-last.pth');
 
@@ -25,7 +31,27 @@ describe('pixelrepa sample', () => {
     dir = mkdtempSync(join(tmpdir(), 'pixelrepa-cli-sample-'));
     run = join(dir, 'run');
     const { context, stderr } = bufferContext(dir);
-    const code = await runCli(['train', '--backend', 'cpu', ...tinyModelFlags, '--objective', 'none', '--data', 'procedural', '--data_length', '20', '--batch_size', '4', '--steps', '2', '--output_dir', run], context);
+    const code = await runCli(
+      [
+        'train',
+        '--backend',
+        'cpu',
+        ...tinyModelFlags,
+        '--objective',
+        'none',
+        '--data',
+        'procedural',
+        '--data_length',
+        '20',
+        '--batch_size',
+        '4',
+        '--steps',
+        '2',
+        '--output_dir',
+        run,
+      ],
+      context,
+    );
     if (code !== 0) throw new Error(stderr());
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,14 +59,46 @@ describe('pixelrepa sample', () => {
   it('--help shows the sampler flags', async () => {
     const { context, stdout } = bufferContext(dir);
     expect(await runCli(['sample', '--help'], context)).toBe(0);
-    for (const flag of ['--checkpoint', '--weights', '--cfg', '--interval_min', '--interval_max', '--num_sampling_steps', '--sampling_method', '--classes', '--num_per_class']) expect(stdout()).toContain(flag);
+    for (const flag of [
+      '--checkpoint',
+      '--weights',
+      '--cfg',
+      '--interval_min',
+      '--interval_max',
+      '--num_sampling_steps',
+      '--sampling_method',
+      '--classes',
+      '--num_per_class',
+    ])
+      expect(stdout()).toContain(flag);
   });
 
   it('writes one PNG per image and a grid with one row per class, from a run folder, without leaking tensors', async () => {
     const out = join(dir, 'samples');
     const { context, stderr } = bufferContext(dir);
     const before = tf.memory().numTensors;
-    const code = await runCli(['sample', '--backend', 'cpu', '--checkpoint', run, '--classes', '1,2,3', '--num_per_class', '2', '--num_sampling_steps', '3', '--cfg', '2', '--batch_size', '4', '--output_dir', out], context);
+    const code = await runCli(
+      [
+        'sample',
+        '--backend',
+        'cpu',
+        '--checkpoint',
+        run,
+        '--classes',
+        '1,2,3',
+        '--num_per_class',
+        '2',
+        '--num_sampling_steps',
+        '3',
+        '--cfg',
+        '2',
+        '--batch_size',
+        '4',
+        '--output_dir',
+        out,
+      ],
+      context,
+    );
     expect(stderr()).toContain('wrote 6 images');
     // Off a terminal the last progress line is the finished work: every step, every image.
     expect(stderr()).toMatch(/\nsample 6\/6 \| 6\/6 images\n/);
@@ -51,7 +109,14 @@ describe('pixelrepa sample', () => {
     expect(code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
     const files = readdirSync(join(out, 'images')).sort();
-    expect(files).toEqual(['000000-class0001.png', '000001-class0001.png', '000002-class0002.png', '000003-class0002.png', '000004-class0003.png', '000005-class0003.png']);
+    expect(files).toEqual([
+      '000000-class0001.png',
+      '000001-class0001.png',
+      '000002-class0002.png',
+      '000003-class0002.png',
+      '000004-class0003.png',
+      '000005-class0003.png',
+    ]);
     expect(await sharp(join(out, 'images', files[0])).metadata()).toMatchObject({ width: 16, height: 16, channels: 3 });
     // 16 px images enlarged 8× into 2 columns × 3 rows with 2 px gaps.
     expect(await sharp(join(out, 'grid.png')).metadata()).toMatchObject({ width: 2 * (128 + 2) + 2, height: 3 * (128 + 2) + 2 });
@@ -59,7 +124,29 @@ describe('pixelrepa sample', () => {
 
   it('does not warn about the EMA when sampling the trained weights', async () => {
     const { context, stderr } = bufferContext(dir);
-    expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', run, '--weights', 'model', '--classes', '1', '--num_per_class', '1', '--num_sampling_steps', '1', '--output_dir', join(dir, 'model')], context), stderr()).toBe(0);
+    expect(
+      await runCli(
+        [
+          'sample',
+          '--backend',
+          'cpu',
+          '--checkpoint',
+          run,
+          '--weights',
+          'model',
+          '--classes',
+          '1',
+          '--num_per_class',
+          '1',
+          '--num_sampling_steps',
+          '1',
+          '--output_dir',
+          join(dir, 'model'),
+        ],
+        context,
+      ),
+      stderr(),
+    ).toBe(0);
     expect(stderr()).not.toContain('warning');
   });
 
@@ -70,7 +157,25 @@ describe('pixelrepa sample', () => {
     for (const checkpoint of [pth, converted]) {
       const out = join(dir, `from-${checkpoint === pth ? 'pth' : 'safetensors'}`);
       const { context, stderr } = bufferContext(dir);
-      const code = await runCli(['sample', '--backend', 'cpu', '--checkpoint', checkpoint, ...fixtureModel, '--classes', '4', '--num_per_class', '1', '--num_sampling_steps', '2', '--output_dir', out], context);
+      const code = await runCli(
+        [
+          'sample',
+          '--backend',
+          'cpu',
+          '--checkpoint',
+          checkpoint,
+          ...fixtureModel,
+          '--classes',
+          '4',
+          '--num_per_class',
+          '1',
+          '--num_sampling_steps',
+          '2',
+          '--output_dir',
+          out,
+        ],
+        context,
+      );
       expect(code, stderr()).toBe(0);
       pixels.push(readFileSync(join(out, 'images', '000000-class0004.png')));
     }
@@ -79,7 +184,22 @@ describe('pixelrepa sample', () => {
 
   it('--shard k/N: three shards write exactly the bytes one process writes, and a rerun redoes only what is missing or broken', async () => {
     // The fixture's random weights (a briefly trained tiny model still paints every image the same grey).
-    const flags = ['sample', '--backend', 'cpu', '--checkpoint', pth, ...fixtureModel, '--classes', '0,1,2', '--num_per_class', '3', '--num_sampling_steps', '1', '--cfg', '2'];
+    const flags = [
+      'sample',
+      '--backend',
+      'cpu',
+      '--checkpoint',
+      pth,
+      ...fixtureModel,
+      '--classes',
+      '0,1,2',
+      '--num_per_class',
+      '3',
+      '--num_sampling_steps',
+      '1',
+      '--cfg',
+      '2',
+    ];
     const whole = join(dir, 'whole');
     const sharded = join(dir, 'sharded');
     const one = bufferContext(dir);
@@ -126,14 +246,38 @@ describe('pixelrepa sample', () => {
 
   it('asks for --model when exported weights do not say which model they are', async () => {
     const bare = join(dir, 'bare.safetensors');
-    const ema = new Map([...readSafetensorsFile(join(run, 'checkpoints', 'checkpoint-2.safetensors')).tensors]
-      .filter(([key]) => key.startsWith('model_ema1.')).map(([key, value]) => [key.slice('model_ema1.'.length), value]));
+    const ema = new Map(
+      [...readSafetensorsFile(join(run, 'checkpoints', 'checkpoint-2.safetensors')).tensors]
+        .filter(([key]) => key.startsWith('model_ema1.'))
+        .map(([key, value]) => [key.slice('model_ema1.'.length), value]),
+    );
     writeSafetensorsFile(bare, ema);
     const missing = bufferContext(dir);
     expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', bare, '--output_dir', join(dir, 'bare')], missing.context)).toBe(2);
     expect(missing.stderr()).toContain('does not say which model they belong to');
     const given = bufferContext(dir);
-    expect(await runCli(['sample', '--backend', 'cpu', '--checkpoint', bare, ...tinyModelFlags, '--classes', '0', '--num_per_class', '1', '--num_sampling_steps', '1', '--output_dir', join(dir, 'bare')], given.context), given.stderr()).toBe(0);
+    expect(
+      await runCli(
+        [
+          'sample',
+          '--backend',
+          'cpu',
+          '--checkpoint',
+          bare,
+          ...tinyModelFlags,
+          '--classes',
+          '0',
+          '--num_per_class',
+          '1',
+          '--num_sampling_steps',
+          '1',
+          '--output_dir',
+          join(dir, 'bare'),
+        ],
+        given.context,
+      ),
+      given.stderr(),
+    ).toBe(0);
   });
 
   itWithFixtures('explains a checkpoint that does not fit the model', ['torch-checkpoint'], async () => {

@@ -5,11 +5,13 @@ import { ignoredOnResume, trainConfigFromFlags } from './train-config.js';
 import { flagFields } from './train-fields.js';
 import { trainFlags } from './train-flags.js';
 
-const defaults = Object.fromEntries(Object.entries(trainFlags).map(([name, flag]) => [name, (flag as { default?: unknown }).default])) as FlagValues<typeof trainFlags>;
+const defaults = Object.fromEntries(Object.entries(trainFlags).map(([name, flag]) => [name, (flag as { default?: unknown }).default])) as FlagValues<
+  typeof trainFlags
+>;
 const withoutUndefined = (object: object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 
 describe('train flags and the recipe table', () => {
-  it('no flags give exactly the library\'s reference run (defaultTrainConfig + referenceRun)', () => {
+  it("no flags give exactly the library's reference run (defaultTrainConfig + referenceRun)", () => {
     const fromFlags = resolveTrainConfig({ ...withoutUndefined(trainConfigFromFlags(defaults)), steps: 10 } as Parameters<typeof resolveTrainConfig>[0]);
     const library = resolveTrainConfig({ ...referenceRun, steps: 10, modelOverrides: {} });
     expect(fromFlags).toEqual(library);

@@ -10,7 +10,11 @@ type TrainFlagValues = FlagValues<typeof trainFlags>;
 /** Which config field each run-defining flag sets (to say which flags a resumed run ignores). */
 const { steps: _steps, ...runDefining } = flagFields; // --steps may extend a resumed run
 const configFieldOfFlag: Partial<Record<string, keyof TrainConfig>> = {
-  ...runDefining, img_size: 'modelOverrides', class_num: 'modelOverrides', model_overrides: 'modelOverrides', betas: 'betas',
+  ...runDefining,
+  img_size: 'modelOverrides',
+  class_num: 'modelOverrides',
+  model_overrides: 'modelOverrides',
+  betas: 'betas',
 };
 
 /** The training config the flags describe (`steps` is filled in later from the data when only --epochs is given). */

@@ -47,7 +47,8 @@ export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof tr
     checkData(absolute);
     return { values: absolute, config, outDir: absolute.output_dir };
   }
-  if (values.init_from !== undefined) throw new UsageError('--init_from starts a new run; a resumed run continues from its own checkpoint (leave out one of them)');
+  if (values.init_from !== undefined)
+    throw new UsageError('--init_from starts a new run; a resumed run continues from its own checkpoint (leave out one of them)');
   const checkpoint = findResumeCheckpoint(resolve(cwd, values.resume));
   const runDir = runFolderOf(checkpoint);
   const flagsFile = existsSync(join(runDir, 'flags.json')) ? join(runDir, 'flags.json') : undefined;
@@ -55,7 +56,10 @@ export function planTrainRun({ values, given }: Pick<ParsedCommandLine<typeof tr
   const now = Object.fromEntries([...given].map((name) => [name, values[name]]));
   const merged = withAbsolutePaths({ ...values, ...saved, ...now, output_dir: given.has('output_dir') ? values.output_dir : runDir } as TrainFlagValues, cwd);
   const savedConfig = readCheckpointInfo(checkpoint)?.config;
-  if (!savedConfig) throw new UsageError(`cannot resume from ${checkpoint}: it is not a training checkpoint of pixelrepa train (no "pixelrepa" metadata); to start from official weights, convert them and train from scratch`);
+  if (!savedConfig)
+    throw new UsageError(
+      `cannot resume from ${checkpoint}: it is not a training checkpoint of pixelrepa train (no "pixelrepa" metadata); to start from official weights, convert them and train from scratch`,
+    );
   const ignored = ignoredOnResume(given, trainConfigFromFlags(merged), savedConfig);
   const config = resumedConfig(savedConfig, { steps: given.has('steps') ? values.steps : undefined });
   checkData(merged, flagsFile ? undefined : runDir);
@@ -75,7 +79,10 @@ function checkModel(config: Pick<TrainConfig, 'model' | 'modelOverrides'>): void
 function checkData(values: TrainFlagValues, runWithoutFlags?: string): void {
   // --data fashion-mnist may name the folder of its official files with --data_path.
   if (values.data === 'procedural' && values.data_path !== undefined) throw new UsageError('give either --data procedural or --data_path <folder>, not both');
-  if (values.data_split !== undefined && values.data !== 'fashion-mnist') throw new UsageError(`--data_split ${values.data_split} chooses a split of --data fashion-mnist; the ${values.data ?? 'image folder'} data has no splits (leave it out)`);
+  if (values.data_split !== undefined && values.data !== 'fashion-mnist')
+    throw new UsageError(
+      `--data_split ${values.data_split} chooses a split of --data fashion-mnist; the ${values.data ?? 'image folder'} data has no splits (leave it out)`,
+    );
   if (values.data === undefined && values.data_path === undefined) {
     const hint = runWithoutFlags ? ` (the run in ${runWithoutFlags} has no flags.json to take them from)` : '';
     throw new UsageError(`no training data: pass --data_path <image folder or packed cache>, --data fashion-mnist or --data procedural${hint}`);

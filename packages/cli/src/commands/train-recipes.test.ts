@@ -29,7 +29,7 @@ describe('train --recipe', () => {
     expect(data_path).toBe(repositoryAsset('examples/quickstart/assets/fashion-mnist'));
   });
 
-  it('quickstart trains the quickstart\'s model on the committed Fashion-MNIST test split with its encoder; flags given override it', async () => {
+  it("quickstart trains the quickstart's model on the committed Fashion-MNIST test split with its encoder; flags given override it", async () => {
     const out = join(dir, 'tiny');
     const { context, stderr } = bufferContext(dir);
     const code = await runCli(['train', '--recipe', 'quickstart', '--backend', 'cpu', '--steps', '1', '--batch_size', '2', '--output_dir', 'tiny'], context);
@@ -41,13 +41,27 @@ describe('train --recipe', () => {
     const model = jitConfig(info.config.model as string, info.config.modelOverrides);
     expect(model).toEqual(jitConfig(recipe.model as string, recipe.modelOverrides));
     expect(model.inputSize / model.patchSize).toBe(4);
-    expect(info.config).toMatchObject({ objective: 'pixelrepa', batchSize: 2, steps: 1, blr: recipe.blr, ema_decay1: recipe.ema_decay1, ema_decay2: recipe.ema_decay2 });
-    expect(JSON.parse(readFileSync(join(out, 'flags.json'), 'utf8'))).toMatchObject({ recipe: 'quickstart', encoder: repositoryAsset(trainRecipes.quickstart.encoder), data_split: 'test' });
+    expect(info.config).toMatchObject({
+      objective: 'pixelrepa',
+      batchSize: 2,
+      steps: 1,
+      blr: recipe.blr,
+      ema_decay1: recipe.ema_decay1,
+      ema_decay2: recipe.ema_decay2,
+    });
+    expect(JSON.parse(readFileSync(join(out, 'flags.json'), 'utf8'))).toMatchObject({
+      recipe: 'quickstart',
+      encoder: repositoryAsset(trainRecipes.quickstart.encoder),
+      data_split: 'test',
+    });
   });
 
   it('--data_split applies to Fashion-MNIST only', async () => {
     const { context, stderr } = bufferContext(dir);
-    const code = await runCli(['train', '--recipe', 'quickstart-procedural', '--data_split', 'test', '--backend', 'cpu', '--steps', '1', '--output_dir', 'bad-split'], context);
+    const code = await runCli(
+      ['train', '--recipe', 'quickstart-procedural', '--data_split', 'test', '--backend', 'cpu', '--steps', '1', '--output_dir', 'bad-split'],
+      context,
+    );
     expect(code).toBe(2);
     expect(stderr()).toContain('--data_split test chooses a split of --data fashion-mnist');
   });

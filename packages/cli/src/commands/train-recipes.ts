@@ -25,14 +25,26 @@ export function recipeFlags(recipe: TrainRecipe): Record<string, unknown> {
   const { config, data } = recipe;
   const { inputSize, numClasses, ...modelOverrides } = config.modelOverrides;
   return {
-    model: config.model, img_size: inputSize, class_num: numClasses, model_overrides: modelOverrides,
-    objective: config.objective, mta: config.adapter, patch_mask_ratio: config.maskRatio, encoder: repositoryAsset(recipe.encoder),
+    model: config.model,
+    img_size: inputSize,
+    class_num: numClasses,
+    model_overrides: modelOverrides,
+    objective: config.objective,
+    mta: config.adapter,
+    patch_mask_ratio: config.maskRatio,
+    encoder: repositoryAsset(recipe.encoder),
     ...(data.dataset === 'fashion-mnist'
       ? { data: 'fashion-mnist', data_path: repositoryAsset(data.folder), data_split: data.split }
       : { data: 'procedural', data_length: data.length }),
-    batch_size: config.batchSize, steps: config.steps, blr: config.blr, warmup_epochs: config.warmup_epochs,
-    ema_decay1: config.ema_decay1, ema_decay2: config.ema_decay2, seed: config.seed,
-    checkpoint_every: config.checkpointEvery, keep_last: config.keepLast,
+    batch_size: config.batchSize,
+    steps: config.steps,
+    blr: config.blr,
+    warmup_epochs: config.warmup_epochs,
+    ema_decay1: config.ema_decay1,
+    ema_decay2: config.ema_decay2,
+    seed: config.seed,
+    checkpoint_every: config.checkpointEvery,
+    keep_last: config.keepLast,
   };
 }
 

@@ -10,14 +10,31 @@ import { fixtureDir, itWithFixtures } from '@pixelrepa/tensor/testing';
 import { runCli } from '../cli.js';
 import { bufferContext, tinyModelFlags, writeTinyEncoder } from '../test-support/harness.js';
 
-const readLog = (dir: string) => readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { step: number; loss: number; loss_align?: number });
+const readLog = (dir: string) =>
+  readFileSync(join(dir, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { step: number; loss: number; loss_align?: number });
 
 describe('pixelrepa train', () => {
   let dir: string;
   let encoder: string;
   const common = () => [
-    '--backend', 'cpu', ...tinyModelFlags, '--data', 'procedural', '--data_length', '40', '--batch_size', '4',
-    '--warmup_epochs', '0', '--blr', '1e-3', '--encoder', encoder,
+    '--backend',
+    'cpu',
+    ...tinyModelFlags,
+    '--data',
+    'procedural',
+    '--data_length',
+    '40',
+    '--batch_size',
+    '4',
+    '--warmup_epochs',
+    '0',
+    '--blr',
+    '1e-3',
+    '--encoder',
+    encoder,
   ];
 
   beforeAll(async () => {
@@ -31,7 +48,8 @@ describe('pixelrepa train', () => {
   it('--help lists the reference flags, grouped, with defaults', async () => {
     const { context, stdout } = bufferContext(dir);
     expect(await runCli(['train', '--help'], context)).toBe(0);
-    for (const flag of ['--model <preset>', '--mta', '--P_mean', '--patch_mask_ratio', '--blr', '--resume', '--data_path', '--backend', '--config']) expect(stdout()).toContain(flag);
+    for (const flag of ['--model <preset>', '--mta', '--P_mean', '--patch_mask_ratio', '--blr', '--resume', '--data_path', '--backend', '--config'])
+      expect(stdout()).toContain(flag);
     expect(stdout()).toMatch(/--P_mean <x>\s+mean of the logit-normal time distribution \(default -0\.8\)/);
   });
 
@@ -63,7 +81,25 @@ describe('pixelrepa train', () => {
 
   it('resumes by the short form from another folder, bit-identical to the uninterrupted run', async () => {
     // Started from `dir` with relative paths (the encoder, the output folder); resumed from elsewhere with only --resume and --steps.
-    const flags = ['--backend', 'cpu', ...tinyModelFlags, '--data', 'procedural', '--data_length', '24', '--batch_size', '4', '--warmup_epochs', '0', '--blr', '1e-3', '--encoder', 'encoder.safetensors', '--seed', '3'];
+    const flags = [
+      '--backend',
+      'cpu',
+      ...tinyModelFlags,
+      '--data',
+      'procedural',
+      '--data_length',
+      '24',
+      '--batch_size',
+      '4',
+      '--warmup_epochs',
+      '0',
+      '--blr',
+      '1e-3',
+      '--encoder',
+      'encoder.safetensors',
+      '--seed',
+      '3',
+    ];
     const straight = bufferContext(dir);
     expect(await runCli(['train', ...flags, '--steps', '4', '--output_dir', 'straight'], straight.context), straight.stderr()).toBe(0);
     const first = bufferContext(dir);
@@ -90,7 +126,11 @@ describe('pixelrepa train', () => {
     const out = join(dir, 'from-config');
     const config = join(dir, 'run.json');
     const flags = Object.fromEntries(
-      common().join('\u0000').split('\u0000--').map((pair) => pair.replace(/^--/, '').split('\u0000')).map(([key, value]) => [key, key === 'model_overrides' ? JSON.parse(value) : value]),
+      common()
+        .join('\u0000')
+        .split('\u0000--')
+        .map((pair) => pair.replace(/^--/, '').split('\u0000'))
+        .map(([key, value]) => [key, key === 'model_overrides' ? JSON.parse(value) : value]),
     );
     writeFileSync(config, JSON.stringify({ ...flags, objective: 'none', steps: 5, output_dir: 'from-config' }));
     const { context } = bufferContext(dir);
@@ -103,10 +143,33 @@ describe('pixelrepa train', () => {
   itWithFixtures('starts a new run from an official .pth (--init_from): the JiT and both EMAs come from the file', ['torch-checkpoint'], async () => {
     const pth = join(fixtureDir('torch-checkpoint'), 'checkpoint-last.pth');
     const out = join(dir, 'from-pth');
-    const args = ['train', '--backend', 'cpu', '--model', 'JiT-Tiny/4', '--img_size', '32', '--class_num', '10',
-      '--model_overrides', JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
-      '--objective', 'none', '--data', 'procedural', '--data_length', '20', '--batch_size', '2', '--steps', '1', '--lr', '0',
-      '--init_from', pth];
+    const args = [
+      'train',
+      '--backend',
+      'cpu',
+      '--model',
+      'JiT-Tiny/4',
+      '--img_size',
+      '32',
+      '--class_num',
+      '10',
+      '--model_overrides',
+      JSON.stringify({ depth: 4, hiddenSize: 64, numHeads: 4, bottleneckDim: 16, inContextLen: 4, inContextStart: 2 }),
+      '--objective',
+      'none',
+      '--data',
+      'procedural',
+      '--data_length',
+      '20',
+      '--batch_size',
+      '2',
+      '--steps',
+      '1',
+      '--lr',
+      '0',
+      '--init_from',
+      pth,
+    ];
     // The fixture's optimizer is a made-up one (one group of two parameters): it cannot belong to this model.
     const refused = bufferContext(dir);
     expect(await runCli([...args, '--output_dir', join(dir, 'from-pth-refused')], refused.context)).toBe(2);

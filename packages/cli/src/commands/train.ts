@@ -13,85 +13,113 @@ import { openTrainingData } from '../training-data.js';
 import { planTrainRun, withoutUndefined } from './train-plan.js';
 import { trainFlags } from './train-flags.js';
 
-export const trainCommand = defineCommand({
-  name: 'train',
-  summary: 'train a JiT with PixelREPA, REPA or no alignment',
-  usage: '[flags]',
-  description: [
-    'Trains with the reference recipe (AdamW, warm-up, two EMAs), writing <output_dir>/log.jsonl (one line per step),',
-    '<output_dir>/flags.json (reusable with --config; --resume reads it) and atomic checkpoints in <output_dir>/checkpoints/.',
-    'SIGINT / SIGTERM (Ctrl-C): the current step finishes, a checkpoint is written, and the command exits with 0.',
-  ].join('\n'),
-  flags: trainFlags,
-  examples: [
-    'pixelrepa train --model JiT-B/16 --mta MTA-B/16 --data_path imagenet/train --batch_size 128 --epochs 600 --output_dir runs/b16',
-    'pixelrepa train --recipe quickstart --output_dir runs/tiny                # what npm start trains (Fashion-MNIST test split), from the command line',
-    'pixelrepa train --recipe quickstart --data_path /usr/share/datasets/fashion-mnist --data_split train --output_dir runs/fmnist-train',
-    'pixelrepa train --resume runs/tiny --steps 1200                          # continue a run with everything it was started with',
-  ],
-}, async (parsed, context) => {
-  const { stderr } = context;
-  const { values, config, outDir, resume } = planTrainRun(parsed, context.cwd);
-  const resumePath = resume?.checkpoint;
-  if (resume) {
-    const { ignored, flagsFile, runDir } = resume;
-    stderr.write(`resuming the run in ${runDir}${flagsFile ? ` with its flags (${flagsFile})` : ' (it has no flags.json: only the flags given now apply)'}\n`);
-    if (ignored.length) stderr.write(`resuming: the run's saved config is used, so ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} ignored (only --steps may change)\n`);
-  } else {
-    refuseUsedOutputDir(outDir, parsed.values.output_dir);
-  }
-  const model = trainConfigModel(config);
-  const signals = context.handleSignals === false ? undefined : listenForStop(stderr);
-  let source: SampleSource | undefined;
-  let encoder: Encoder | undefined;
-  let trainer: Trainer | undefined;
-  let progress: Progress | undefined;
-  try {
-    await startBackend(values, stderr);
-    // Data warnings (skipped files) go above the progress bar once it runs.
-    const warn = (line: string) => (progress ? progress.note(line) : stderr.write(`${line}\n`));
-    const opened = await openTrainingData({
-      dataPath: values.data_path, data: values.data, split: values.data_split as 'train' | 'test' | undefined, imageSize: model.inputSize, numClasses: model.numClasses,
-      length: values.data_length, workers: values.num_workers, warn,
-    });
-    source = opened.source;
-    const data = new DataLoader(source, { batchSize: config.batchSize, seed: config.seed ?? 0, shuffle: true, flip: true, dropLast: true, warn });
-    config.steps ??= stepsFromEpochs(values.epochs, data.batchesPerEpoch());
-    if ((config.objective ?? 'pixelrepa') !== 'none') {
-      const grid = model.inputSize / model.patchSize;
-      encoder = await loadTargetEncoder(values.encoder, { grid, weightsFile: values.encoder_weights, offline: values.offline, cacheDir: values.cache_dir, stderr });
-      stderr.write(`target encoder: ${encoder.label} (${encoder.embedDim}-d tokens)\n`);
-    }
-    if (!resumePath) writeFlagsFile(outDir, values);
-    stderr.write(`data: ${opened.description}\n`);
-    trainer = await Trainer.create({
-      config: config as Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize'>,
-      data, encoder, outDir, resume: resumePath, signal: signals?.signal,
-      statePlacement: values.state_placement as 'auto' | 'device' | 'host',
-      onEvent: (event) => { progress = showEvent(event, progress, stderr); },
-    });
-    if (values.init_from !== undefined) {
-      const from = values.init_from;
-      const { parts } = initializeFrom(trainer.modules, from, { freshOptimizer: values.fresh_optimizer });
-      progress?.note(`initialised ${parts.join(', ')} from ${from}`);
-    }
-    const result = await runTraining(trainer);
-    progress?.stop();
-    const last = listCheckpoints(trainer.checkpointDir)[0];
-    if (result.reason === 'signal') {
-      stderr.write(`stopped at step ${result.step} (${signals?.received}); checkpoint ${last}\ncontinue with: pixelrepa train --resume ${shownPath(context.cwd, outDir)}\n`);
+export const trainCommand = defineCommand(
+  {
+    name: 'train',
+    summary: 'train a JiT with PixelREPA, REPA or no alignment',
+    usage: '[flags]',
+    description: [
+      'Trains with the reference recipe (AdamW, warm-up, two EMAs), writing <output_dir>/log.jsonl (one line per step),',
+      '<output_dir>/flags.json (reusable with --config; --resume reads it) and atomic checkpoints in <output_dir>/checkpoints/.',
+      'SIGINT / SIGTERM (Ctrl-C): the current step finishes, a checkpoint is written, and the command exits with 0.',
+    ].join('\n'),
+    flags: trainFlags,
+    examples: [
+      'pixelrepa train --model JiT-B/16 --mta MTA-B/16 --data_path imagenet/train --batch_size 128 --epochs 600 --output_dir runs/b16',
+      'pixelrepa train --recipe quickstart --output_dir runs/tiny                # what npm start trains (Fashion-MNIST test split), from the command line',
+      'pixelrepa train --recipe quickstart --data_path /usr/share/datasets/fashion-mnist --data_split train --output_dir runs/fmnist-train',
+      'pixelrepa train --resume runs/tiny --steps 1200                          # continue a run with everything it was started with',
+    ],
+  },
+  async (parsed, context) => {
+    const { stderr } = context;
+    const { values, config, outDir, resume } = planTrainRun(parsed, context.cwd);
+    const resumePath = resume?.checkpoint;
+    if (resume) {
+      const { ignored, flagsFile, runDir } = resume;
+      stderr.write(
+        `resuming the run in ${runDir}${flagsFile ? ` with its flags (${flagsFile})` : ' (it has no flags.json: only the flags given now apply)'}\n`,
+      );
+      if (ignored.length)
+        stderr.write(
+          `resuming: the run's saved config is used, so ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} ignored (only --steps may change)\n`,
+        );
     } else {
-      stderr.write(`done: ${result.step} steps; checkpoint ${last}\nsample with: pixelrepa sample --checkpoint ${shownPath(context.cwd, outDir)}\n`);
+      refuseUsedOutputDir(outDir, parsed.values.output_dir);
     }
-    return 0;
-  } finally {
-    progress?.stop();
-    signals?.dispose();
-    trainer?.dispose();
-    encoder?.dispose();
-    await source?.close?.();
-  }
-});
+    const model = trainConfigModel(config);
+    const signals = context.handleSignals === false ? undefined : listenForStop(stderr);
+    let source: SampleSource | undefined;
+    let encoder: Encoder | undefined;
+    let trainer: Trainer | undefined;
+    let progress: Progress | undefined;
+    try {
+      await startBackend(values, stderr);
+      // Data warnings (skipped files) go above the progress bar once it runs.
+      const warn = (line: string) => (progress ? progress.note(line) : stderr.write(`${line}\n`));
+      const opened = await openTrainingData({
+        dataPath: values.data_path,
+        data: values.data,
+        split: values.data_split as 'train' | 'test' | undefined,
+        imageSize: model.inputSize,
+        numClasses: model.numClasses,
+        length: values.data_length,
+        workers: values.num_workers,
+        warn,
+      });
+      source = opened.source;
+      const data = new DataLoader(source, { batchSize: config.batchSize, seed: config.seed ?? 0, shuffle: true, flip: true, dropLast: true, warn });
+      config.steps ??= stepsFromEpochs(values.epochs, data.batchesPerEpoch());
+      if ((config.objective ?? 'pixelrepa') !== 'none') {
+        const grid = model.inputSize / model.patchSize;
+        encoder = await loadTargetEncoder(values.encoder, {
+          grid,
+          weightsFile: values.encoder_weights,
+          offline: values.offline,
+          cacheDir: values.cache_dir,
+          stderr,
+        });
+        stderr.write(`target encoder: ${encoder.label} (${encoder.embedDim}-d tokens)\n`);
+      }
+      if (!resumePath) writeFlagsFile(outDir, values);
+      stderr.write(`data: ${opened.description}\n`);
+      trainer = await Trainer.create({
+        config: config as Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'steps' | 'batchSize'>,
+        data,
+        encoder,
+        outDir,
+        resume: resumePath,
+        signal: signals?.signal,
+        statePlacement: values.state_placement as 'auto' | 'device' | 'host',
+        onEvent: (event) => {
+          progress = showEvent(event, progress, stderr);
+        },
+      });
+      if (values.init_from !== undefined) {
+        const from = values.init_from;
+        const { parts } = initializeFrom(trainer.modules, from, { freshOptimizer: values.fresh_optimizer });
+        progress?.note(`initialised ${parts.join(', ')} from ${from}`);
+      }
+      const result = await runTraining(trainer);
+      progress?.stop();
+      const last = listCheckpoints(trainer.checkpointDir)[0];
+      if (result.reason === 'signal') {
+        stderr.write(
+          `stopped at step ${result.step} (${signals?.received}); checkpoint ${last}\ncontinue with: pixelrepa train --resume ${shownPath(context.cwd, outDir)}\n`,
+        );
+      } else {
+        stderr.write(`done: ${result.step} steps; checkpoint ${last}\nsample with: pixelrepa sample --checkpoint ${shownPath(context.cwd, outDir)}\n`);
+      }
+      return 0;
+    } finally {
+      progress?.stop();
+      signals?.dispose();
+      trainer?.dispose();
+      encoder?.dispose();
+      await source?.close?.();
+    }
+  },
+);
 
 function stepsFromEpochs(epochs: number | undefined, perEpoch: number): number {
   if (epochs === undefined) throw new UsageError('say how long to train: --steps <n> or --epochs <n>');
@@ -105,7 +133,9 @@ async function runTraining(trainer: Trainer): Promise<{ step: number; reason: 'd
   } catch (error) {
     if (!(error instanceof NonFiniteLossError)) throw error;
     const last = listCheckpoints(trainer.checkpointDir)[0];
-    throw new Error(`training stopped at step ${trainer.step + 1}: ${error.message}. ${last ? `The last good checkpoint is ${last}` : 'No checkpoint was written yet'}; lower the learning rate (--blr) or check the data, then resume`);
+    throw new Error(
+      `training stopped at step ${trainer.step + 1}: ${error.message}. ${last ? `The last good checkpoint is ${last}` : 'No checkpoint was written yet'}; lower the learning rate (--blr) or check the data, then resume`,
+    );
   }
 }
 
@@ -178,5 +208,8 @@ function shownPath(cwd: string, path: string): string {
 /** A fresh run must not mix its checkpoints with an earlier run's. */
 function refuseUsedOutputDir(outDir: string, shown: string): void {
   const existing = listCheckpoints(join(outDir, 'checkpoints'))[0];
-  if (existing) throw new UsageError(`--output_dir ${shown} already holds checkpoints of a run (newest: ${existing}); continue it with --resume ${shown}, or choose another --output_dir`);
+  if (existing)
+    throw new UsageError(
+      `--output_dir ${shown} already holds checkpoints of a run (newest: ${existing}); continue it with --resume ${shown}, or choose another --output_dir`,
+    );
 }

@@ -17,8 +17,16 @@ export function bufferContext(cwd: string): { context: CommandContext; stdout: (
   let out = '';
   let err = '';
   const context: CommandContext = {
-    stdout: { write: (text: string) => { out += text; } },
-    stderr: { write: (text: string) => { err += text; } },
+    stdout: {
+      write: (text: string) => {
+        out += text;
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        err += text;
+      },
+    },
     cwd,
     handleSignals: false,
   };
@@ -27,8 +35,12 @@ export function bufferContext(cwd: string): { context: CommandContext; stdout: (
 
 /** A JiT small enough to train a few steps on the cpu backend in a test: 16 px, 4×4 patches, 3 blocks of width 64. */
 export const tinyModelFlags = [
-  '--model', 'JiT-Tiny/4', '--img_size', '16',
-  '--model_overrides', JSON.stringify({ depth: 3, hiddenSize: 64, numHeads: 2, bottleneckDim: 16, inContextLen: 4, inContextStart: 1 }),
+  '--model',
+  'JiT-Tiny/4',
+  '--img_size',
+  '16',
+  '--model_overrides',
+  JSON.stringify({ depth: 3, hiddenSize: 64, numHeads: 2, bottleneckDim: 16, inContextLen: 4, inContextStart: 1 }),
 ];
 
 export const tinyEncoderConfig: SmallViTConfig = { imgSize: 16, patchSize: 4, embedDim: 32, depth: 1, numHeads: 2, mlpRatio: 2, numClasses: 10 };
@@ -53,11 +65,24 @@ export interface ChildRun {
  * Runs `pixelrepa <args>` as a child process (through tsx, from the repository root);
  * `onStderr` sees the error stream as it arrives and may signal the child; after `timeoutMs` it is killed.
  */
-export function runCliChild(args: string[], { onStderr, env, timeoutMs = 100_000 }: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ChildRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function runCliChild(
+  args: string[],
+  {
+    onStderr,
+    env,
+    timeoutMs = 100_000,
+  }: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ChildRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', mainPath, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     onStderr?.(stderr, child);

@@ -43,8 +43,12 @@ describe('Fashion-MNIST samples', () => {
 
   it('rejects mismatched counts, wrong image shapes and labels outside 0…9', async () => {
     const { images, labels } = tinySplit(3, [1, 2, 3]);
-    expect(() => fashionMnistFromIdx(images, encodeIdx([2], Uint8Array.from([1, 2])))).toThrow(/expected 3 labels \(one per image\), found labels of shape \[2\]/);
-    expect(() => fashionMnistFromIdx(encodeIdx([1, 27, 28], new Uint8Array(27 * 28)), encodeIdx([1], Uint8Array.of(0)))).toThrow(/expected images of shape \[N, 28, 28\], found \[1, 27, 28\]/);
+    expect(() => fashionMnistFromIdx(images, encodeIdx([2], Uint8Array.from([1, 2])))).toThrow(
+      /expected 3 labels \(one per image\), found labels of shape \[2\]/,
+    );
+    expect(() => fashionMnistFromIdx(encodeIdx([1, 27, 28], new Uint8Array(27 * 28)), encodeIdx([1], Uint8Array.of(0)))).toThrow(
+      /expected images of shape \[N, 28, 28\], found \[1, 27, 28\]/,
+    );
     expect(() => fashionMnistFromIdx(images, encodeIdx([3], Uint8Array.from([1, 10, 3])))).toThrow(/label 1 is 10, outside the 10 classes/);
     await expect(fashionMnistFromIdx(images, labels).load(3)).rejects.toThrow(/index 3 is outside \[0, 3\)/);
   });

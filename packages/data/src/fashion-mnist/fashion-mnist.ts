@@ -4,7 +4,16 @@ import { IdxFormatError, parseIdx, type IdxArray } from './idx.js';
 
 /** The official class names, indexed by label (Zalando's fashion-mnist README). */
 export const fashionMnistClasses: readonly string[] = Object.freeze([
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ]);
 
 export type FashionMnistSplit = 'train' | 'test';

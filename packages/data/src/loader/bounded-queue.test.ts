@@ -7,7 +7,9 @@ describe('BoundedQueue', () => {
     await queue.put(1);
     await queue.put(2);
     let thirdIn = false;
-    const third = queue.put(3).then(() => { thirdIn = true; });
+    const third = queue.put(3).then(() => {
+      thirdIn = true;
+    });
     await Promise.resolve();
     expect(thirdIn).toBe(false);
     expect(await queue.take()).toBe(1);

@@ -36,7 +36,13 @@ describe('DataLoader', () => {
     const data = proceduralDataset({ imageSize: 8, length: 23 });
     const loader = new DataLoader(data, { batchSize: 5, seed: 9, warn: () => {} });
     const batches = await collect(loader, 3);
-    expect(batches.map((b) => b.shape)).toEqual([[5, 8, 8, 3], [5, 8, 8, 3], [5, 8, 8, 3], [5, 8, 8, 3], [3, 8, 8, 3]]);
+    expect(batches.map((b) => b.shape)).toEqual([
+      [5, 8, 8, 3],
+      [5, 8, 8, 3],
+      [5, 8, 8, 3],
+      [5, 8, 8, 3],
+      [3, 8, 8, 3],
+    ]);
     expect(batches.flatMap((b) => Array.from(b.indices))).toEqual(Array.from(loader.order(3)));
     expect(batches[0].images.subarray(0, 8 * 8 * 3)).toEqual(data.render(batches[0].indices[0]).image.data);
     expect(Array.from(batches[0].labels)).toEqual(Array.from(batches[0].indices, (i) => i % 10));
@@ -102,8 +108,11 @@ describe('DataLoader', () => {
 
   it('shards an epoch across ranks without overlap', async () => {
     const data = proceduralDataset({ imageSize: 4, length: 30 });
-    const seen = await Promise.all([0, 1, 2].map(async (rank) =>
-      (await collect(new DataLoader(data, { batchSize: 4, seed: 5, rank, worldSize: 3 }), 7)).flatMap((b) => Array.from(b.indices))));
+    const seen = await Promise.all(
+      [0, 1, 2].map(async (rank) =>
+        (await collect(new DataLoader(data, { batchSize: 4, seed: 5, rank, worldSize: 3 }), 7)).flatMap((b) => Array.from(b.indices)),
+      ),
+    );
     expect(seen.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
@@ -111,7 +120,14 @@ describe('DataLoader', () => {
     const data = proceduralDataset({ imageSize: 4, length: 6 });
     const samples = [];
     for await (const sample of iterateSamples(data, { shuffle: false })) samples.push(sample);
-    expect(samples.map((s) => [s.index, s.label])).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4], [5, 5]]);
+    expect(samples.map((s) => [s.index, s.label])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
     expect(samples[4].image.data).toEqual(data.render(4).image.data);
   });
 });

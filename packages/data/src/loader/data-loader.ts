@@ -112,7 +112,10 @@ export class DataLoader {
     const load = (index: number): Promise<Loaded> =>
       Promise.resolve()
         .then(() => this.source.load(index))
-        .then((sample) => ({ index, sample }), (error: unknown) => ({ index, error }));
+        .then(
+          (sample) => ({ index, sample }),
+          (error: unknown) => ({ index, error }),
+        );
     while (!stop.requested) {
       while (inFlight.length < concurrency && launched < order.length) inFlight.push(load(order[launched++]));
       if (inFlight.length === 0) break;

@@ -25,15 +25,7 @@ export interface SampleSource {
 }
 
 /** Why a file was left out. */
-export type SkipReason =
-  | 'corrupt'
-  | 'truncated'
-  | 'too-large'
-  | 'not-an-image'
-  | 'unreadable'
-  | 'unsupported-extension'
-  | 'empty-class'
-  | 'failed';
+export type SkipReason = 'corrupt' | 'truncated' | 'too-large' | 'not-an-image' | 'unreadable' | 'unsupported-extension' | 'empty-class' | 'failed';
 
 /** A sample that cannot be used: the loader drops it, warns once, counts it, and goes on. */
 export class SampleSkipError extends Error {

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 async function skipReason(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(SampleSkipError);
   return (error as SampleSkipError).reason;
 }

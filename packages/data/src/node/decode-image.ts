@@ -83,7 +83,11 @@ async function decodePixels(bytes: Uint8Array, maxPixels: number, where: string)
   const metadata = await sharp(bytes, { limitInputPixels: false }).metadata(); // reads the header only
   const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
   if (pixels > maxPixels) {
-    throw new SampleSkipError('too-large', where, `${metadata.width}×${metadata.height} pixels (${(pixels / 1e6).toFixed(1)} Mpx) exceed the budget of ${(maxPixels / 1e6).toFixed(1)} Mpx per image; not decoded (raise maxPixels to accept it)`);
+    throw new SampleSkipError(
+      'too-large',
+      where,
+      `${metadata.width}×${metadata.height} pixels (${(pixels / 1e6).toFixed(1)} Mpx) exceed the budget of ${(maxPixels / 1e6).toFixed(1)} Mpx per image; not decoded (raise maxPixels to accept it)`,
+    );
   }
   // failOn 'error': refuse truncated and corrupt data (PIL raises on both) but accept warnings.
   // limitInputPixels: sharp checks the budget again itself, in case its decoder sees other dimensions.

@@ -10,5 +10,4 @@ export interface DecodeRequest {
 }
 
 export type DecodeReply =
-  | { id: number; width: number; height: number; data: Uint8Array; error?: undefined }
-  | { id: number; error: { reason: SkipReason; message: string } };
+  { id: number; width: number; height: number; data: Uint8Array; error?: undefined } | { id: number; error: { reason: SkipReason; message: string } };

@@ -14,7 +14,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function writeSplit(name: string, n: number, edit?: (files: { images: Uint8Array; labels: Uint8Array }) => void): string {
   const root = join(dir, name);
   const pixels = Uint8Array.from({ length: n * 784 }, (_, i) => i % 256);
-  const files = { images: gzipSync(encodeIdx([n, 28, 28], pixels)), labels: gzipSync(encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10))) };
+  const files = {
+    images: gzipSync(encodeIdx([n, 28, 28], pixels)),
+    labels: gzipSync(
+      encodeIdx(
+        [n],
+        Uint8Array.from({ length: n }, (_, i) => i % 10),
+      ),
+    ),
+  };
   edit?.(files);
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, fashionMnistFiles.test.images), files.images);
@@ -33,7 +41,9 @@ describe('openFashionMnist', () => {
 
   it('refuses a split whose count is not the official one unless told', () => {
     const root = writeSplit('small', 12);
-    expect(() => openFashionMnist({ root, split: 'test' })).toThrow(/holds 12 images but the official test split has 10000: it is not the official file; reinstall Debian's dataset-fashion-mnist/);
+    expect(() => openFashionMnist({ root, split: 'test' })).toThrow(
+      /holds 12 images but the official test split has 10000: it is not the official file; reinstall Debian's dataset-fashion-mnist/,
+    );
   });
 
   it('names the files expected and the Debian package when a file is missing', () => {
@@ -46,22 +56,38 @@ describe('openFashionMnist', () => {
       expect(error).toBeInstanceOf(FashionMnistFileError);
       message = (error as Error).message;
     }
-    for (const part of ['train-images-idx3-ubyte.gz not found', 't10k-labels-idx1-ubyte.gz', 'apt-get install dataset-fashion-mnist', debianFashionMnistRoot, 'or pass --data_path <folder>']) {
+    for (const part of [
+      'train-images-idx3-ubyte.gz not found',
+      't10k-labels-idx1-ubyte.gz',
+      'apt-get install dataset-fashion-mnist',
+      debianFashionMnistRoot,
+      'or pass --data_path <folder>',
+    ]) {
       expect(message).toContain(part);
     }
   });
 
   it('says a file is damaged when its gzip stream is cut short or its IDX data is', () => {
-    const cut = writeSplit('cut-gzip', 12, (files) => { files.images = files.images.subarray(0, files.images.length - 20); });
-    expect(() => openFashionMnist({ root: cut, split: 'test', officialCounts: false })).toThrow(/t10k-images-idx3-ubyte\.gz is damaged: it is not a complete gzip file .*reinstall/);
-    const short = writeSplit('cut-idx', 12, (files) => { files.labels = gzipSync(encodeIdx([12], new Uint8Array(12)).subarray(0, 15)); });
+    const cut = writeSplit('cut-gzip', 12, (files) => {
+      files.images = files.images.subarray(0, files.images.length - 20);
+    });
+    expect(() => openFashionMnist({ root: cut, split: 'test', officialCounts: false })).toThrow(
+      /t10k-images-idx3-ubyte\.gz is damaged: it is not a complete gzip file .*reinstall/,
+    );
+    const short = writeSplit('cut-idx', 12, (files) => {
+      files.labels = gzipSync(encodeIdx([12], new Uint8Array(12)).subarray(0, 15));
+    });
     expect(() => openFashionMnist({ root: short, split: 'test', officialCounts: false })).toThrow(/t10k-labels-idx1-ubyte\.gz is truncated/);
-    const mismatched = writeSplit('mismatch', 12, (files) => { files.labels = gzipSync(encodeIdx([11], new Uint8Array(11))); });
+    const mismatched = writeSplit('mismatch', 12, (files) => {
+      files.labels = gzipSync(encodeIdx([11], new Uint8Array(11)));
+    });
     expect(() => openFashionMnist({ root: mismatched, split: 'test', officialCounts: false })).toThrow(FashionMnistFileError);
   });
 });
 
-const debianPresent = Object.values(fashionMnistFiles).every(({ images, labels }) => existsSync(join(debianFashionMnistRoot, images)) && existsSync(join(debianFashionMnistRoot, labels)));
+const debianPresent = Object.values(fashionMnistFiles).every(
+  ({ images, labels }) => existsSync(join(debianFashionMnistRoot, images)) && existsSync(join(debianFashionMnistRoot, labels)),
+);
 
 describe('the official files (Debian dataset-fashion-mnist)', () => {
   it('has 60 000 train and 10 000 test images, 10 classes of equal size', async (context) => {
@@ -70,7 +96,10 @@ describe('the official files (Debian dataset-fashion-mnist)', () => {
       if (process.env.CI) throw new Error(`${debianFashionMnistRoot} is missing files: install dataset-fashion-mnist`);
       context.skip(`Debian's dataset-fashion-mnist is not installed (${debianFashionMnistRoot})`);
     }
-    for (const [split, count] of [['train', 60_000], ['test', 10_000]] as const) {
+    for (const [split, count] of [
+      ['train', 60_000],
+      ['test', 10_000],
+    ] as const) {
       const data = openFashionMnist({ split });
       expect(data.length).toBe(count);
       const perClass = new Array(10).fill(0);

@@ -56,7 +56,7 @@ export function openFashionMnist(options: OpenFashionMnistOptions = {}): Fashion
   }
 }
 
-const reinstall = '; reinstall Debian\'s dataset-fashion-mnist package (apt-get install --reinstall dataset-fashion-mnist) or fetch the official files again';
+const reinstall = "; reinstall Debian's dataset-fashion-mnist package (apt-get install --reinstall dataset-fashion-mnist) or fetch the official files again";
 
 function expectedFiles(root: string): string {
   const names = Object.values(fashionMnistFiles).flatMap(({ images, labels }) => [images, labels]);

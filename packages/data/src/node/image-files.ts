@@ -17,7 +17,9 @@ export class ImageInputError extends Error {
 
 /** Writes one RGB image. pixels: [H, W, 3] values 0…255 */
 export async function writePng(path: string, pixels: Uint8Array, width: number, height: number): Promise<void> {
-  await loadSharp()(pixels, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  await loadSharp()(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 export interface GridOptions {
@@ -33,7 +35,12 @@ export interface GridOptions {
  * Lays images out row by row (image i at row ⌊i / columns⌋) on a white canvas and writes a PNG.
  * images: [B, H, W, 3] values 0…255, B ≤ rows · columns
  */
-export async function writeGrid(path: string, images: Uint8Array, [count, height, width]: readonly number[], { rows, columns, scale = 1, gap = 2 }: GridOptions): Promise<void> {
+export async function writeGrid(
+  path: string,
+  images: Uint8Array,
+  [count, height, width]: readonly number[],
+  { rows, columns, scale = 1, gap = 2 }: GridOptions,
+): Promise<void> {
   const cellWidth = width * scale + gap;
   const cellHeight = height * scale + gap;
   const W = columns * cellWidth + gap;
@@ -81,19 +88,26 @@ export function listImageFiles(folder: string): string[] {
  * The files as uint8 batches [B, H, W, 3] for the metrics. With `size`, each image is ADM
  * center-cropped to size × size (as reference sets are prepared); without, all must share one size.
  */
-export async function* imageFileBatches(files: readonly string[], { batchSize, size }: { batchSize: number; size?: number }): AsyncGenerator<{ images: Uint8Array; shape: number[] }> {
+export async function* imageFileBatches(
+  files: readonly string[],
+  { batchSize, size }: { batchSize: number; size?: number },
+): AsyncGenerator<{ images: Uint8Array; shape: number[] }> {
   let first: RgbImage | undefined;
   for (let start = 0; start < files.length; start += batchSize) {
-    const decoded = await Promise.all(files.slice(start, start + batchSize).map(async (file) => {
-      const image = await decodeImageFile(file);
-      return size ? admCenterCrop(image, size) : image;
-    }));
+    const decoded = await Promise.all(
+      files.slice(start, start + batchSize).map(async (file) => {
+        const image = await decodeImageFile(file);
+        return size ? admCenterCrop(image, size) : image;
+      }),
+    );
     first ??= decoded[0];
     const { width, height } = first;
     const batch = new Uint8Array(decoded.length * width * height * 3);
     decoded.forEach((image, i) => {
       if (image.width !== width || image.height !== height) {
-        throw new ImageInputError(`${files[start + i]} is ${image.width}×${image.height} but ${files[0]} is ${width}×${height}: the images of one evaluation must share a size (pass --img_size to center-crop them all)`);
+        throw new ImageInputError(
+          `${files[start + i]} is ${image.width}×${image.height} but ${files[0]} is ${width}×${height}: the images of one evaluation must share a size (pass --img_size to center-crop them all)`,
+        );
       }
       batch.set(image.data, i * width * height * 3);
     });

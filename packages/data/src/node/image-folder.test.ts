@@ -36,7 +36,11 @@ describe('imageFolder + DataLoader on messy input', () => {
     const warnings: string[] = [];
     const { folder, batches, summary } = await readEpoch(0, warnings);
     expect(folder.classes).toEqual(['apple', 'banana', 'cherry', 'durian', 'empty-class']);
-    expect(batches.map((b) => b.shape)).toEqual([[5, 16, 16, 3], [5, 16, 16, 3], [2, 16, 16, 3]]);
+    expect(batches.map((b) => b.shape)).toEqual([
+      [5, 16, 16, 3],
+      [5, 16, 16, 3],
+      [2, 16, 16, 3],
+    ]);
     expect(summary).toEqual({ total: 4, byReason: { 'not-an-image': 2, truncated: 1, unreadable: 1 } });
     const perFile = warnings.filter((line) => line.startsWith('data: skipped'));
     for (const name of ['1-truncated.jpg', '2-text.jpg', '3-empty.png', '4-gone.jpg', 'durian/.keep', 'durian', 'empty-class']) {

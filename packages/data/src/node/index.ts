@@ -7,12 +7,6 @@ export { writeClassIndex, readClassIndex, defaultClassIndexPath, type ClassIndex
 export { DecodePool } from './decode-pool.js';
 export { writePng, writeGrid, gridScale, listImageFiles, imageFileBatches, ImageInputError, type GridOptions } from './image-files.js';
 export { prepare, type PrepareOptions } from './packed-cache/prepare.js';
-export {
-  PackedCache, openPackedCache, verifyPackedCache, type OpenPackedCacheOptions,
-} from './packed-cache/packed-cache.js';
-export {
-  packedCacheFormat, packedCacheVersion, type PackedCacheIndex, type PackedShard,
-} from './packed-cache/format.js';
-export {
-  openFashionMnist, debianFashionMnistRoot, FashionMnistFileError, type OpenFashionMnistOptions,
-} from './fashion-mnist-files.js';
+export { PackedCache, openPackedCache, verifyPackedCache, type OpenPackedCacheOptions } from './packed-cache/packed-cache.js';
+export { packedCacheFormat, packedCacheVersion, type PackedCacheIndex, type PackedShard } from './packed-cache/format.js';
+export { openFashionMnist, debianFashionMnistRoot, FashionMnistFileError, type OpenFashionMnistOptions } from './fashion-mnist-files.js';

@@ -31,8 +31,8 @@ export function requireSharp(requireModule: RequireModule): SharpModule {
   } catch (error) {
     if (isSharpMissing(error)) {
       throw new Error(
-        '@pixelrepa/data/node decodes images with "sharp", an optional peer dependency that is not installed: '
-        + 'run `npm install sharp` in your project (the browser entry @pixelrepa/data needs no native module)',
+        '@pixelrepa/data/node decodes images with "sharp", an optional peer dependency that is not installed: ' +
+          'run `npm install sharp` in your project (the browser entry @pixelrepa/data needs no native module)',
         { cause: error },
       );
     }

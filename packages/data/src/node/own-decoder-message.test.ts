@@ -44,7 +44,14 @@ describe("a skipped file's message quotes its own decoder error", () => {
   it('with 4 decoding workers', async () => {
     const pool = new DecodePool(4);
     try {
-      const messages = await Promise.all(files.map(({ path }) => pool.decode(path, 16).then(() => 'decoded', (e: Error) => e.message)));
+      const messages = await Promise.all(
+        files.map(({ path }) =>
+          pool.decode(path, 16).then(
+            () => 'decoded',
+            (e: Error) => e.message,
+          ),
+        ),
+      );
       expectOwnMessages(messages);
     } finally {
       await pool.close();
@@ -52,7 +59,14 @@ describe("a skipped file's message quotes its own decoder error", () => {
   });
 
   it('on the main thread with concurrent decodes', async () => {
-    const messages = await Promise.all(files.map(({ path }) => decodeImageFile(path).then(() => 'decoded', (e: Error) => e.message)));
+    const messages = await Promise.all(
+      files.map(({ path }) =>
+        decodeImageFile(path).then(
+          () => 'decoded',
+          (e: Error) => e.message,
+        ),
+      ),
+    );
     expectOwnMessages(messages);
   });
 });

@@ -37,7 +37,9 @@ describe('scanImageFolder (torchvision ImageFolder order)', () => {
     const scan = await scanImageFolder(root);
     // "cls" < "cls/a" < "cls/a-b" < "cls/a/c" because '-' (0x2D) sorts before '/' (0x2F).
     expect(scan.files.map((f) => relative(root, f.path))).toEqual(['cls/z.PNG', 'cls/a/0.JPEG', 'cls/a/1.jpeg', 'cls/a-b/3.webp', 'cls/a/c/2.jpg']);
-    expect(scan.skipped).toEqual([{ path: join(root, 'cls/a/readme.txt'), reason: 'unsupported-extension', detail: expect.stringMatching(/not an image extension/) }]);
+    expect(scan.skipped).toEqual([
+      { path: join(root, 'cls/a/readme.txt'), reason: 'unsupported-extension', detail: expect.stringMatching(/not an image extension/) },
+    ]);
   });
 
   it('keeps empty classes (labels do not shift), descends into folders named like images, keeps dangling links as candidates', async () => {
@@ -47,7 +49,12 @@ describe('scanImageFolder (torchvision ImageFolder order)', () => {
     await writeBadFile(join(root, 'c', 'gone.jpg'), 'dangling-link');
     const scan = await scanImageFolder(root);
     expect(scan.classes).toEqual(['a', 'b', 'c']);
-    expect(scan.files.map((f) => [relative(root, f.path), f.label])).toEqual([['a/1.png', 0], ['c/1.png', 2], ['c/gone.jpg', 2], ['c/inside.jpg/2.png', 2]]);
+    expect(scan.files.map((f) => [relative(root, f.path), f.label])).toEqual([
+      ['a/1.png', 0],
+      ['c/1.png', 2],
+      ['c/gone.jpg', 2],
+      ['c/inside.jpg/2.png', 2],
+    ]);
     expect(scan.skipped.map((s) => s.reason)).toEqual(['empty-class']);
   });
 

@@ -91,5 +91,8 @@ async function walk(top: string): Promise<Array<{ directory: string; names: stri
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

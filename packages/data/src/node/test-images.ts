@@ -18,8 +18,7 @@ export function patternRgb(width: number, height: number, seed = 0): Uint8Array 
 }
 
 type Kind =
-  | 'jpeg' | 'png' | 'webp' | 'grey-jpeg' | 'grey-png' | 'grey-alpha-png' | 'rgba-png' | 'palette-png'
-  | 'cmyk-jpeg' | 'cmyk-tiff' | 'grey16-png' | 'rgb16-png';
+  'jpeg' | 'png' | 'webp' | 'grey-jpeg' | 'grey-png' | 'grey-alpha-png' | 'rgba-png' | 'palette-png' | 'cmyk-jpeg' | 'cmyk-tiff' | 'grey16-png' | 'rgb16-png';
 
 /** Encodes a width × height image of `kind` (pixels derived from `patternRgb`). */
 export async function encodeImage(kind: Kind, width: number, height: number, seed = 0): Promise<Buffer> {
@@ -27,11 +26,16 @@ export async function encodeImage(kind: Kind, width: number, height: number, see
   const raw = (data: Uint8Array | Uint16Array, channels: 1 | 2 | 3 | 4) => sharp(data, { raw: { width, height, channels } });
   const grey = rgb.filter((_, i) => i % 3 === 0);
   switch (kind) {
-    case 'jpeg': return raw(rgb, 3).jpeg({ quality: 95 }).toBuffer();
-    case 'png': return raw(rgb, 3).png().toBuffer();
-    case 'webp': return raw(rgb, 3).webp({ lossless: true }).toBuffer();
-    case 'grey-jpeg': return raw(grey, 1).toColourspace('b-w').jpeg({ quality: 95 }).toBuffer();
-    case 'grey-png': return raw(grey, 1).toColourspace('b-w').png().toBuffer();
+    case 'jpeg':
+      return raw(rgb, 3).jpeg({ quality: 95 }).toBuffer();
+    case 'png':
+      return raw(rgb, 3).png().toBuffer();
+    case 'webp':
+      return raw(rgb, 3).webp({ lossless: true }).toBuffer();
+    case 'grey-jpeg':
+      return raw(grey, 1).toColourspace('b-w').jpeg({ quality: 95 }).toBuffer();
+    case 'grey-png':
+      return raw(grey, 1).toColourspace('b-w').png().toBuffer();
     case 'grey-alpha-png': {
       const la = new Uint8Array(width * height * 2).map((_, i) => (i % 2 === 0 ? grey[i >> 1] : (i * 5) % 256));
       return raw(la, 2).toColourspace('b-w').png().toBuffer();
@@ -41,11 +45,20 @@ export async function encodeImage(kind: Kind, width: number, height: number, see
       return raw(rgba, 4).png().toBuffer();
     }
     case 'palette-png': {
-      const three = rgb.map((_, i) => [[200, 30, 40], [10, 220, 90], [30, 40, 250]][Math.floor(i / 3 / width) % 3][i % 3]);
+      const three = rgb.map(
+        (_, i) =>
+          [
+            [200, 30, 40],
+            [10, 220, 90],
+            [30, 40, 250],
+          ][Math.floor(i / 3 / width) % 3][i % 3],
+      );
       return raw(three, 3).png({ palette: true, colours: 4, dither: 0 }).toBuffer();
     }
-    case 'cmyk-jpeg': return raw(rgb, 3).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
-    case 'cmyk-tiff': return raw(rgb, 3).toColourspace('cmyk').tiff({ compression: 'lzw' }).toBuffer();
+    case 'cmyk-jpeg':
+      return raw(rgb, 3).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
+    case 'cmyk-tiff':
+      return raw(rgb, 3).toColourspace('cmyk').tiff({ compression: 'lzw' }).toBuffer();
     case 'grey16-png': {
       const values = Uint16Array.from({ length: width * height }, (_, i) => (i * 97) % 1024);
       return raw(values, 1).toColourspace('grey16').png().toBuffer();
@@ -70,10 +83,14 @@ export async function writeBadFile(path: string, kind: 'truncated' | 'text' | 'e
       const whole = await encodeImage('jpeg', 64, 48);
       return writeFile(path, whole.subarray(0, whole.length >> 1));
     }
-    case 'text': return writeFile(path, 'this is a text file with an image extension\n');
-    case 'empty': return writeFile(path, '');
-    case 'dangling-link': return symlink(`${path}.missing-target`, path);
-    case 'folder': await mkdir(path, { recursive: true });
+    case 'text':
+      return writeFile(path, 'this is a text file with an image extension\n');
+    case 'empty':
+      return writeFile(path, '');
+    case 'dangling-link':
+      return symlink(`${path}.missing-target`, path);
+    case 'folder':
+      await mkdir(path, { recursive: true });
   }
 }
 

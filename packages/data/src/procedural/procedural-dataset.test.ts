@@ -10,7 +10,7 @@ function hueHistogram(data: Uint8Array): Float64Array {
     const chroma = max - Math.min(r, g, b);
     if (chroma < 0.4) continue;
     let hue = max === r ? (g - b) / chroma : max === g ? 2 + (b - r) / chroma : 4 + (r - g) / chroma;
-    hue = ((hue / 6) % 1 + 1) % 1;
+    hue = (((hue / 6) % 1) + 1) % 1;
     histogram[Math.floor(hue * 36) % 36] += chroma * max;
   }
   const total = histogram.reduce((a, b) => a + b, 0) || 1;

@@ -47,15 +47,25 @@ function hexagon(x: number, y: number): number {
 /** Signed distance of `shape` at (x, y). */
 export function shapeDistance(shape: ShapeName, x: number, y: number): number {
   switch (shape) {
-    case 'circle': return Math.hypot(x, y) - 0.9;
-    case 'square': return box(x, y, 0.75, 0.75);
-    case 'triangle': return triangle(x, y);
-    case 'ring': return Math.abs(Math.hypot(x, y) - 0.7) - 0.25;
-    case 'cross': return Math.min(box(x, y, 0.95, 0.3), box(x, y, 0.3, 0.95));
-    case 'half-disc': return Math.max(Math.hypot(x, y - 0.4) - 1, y - 0.4); // flat side down, centroid near 0
-    case 'star': return star(x, y);
-    case 'hexagon': return hexagon(x, y);
-    case 'crescent': return Math.max(Math.hypot(x, y) - 0.9, -(Math.hypot(x - 0.45, y - 0.1) - 0.7));
-    case 'bar': return box(x, y, 1, 0.32);
+    case 'circle':
+      return Math.hypot(x, y) - 0.9;
+    case 'square':
+      return box(x, y, 0.75, 0.75);
+    case 'triangle':
+      return triangle(x, y);
+    case 'ring':
+      return Math.abs(Math.hypot(x, y) - 0.7) - 0.25;
+    case 'cross':
+      return Math.min(box(x, y, 0.95, 0.3), box(x, y, 0.3, 0.95));
+    case 'half-disc':
+      return Math.max(Math.hypot(x, y - 0.4) - 1, y - 0.4); // flat side down, centroid near 0
+    case 'star':
+      return star(x, y);
+    case 'hexagon':
+      return hexagon(x, y);
+    case 'crescent':
+      return Math.max(Math.hypot(x, y) - 0.9, -(Math.hypot(x - 0.45, y - 0.1) - 0.7));
+    case 'bar':
+      return box(x, y, 1, 0.32);
   }
 }

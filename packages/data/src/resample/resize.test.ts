@@ -5,7 +5,9 @@ import { bicubicFilter, boxFilter } from './filters.js';
 import { resizeLikePil } from './resize.js';
 
 const ramp = (width: number, height: number): RgbImage => ({
-  width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7) % 256),
+  width,
+  height,
+  data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7) % 256),
 });
 
 describe('resizeLikePil', () => {

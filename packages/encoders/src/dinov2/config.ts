@@ -89,7 +89,12 @@ export function dinov2Preset(name: string): DinoV2Preset {
 export function dinov2PresetForTimmName(timmName: string): DinoV2Preset {
   const base = timmName.split('.')[0];
   const found = Object.values(dinov2Presets).find((p) => p.timmName.split('.')[0] === base);
-  if (!found) throw new Error(`"${timmName}" is not a timm DINOv2 model; known: ${Object.values(dinov2Presets).map((p) => p.timmName).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `"${timmName}" is not a timm DINOv2 model; known: ${Object.values(dinov2Presets)
+        .map((p) => p.timmName)
+        .join(', ')}`,
+    );
   return found;
 }
 
@@ -131,7 +136,9 @@ export function validateDinoV2Config(config: DinoV2Config): void {
   const { imgSize, patchSize, embedDim, numHeads, label } = config;
   if (!Number.isInteger(patchSize) || patchSize < 1) throw new Error(`${label}: patchSize must be a positive integer, got ${patchSize}`);
   if (!Number.isInteger(imgSize) || imgSize % patchSize !== 0) {
-    throw new Error(`${label}: imgSize ${imgSize} is not a multiple of patchSize ${patchSize}; pick e.g. ${Math.max(1, Math.round(imgSize / patchSize)) * patchSize}`);
+    throw new Error(
+      `${label}: imgSize ${imgSize} is not a multiple of patchSize ${patchSize}; pick e.g. ${Math.max(1, Math.round(imgSize / patchSize)) * patchSize}`,
+    );
   }
   if (embedDim % numHeads !== 0) throw new Error(`${label}: embedDim ${embedDim} is not divisible by numHeads ${numHeads}`);
 }
@@ -148,8 +155,13 @@ export function dinov2ConfigFromTimm(modelName: string, kwargs: Record<string, u
   const number = (key: string) => (typeof kwargs[key] === 'number' ? (kwargs[key] as number) : undefined);
   const overrides: DinoV2Overrides = {};
   const pairs: Array<[keyof DinoV2Overrides, string]> = [
-    ['imgSize', 'img_size'], ['patchSize', 'patch_size'], ['embedDim', 'embed_dim'], ['depth', 'depth'],
-    ['numHeads', 'num_heads'], ['mlpRatio', 'mlp_ratio'], ['regTokens', 'reg_tokens'],
+    ['imgSize', 'img_size'],
+    ['patchSize', 'patch_size'],
+    ['embedDim', 'embed_dim'],
+    ['depth', 'depth'],
+    ['numHeads', 'num_heads'],
+    ['mlpRatio', 'mlp_ratio'],
+    ['regTokens', 'reg_tokens'],
   ];
   for (const [ours, theirs] of pairs) {
     const value = number(theirs);

@@ -12,13 +12,21 @@ const tinyConfig = () => dinov2ConfigFromTimm(resampleCase.json.config.timm_mode
 async function expectClose(actual: Tensor, name: string) {
   const expected = resampleCase.expected().get(name)!;
   expect(actual.shape, name).toEqual(expected.shape);
-  const report = allclose(await actual.data() as Float32Array, expected.data as Float32Array, toleranceFor(resampleCase.json, name));
+  const report = allclose((await actual.data()) as Float32Array, expected.data as Float32Array, toleranceFor(resampleCase.json, name));
   expect(report.ok, `${name}: ${report.message}`).toBe(true);
 }
 
 describe('DINOv2 configs', () => {
   it('knows the published models (ViT-g: packed SwiGLU 8192 → 4096; reg4: 4 registers)', () => {
-    expect(dinov2Config('dinov2-vitg14')).toMatchObject({ embedDim: 1536, depth: 40, numHeads: 24, mlp: 'swiglu-packed', mlpHidden: 8192, imgSize: 518, patchSize: 14 });
+    expect(dinov2Config('dinov2-vitg14')).toMatchObject({
+      embedDim: 1536,
+      depth: 40,
+      numHeads: 24,
+      mlp: 'swiglu-packed',
+      mlpHidden: 8192,
+      imgSize: 518,
+      patchSize: 14,
+    });
     expect(dinov2Config('dinov2-vitl14-reg4')).toMatchObject({ embedDim: 1024, depth: 24, mlpHidden: 4096, regTokens: 4 });
     expect(dinov2Presets['dinov2-vitb14'].hub).toEqual({ timm: 'timm/vit_base_patch14_dinov2.lvd142m', hf: 'facebook/dinov2-base' });
     expect(dinov2ConfigFromTimm('vit_small_patch14_reg4_dinov2', { img_size: 224 })).toMatchObject({ embedDim: 384, regTokens: 4, imgSize: 224 });
@@ -31,7 +39,7 @@ describe('DINOv2 configs', () => {
 });
 
 describeEachBackendWithFixtures('DINOv2 encoder', ['dinov2-resample'], () => {
-  it('reproduces timm\'s forward_features and tokens after resampling the 518/14 checkpoint to 64/16', async () => {
+  it("reproduces timm's forward_features and tokens after resampling the 518/14 checkpoint to 64/16", async () => {
     const model = new DinoV2(tinyConfig());
     loadDinoV2Weights(model, resampleCase.weights());
     expect(model.gridSize).toEqual([4, 4]);
@@ -73,7 +81,9 @@ describeEachBackendWithFixtures('DINOv2 encoder', ['dinov2-resample'], () => {
     expect(model.pos_embed.shape).toEqual([1, 4, 32]);
     const images = tf.zeros([1, 32, 32, 3]);
     const recorded: Record<string, Tensor> = {};
-    const features = model.forwardFeatures(images, (name, value) => { recorded[name] ??= tf.keep(value.clone()); });
+    const features = model.forwardFeatures(images, (name, value) => {
+      recorded[name] ??= tf.keep(value.clone());
+    });
     expect(features.shape).toEqual([1, 9, 32]);
     // Registers enter exactly as stored (no position added).
     const registers = tf.slice(recorded.embed_with_pos, [0, 1, 0], [1, 4, 32]);
@@ -84,7 +94,7 @@ describeEachBackendWithFixtures('DINOv2 encoder', ['dinov2-resample'], () => {
     model.dispose();
   });
 
-  it('runs ViT-g\'s packed SwiGLU MLP', () => {
+  it("runs ViT-g's packed SwiGLU MLP", () => {
     const model = createDinoV2('dinov2-vitg14', { embedDim: 24, depth: 1, numHeads: 2, imgSize: 28, patchSize: 14 });
     const state = model.stateDict();
     expect(state.get('blocks.0.mlp.fc1.weight')!.shape).toEqual([Math.floor(24 * 2.66667 * 2), 24]);
@@ -99,7 +109,9 @@ describeEachBackendWithFixtures('DINOv2 encoder', ['dinov2-resample'], () => {
   it('says what input it expects', () => {
     const model = new DinoV2(tinyConfig());
     const wrong = tf.zeros([1, 32, 32, 3]);
-    expect(() => model.forwardFeatures(wrong)).toThrow(/at 64 px expects preprocessed images \[B, 64, 64, 3\] \(NHWC\), got \[1, 32, 32, 3\]; pass images in \[−1, 1\] of any size to encode\(\)/);
+    expect(() => model.forwardFeatures(wrong)).toThrow(
+      /at 64 px expects preprocessed images \[B, 64, 64, 3\] \(NHWC\), got \[1, 32, 32, 3\]; pass images in \[−1, 1\] of any size to encode\(\)/,
+    );
     const nchw = tf.zeros([1, 3, 64, 64]);
     expect(() => model.encode(nchw)).toThrow(/expected images \[B, H, W, 3\] in \[−1, 1\], got \[1, 3, 64, 64\]/);
     tf.dispose([wrong, nchw]);
@@ -108,8 +120,9 @@ describeEachBackendWithFixtures('DINOv2 encoder', ['dinov2-resample'], () => {
 
   it('refuses weights of another width with a message naming both models', () => {
     const model = createDinoV2('dinov2-vitb14', { embedDim: 96, depth: 2, numHeads: 4, imgSize: 64, patchSize: 16 });
-    expect(() => loadDinoV2Weights(model, resampleCase.weights(), { source: 'weights.safetensors' }))
-      .toThrow(/weights\.safetensors look like DINOv2 ViT \(embed 64\)\/14 \(embed 64, depth 2\), the encoder is DINOv2 ViT \(embed 96\)\/14 \(embed 96, depth 2\): embed 64 vs 96/);
+    expect(() => loadDinoV2Weights(model, resampleCase.weights(), { source: 'weights.safetensors' })).toThrow(
+      /weights\.safetensors look like DINOv2 ViT \(embed 64\)\/14 \(embed 64, depth 2\), the encoder is DINOv2 ViT \(embed 96\)\/14 \(embed 96, depth 2\): embed 64 vs 96/,
+    );
     model.dispose();
   });
 });

@@ -29,7 +29,10 @@ export class DinoV2 extends Module implements Encoder {
   readonly numPrefixTokens: number;
   readonly gridSize: readonly [number, number];
 
-  constructor(readonly config: DinoV2Config, random: RandomSource = tfRandomSource) {
+  constructor(
+    readonly config: DinoV2Config,
+    random: RandomSource = tfRandomSource,
+  ) {
     super();
     validateDinoV2Config(config);
     const { embedDim: D, regTokens, imgSize, patchSize } = config;
@@ -46,9 +49,23 @@ export class DinoV2 extends Module implements Encoder {
     const positions = side * side + (regTokens > 0 ? 0 : 1);
     this.pos_embed = this.addParameter('pos_embed', init.normal(random, [1, positions, D], 0.02));
     this.patch_embed = this.addModule('patch_embed', new PatchEmbed(patchSize, config.inChannels, D, random));
-    this.blocks = this.addModule('blocks', new ModuleList(Array.from({ length: config.depth }, () => new ViTBlock({
-      dim: D, numHeads: config.numHeads, mlpHidden: config.mlpHidden, mlp: config.mlp, layerNormEps: config.layerNormEps, random,
-    }))));
+    this.blocks = this.addModule(
+      'blocks',
+      new ModuleList(
+        Array.from(
+          { length: config.depth },
+          () =>
+            new ViTBlock({
+              dim: D,
+              numHeads: config.numHeads,
+              mlpHidden: config.mlpHidden,
+              mlp: config.mlp,
+              layerNormEps: config.layerNormEps,
+              random,
+            }),
+        ),
+      ),
+    );
     this.norm = this.addModule('norm', new LayerNorm(D, config.layerNormEps));
     // A frozen encoder: no parameter is trained or differentiated.
     this.freeze();
@@ -100,8 +117,8 @@ export class DinoV2 extends Module implements Encoder {
     const [, H, W, C] = x.shape;
     if (x.rank !== 4 || H !== imgSize || W !== imgSize || C !== config.inChannels) {
       throw new Error(
-        `${this.label} at ${imgSize} px expects preprocessed images [B, ${imgSize}, ${imgSize}, ${config.inChannels}] (NHWC), got [${x.shape.join(', ')}]; `
-        + 'pass images in [−1, 1] of any size to encode(), or resize and normalise them with preprocess() first',
+        `${this.label} at ${imgSize} px expects preprocessed images [B, ${imgSize}, ${imgSize}, ${config.inChannels}] (NHWC), got [${x.shape.join(', ')}]; ` +
+          'pass images in [−1, 1] of any size to encode(), or resize and normalise them with preprocess() first',
       );
     }
   }

@@ -24,7 +24,11 @@ export interface LoadDinoV2WeightsOptions {
  * const model = createDinoV2('dinov2-vitb14', { imgSize: 256, patchSize: 16 });
  * loadDinoV2Weights(model, readSafetensorsFile('model.safetensors').tensors);
  */
-export function loadDinoV2Weights(model: DinoV2, checkpoint: Map<string, RawTensor>, { source = 'these weights' }: LoadDinoV2WeightsOptions = {}): { format: CheckpointFormat } {
+export function loadDinoV2Weights(
+  model: DinoV2,
+  checkpoint: Map<string, RawTensor>,
+  { source = 'these weights' }: LoadDinoV2WeightsOptions = {},
+): { format: CheckpointFormat } {
   const { state, format } = dinov2StateDict(checkpoint, model.config, { source });
   const tensors = tensorStateDict(state);
   try {
@@ -45,7 +49,11 @@ export function loadDinoV2Weights(model: DinoV2, checkpoint: Map<string, RawTens
  * // the frozen `repa_model.*` of the official PixelREPA Denoiser
  * const { state } = dinov2StateDict(checkpoint, dinov2Config('dinov2-vitb14', { imgSize: 256, patchSize: 16 }));
  */
-export function dinov2StateDict(checkpoint: Map<string, RawTensor>, config: DinoV2Config, { source = 'these weights' }: LoadDinoV2WeightsOptions = {}): { state: Map<string, RawTensor>; format: CheckpointFormat } {
+export function dinov2StateDict(
+  checkpoint: Map<string, RawTensor>,
+  config: DinoV2Config,
+  { source = 'these weights' }: LoadDinoV2WeightsOptions = {},
+): { state: Map<string, RawTensor>; format: CheckpointFormat } {
   const { state, format } = toTimmStateDict(checkpoint);
   checkWeightsFit(config, summarizeDinoV2Weights(state), source);
   const resampled = resampleToGeometry(state, {

@@ -63,13 +63,19 @@ export async function loadEncoder(name: string, options: LoadEncoderOptions = {}
  * @example
  * const { state } = await loadEncoderStateDict('dinov2-vitb14', { imgSize: 256, patchSize: 16, offline: true });
  */
-export async function loadEncoderStateDict(name: string, options: LoadEncoderOptions = {}): Promise<{ config: DinoV2Config; state: Map<string, RawTensor>; source: string }> {
+export async function loadEncoderStateDict(
+  name: string,
+  options: LoadEncoderOptions = {},
+): Promise<{ config: DinoV2Config; state: Map<string, RawTensor>; source: string }> {
   const { config, checkpoint, source } = await readEncoderCheckpoint(name, options);
   return { config, state: dinov2StateDict(checkpoint, config, { source }).state, source };
 }
 
 /** The config of `name` at the options' geometry and its checkpoint: `weightsFile`, else the cache, else a download. */
-async function readEncoderCheckpoint(name: string, options: LoadEncoderOptions): Promise<{ config: DinoV2Config; checkpoint: Map<string, RawTensor>; source: string }> {
+async function readEncoderCheckpoint(
+  name: string,
+  options: LoadEncoderOptions,
+): Promise<{ config: DinoV2Config; checkpoint: Map<string, RawTensor>; source: string }> {
   const { hub, weightsFile, cacheDir, baseUrl, revision, offline, sha256, onProgress, download, ...overrides } = options;
   const preset = dinov2Preset(name);
   let path = weightsFile;

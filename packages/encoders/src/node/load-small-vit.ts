@@ -17,7 +17,9 @@ export function loadSmallViTFile(path: string, config: SmallViTConfig = smallViT
   const encoder = new SmallViT(chosen);
   const state = tensorStateDict(file.tensors);
   try {
-    const source = metadata?.config ? `the config in its metadata is ${JSON.stringify(chosen)}` : `no config in its metadata, so ${JSON.stringify(chosen)} was assumed`;
+    const source = metadata?.config
+      ? `the config in its metadata is ${JSON.stringify(chosen)}`
+      : `no config in its metadata, so ${JSON.stringify(chosen)} was assumed`;
     encoder.loadStateDict(state, { context: `${path} was not saved from ${encoder.label} (${source})` });
   } catch (error) {
     encoder.dispose();

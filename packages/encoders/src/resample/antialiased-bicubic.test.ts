@@ -12,7 +12,13 @@ describeWithFixtures('antialiased bicubic weights (PyTorch antialias=True)', ['d
     expect(cubicKernel(2)).toBeCloseTo(0, 15);
   });
 
-  it.each([[14, 16], [37, 4], [37, 16], [5, 5], [16, 14]])('rows of %i → %i sum to 1', (from, to) => {
+  it.each([
+    [14, 16],
+    [37, 4],
+    [37, 16],
+    [5, 5],
+    [16, 14],
+  ])('rows of %i → %i sum to 1', (from, to) => {
     const w = antialiasedBicubicWeights(from, to);
     for (let i = 0; i < to; i++) {
       const sum = w.slice(i * from, (i + 1) * from).reduce((a, b) => a + b, 0);
@@ -25,7 +31,7 @@ describeWithFixtures('antialiased bicubic weights (PyTorch antialias=True)', ['d
     for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) expect(w[i * 6 + j]).toBeCloseTo(i === j ? 1 : 0, 15);
   });
 
-  it.each(['interp_patch_1d', 'interp_pos_1d', 'interp_pos16_1d'])('matches the fixture\'s %s', (name) => {
+  it.each(['interp_patch_1d', 'interp_pos_1d', 'interp_pos16_1d'])("matches the fixture's %s", (name) => {
     const expected = resampleCase.expected().get(name)!;
     const [to, from] = expected.shape;
     const report = allclose(antialiasedBicubicWeights(from, to), expected.data as Float32Array, toleranceFor(resampleCase.json, name));

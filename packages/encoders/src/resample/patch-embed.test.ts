@@ -5,7 +5,7 @@ import { piResizeMatrix, resamplePatchEmbed } from './patch-embed.js';
 
 describeWithFixtures('PI-resize of the patch kernel (timm resample_patch_embed)', ['dinov2-resample'], () => {
   const resampleCase = loadCase('dinov2-resample');
-  it('builds timm\'s [256, 196] matrix for 14 → 16', () => {
+  it("builds timm's [256, 196] matrix for 14 → 16", () => {
     const expected = resampleCase.expected().get('pi_resize_matrix')!;
     const report = allclose(piResizeMatrix([14, 14], [16, 16]), expected.data as Float32Array, toleranceFor(resampleCase.json, 'pi_resize_matrix'));
     expect(report.ok, report.message).toBe(true);

@@ -6,7 +6,10 @@ describeWithFixtures('position grid resample (timm resample_abs_pos_embed, antia
   const resampleCase = loadCase('dinov2-resample');
   const pos = resampleCase.weights().get('pos_embed')!;
   const original = { data: pos.data as Float32Array, shape: pos.shape };
-  it.each([['pos_embed_resampled', 4], ['pos_embed_resampled_grid16', 16]] as const)('matches %s (37×37 → %i×%i)', (name, side) => {
+  it.each([
+    ['pos_embed_resampled', 4],
+    ['pos_embed_resampled_grid16', 16],
+  ] as const)('matches %s (37×37 → %i×%i)', (name, side) => {
     const out = resampleAbsPosEmbed(original, { newSize: [side, side], numPrefixTokens: 1 });
     expect(out.shape).toEqual([1, 1 + side * side, 64]);
     const report = allclose(out.data, resampleCase.expected().get(name)!.data as Float32Array, toleranceFor(resampleCase.json, name));
@@ -26,7 +29,8 @@ describeWithFixtures('position grid resample (timm resample_abs_pos_embed, antia
   });
 
   it('says when the rows are not a square grid', () => {
-    expect(() => resampleAbsPosEmbed({ data: new Float32Array(10 * 2), shape: [1, 10, 2] }, { newSize: [2, 2], numPrefixTokens: 0 }))
-      .toThrow(/10 rows: after 0 prefix rows that is not a square grid/);
+    expect(() => resampleAbsPosEmbed({ data: new Float32Array(10 * 2), shape: [1, 10, 2] }, { newSize: [2, 2], numPrefixTokens: 0 })).toThrow(
+      /10 rows: after 0 prefix rows that is not a square grid/,
+    );
   });
 });

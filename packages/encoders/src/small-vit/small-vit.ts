@@ -1,5 +1,18 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import { Attention, LayerNorm, Linear, Mlp, Module, ModuleList, convPatchLayout, init, patchify, tfRandomSource, type Parameter, type RandomSource } from '@pixelrepa/nn';
+import {
+  Attention,
+  LayerNorm,
+  Linear,
+  Mlp,
+  Module,
+  ModuleList,
+  convPatchLayout,
+  init,
+  patchify,
+  tfRandomSource,
+  type Parameter,
+  type RandomSource,
+} from '@pixelrepa/nn';
 import type { Encoder, FeatureRecorder } from '../encoder.js';
 
 /** A small ViT trained by this project as a semantic encoder for small images (the quickstart's target). */
@@ -44,7 +57,10 @@ class PatchProjection extends Module {
   readonly proj: Linear;
   constructor(patchSize: number, embedDim: number, random: RandomSource) {
     super();
-    this.proj = this.addModule('proj', new Linear({ inFeatures: patchSize * patchSize * 3, outFeatures: embedDim, weightLayout: convPatchLayout(3, patchSize), random }));
+    this.proj = this.addModule(
+      'proj',
+      new Linear({ inFeatures: patchSize * patchSize * 3, outFeatures: embedDim, weightLayout: convPatchLayout(3, patchSize), random }),
+    );
   }
 }
 
@@ -77,10 +93,18 @@ export class SmallViT extends Module implements Encoder {
     this.head = this.addModule('head', new Linear({ inFeatures: embedDim, outFeatures: numClasses, random }));
   }
 
-  get embedDim(): number { return this.config.embedDim; }
-  get patchSize(): number { return this.config.patchSize; }
-  get imgSize(): number { return this.config.imgSize; }
-  get numPrefixTokens(): number { return 0; }
+  get embedDim(): number {
+    return this.config.embedDim;
+  }
+  get patchSize(): number {
+    return this.config.patchSize;
+  }
+  get imgSize(): number {
+    return this.config.imgSize;
+  }
+  get numPrefixTokens(): number {
+    return 0;
+  }
   get gridSize(): readonly [number, number] {
     const grid = this.config.imgSize / this.config.patchSize;
     return [grid, grid];

@@ -13,7 +13,12 @@ export class ViTMlp extends Module {
   readonly fc1: Linear;
   readonly fc2: Linear;
 
-  constructor(readonly dim: number, readonly hidden: number, readonly kind: MlpKind, random?: RandomSource) {
+  constructor(
+    readonly dim: number,
+    readonly hidden: number,
+    readonly kind: MlpKind,
+    random?: RandomSource,
+  ) {
     super();
     if (kind === 'swiglu-packed' && hidden % 2 !== 0) throw new Error(`SwiGLUPacked needs an even hidden width, got ${hidden}`);
     const fc2In = kind === 'gelu' ? hidden : hidden / 2;

@@ -5,14 +5,22 @@ import { Linear, Module, convPatchLayout, patchify, type RandomSource } from '@p
 export class PatchEmbed extends Module {
   readonly proj: Linear;
 
-  constructor(readonly patchSize: number, readonly inChannels: number, embedDim: number, random?: RandomSource) {
+  constructor(
+    readonly patchSize: number,
+    readonly inChannels: number,
+    embedDim: number,
+    random?: RandomSource,
+  ) {
     super();
-    this.proj = this.addModule('proj', new Linear({
-      inFeatures: patchSize * patchSize * inChannels,
-      outFeatures: embedDim,
-      weightLayout: convPatchLayout(inChannels, patchSize),
-      random,
-    }));
+    this.proj = this.addModule(
+      'proj',
+      new Linear({
+        inFeatures: patchSize * patchSize * inChannels,
+        outFeatures: embedDim,
+        weightLayout: convPatchLayout(inChannels, patchSize),
+        random,
+      }),
+    );
   }
 
   /** images: [B, H, W, C] → [B, (H/p)·(W/p), D] */

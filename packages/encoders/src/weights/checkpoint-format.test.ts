@@ -11,7 +11,9 @@ import { timmToHf } from './timm-to-hf.js';
 const hfCase = loadCase('dinov2-hf-names');
 const resampleCase = loadCase('dinov2-resample');
 const f32 = (shape: number[], fill: (i: number) => number = () => 0): RawTensor => ({
-  dtype: 'F32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i)),
+  dtype: 'F32',
+  shape,
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i)),
 });
 
 function expectSameStateDicts(actual: Map<string, RawTensor>, expected: Map<string, RawTensor>) {
@@ -22,8 +24,8 @@ function expectSameStateDicts(actual: Map<string, RawTensor>, expected: Map<stri
   }
 }
 
-describeWithFixtures('checkpoint names: Hugging Face and DINOv2\'s own → timm', ['dinov2-hf-names', 'dinov2-resample'], () => {
-  it('maps every row of the fixture\'s mapping.json (qkv = query | key | value)', () => {
+describeWithFixtures("checkpoint names: Hugging Face and DINOv2's own → timm", ['dinov2-hf-names', 'dinov2-resample'], () => {
+  it("maps every row of the fixture's mapping.json (qkv = query | key | value)", () => {
     const mapping = JSON.parse(readFileSync(join(hfCase.dir, 'mapping.json'), 'utf8'));
     for (const row of mapping.rows) {
       const mapped = hfToMetaName(row.hf)!;
@@ -68,7 +70,7 @@ describeWithFixtures('checkpoint names: Hugging Face and DINOv2\'s own → timm'
     expect(state.get('reg_token')).toBe(meta.get('register_tokens'));
   });
 
-  it('names ViT-g\'s packed SwiGLU fc1/fc2 (DINOv2 w12/w3, HF weights_in/weights_out)', () => {
+  it("names ViT-g's packed SwiGLU fc1/fc2 (DINOv2 w12/w3, HF weights_in/weights_out)", () => {
     const hf = new Map<string, RawTensor>([
       ['embeddings.cls_token', f32([1, 1, 4])],
       ['encoder.layer.0.mlp.weights_in.weight', f32([8, 4])],
@@ -77,7 +79,11 @@ describeWithFixtures('checkpoint names: Hugging Face and DINOv2\'s own → timm'
     const { state } = toTimmStateDict(hf);
     expect([...state.keys()].sort()).toEqual(['blocks.0.mlp.fc1.weight', 'blocks.0.mlp.fc2.weight', 'cls_token']);
     expect([...timmToHf(state).keys()]).toContain('encoder.layer.0.mlp.weights_in.weight');
-    const meta = new Map([['mask_token', f32([1, 4])], ['blocks.3.mlp.w12.bias', f32([8])], ['blocks.3.mlp.w3.bias', f32([4])]]);
+    const meta = new Map([
+      ['mask_token', f32([1, 4])],
+      ['blocks.3.mlp.w12.bias', f32([8])],
+      ['blocks.3.mlp.w3.bias', f32([4])],
+    ]);
     expect([...toTimmStateDict(meta).state.keys()]).toEqual(['blocks.3.mlp.fc1.bias', 'blocks.3.mlp.fc2.bias']);
   });
 

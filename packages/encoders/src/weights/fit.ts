@@ -22,7 +22,9 @@ export function checkWeightsFit(config: DinoV2Config, summary: Partial<DinoV2Wei
   if (summary.gridSide === undefined && summary.embedDim !== undefined) differences.push('their pos_embed is not a square grid');
   if (differences.length === 0) return;
   const encoder = describeDinoV2Weights({ ...config, kernelSize: [14, 14] });
-  const fitting = Object.entries(dinov2Presets).find(([, p]) => p.embedDim === summary.embedDim && p.depth === summary.depth && p.regTokens === (summary.regTokens ?? 0));
+  const fitting = Object.entries(dinov2Presets).find(
+    ([, p]) => p.embedDim === summary.embedDim && p.depth === summary.depth && p.regTokens === (summary.regTokens ?? 0),
+  );
   const advice = fitting ? `Build the encoder as "${fitting[0]}" for them, or load ${config.label} weights.` : `Load ${config.label} weights.`;
   throw new EncoderWeightsError(
     `${source} look like DINOv2 ${describeDinoV2Weights(summary)}, the encoder is DINOv2 ${encoder}: ${differences.join(', ')}. ${advice}`,

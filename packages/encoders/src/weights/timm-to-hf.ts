@@ -40,7 +40,10 @@ function renameSwiGLU(state: Map<string, RawTensor>): void {
     if (!match) continue;
     const fc2 = state.get(`${match[1]}fc2.weight`);
     if (!fc2 || fc2.shape[1] * 2 !== state.get(name)!.shape[0]) continue;
-    for (const [from, to] of [['fc1', 'w12'], ['fc2', 'w3']]) {
+    for (const [from, to] of [
+      ['fc1', 'w12'],
+      ['fc2', 'w3'],
+    ]) {
       for (const p of ['weight', 'bias']) {
         const value = state.get(`${match[1]}${from}.${p}`);
         if (!value) continue;

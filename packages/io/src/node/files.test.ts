@@ -48,7 +48,10 @@ describe('@pixelrepa/io/node', () => {
 
   it('reads and writes .npz files', () => {
     const path = join(scratch, 'stats.npz');
-    const stats = { mu: { dtype: 'F32' as const, shape: [2], data: new Float32Array([1, 2]) }, sigma: { dtype: 'F64' as const, shape: [1, 1], data: new Float64Array([3]) } };
+    const stats = {
+      mu: { dtype: 'F32' as const, shape: [2], data: new Float32Array([1, 2]) },
+      sigma: { dtype: 'F64' as const, shape: [1, 1], data: new Float64Array([3]) },
+    };
     writeNpzFile(path, stats);
     expect(readNpzFile(path)).toEqual(new Map(Object.entries(stats)));
     rmSync(path);

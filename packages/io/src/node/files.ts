@@ -19,11 +19,7 @@ export function readSafetensorsMetadataFile(path: string): Record<string, string
 }
 
 /** Writes tensors as a safetensors file, atomically (temporary file + rename). */
-export function writeSafetensorsFile(
-  path: string,
-  tensors: Map<string, RawTensor> | Record<string, RawTensor>,
-  metadata?: Record<string, string>,
-): void {
+export function writeSafetensorsFile(path: string, tensors: Map<string, RawTensor> | Record<string, RawTensor>, metadata?: Record<string, string>): void {
   writeFileAtomic(path, writeSafetensors(tensors, metadata));
 }
 

@@ -42,5 +42,8 @@ export function readNpz(input: Uint8Array | ByteSource, options: ReadLimits = {}
  */
 export function writeNpz(arrays: Map<string, RawTensor> | Record<string, RawTensor>): Uint8Array {
   const entries = arrays instanceof Map ? [...arrays.entries()] : Object.entries(arrays);
-  return writeStoredZip(entries.map(([name, tensor]) => ({ name: `${name}.npy`, data: writeNpy(tensor) })), 'npz');
+  return writeStoredZip(
+    entries.map(([name, tensor]) => ({ name: `${name}.npy`, data: writeNpy(tensor) })),
+    'npz',
+  );
 }

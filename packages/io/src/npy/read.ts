@@ -74,7 +74,11 @@ export function readNpyFrom(input: SequentialBytes, where: string, maxBytes: num
   const count = elementCount(shape);
   const size = dtypeBytes[dtype];
   if (count * size > input.remaining) {
-    throw new FormatError(FORMAT, `shape ${describeValue(shape)} of ${dtype} needs ${count * size} data bytes, the file has ${input.remaining}`, `${where}, byte ${dataStart}`);
+    throw new FormatError(
+      FORMAT,
+      `shape ${describeValue(shape)} of ${dtype} needs ${count * size} data bytes, the file has ${input.remaining}`,
+      `${where}, byte ${dataStart}`,
+    );
   }
   checkMaxBytes(count * size, maxBytes, FORMAT, `array ${describeValue(shape)} of ${dtype}`, `${where}, byte ${dataStart}`);
   let data = allocateTypedArray(dtype, count);

@@ -15,7 +15,10 @@ export function writeNpy(tensor: RawTensor): Uint8Array {
   const descr = descrOf(tensor.dtype);
   if (!descr) throw new FormatError('npy', `dtype ${tensor.dtype} has no numpy equivalent; widen it to F32 first`);
   if (!typedArrayMatches(tensor.dtype, tensor.data) || tensor.data.length !== elementCount(tensor.shape)) {
-    throw new FormatError('npy', `data (${tensor.data.length} × ${tensor.data.constructor.name}) does not match ${tensor.dtype} of shape [${tensor.shape.join(', ')}]`);
+    throw new FormatError(
+      'npy',
+      `data (${tensor.data.length} × ${tensor.data.constructor.name}) does not match ${tensor.dtype} of shape [${tensor.shape.join(', ')}]`,
+    );
   }
   const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;

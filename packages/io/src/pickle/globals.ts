@@ -50,11 +50,13 @@ export function pythonGlobals(format: string): Map<string, PickleGlobal> {
       call: () => new PickledObject('argparse.Namespace'),
       construct: () => new PickledObject('argparse.Namespace'),
     },
-    ...['builtins', '__builtin__'].flatMap((module) => ['set', 'frozenset'].map((name) => ({
-      module,
-      name,
-      call: (args: unknown[]) => new Set(args.length > 0 ? iterableItems(args[0], format) : []),
-    }))),
+    ...['builtins', '__builtin__'].flatMap((module) =>
+      ['set', 'frozenset'].map((name) => ({
+        module,
+        name,
+        call: (args: unknown[]) => new Set(args.length > 0 ? iterableItems(args[0], format) : []),
+      })),
+    ),
     {
       // Protocol 2 pickles bytes as _codecs.encode(text, 'latin1').
       module: '_codecs',

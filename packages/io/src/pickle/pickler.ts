@@ -18,12 +18,19 @@ export class PythonOrderedDict {
 
 /** A global called with arguments: `module.name(*args)` (GLOBAL + args tuple + REDUCE). */
 export class PythonCall {
-  constructor(readonly module: string, readonly name: string, readonly args: readonly PickleValue[]) {}
+  constructor(
+    readonly module: string,
+    readonly name: string,
+    readonly args: readonly PickleValue[],
+  ) {}
 }
 
 /** A global as a value (`torch.FloatStorage`). */
 export class PythonGlobal {
-  constructor(readonly module: string, readonly name: string) {}
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
 }
 
 /** A persistent id (BINPERSID): how torch.save refers to storages outside the pickle. */
@@ -32,14 +39,41 @@ export class PersistentId {
 }
 
 export type PickleValue =
-  | null | boolean | number | bigint | string
-  | PythonTuple | PythonFloat | PythonOrderedDict | PythonCall | PythonGlobal | PersistentId
-  | readonly PickleValue[] | ReadonlyMap<PickleValue, PickleValue> | { readonly [key: string]: PickleValue };
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | PythonTuple
+  | PythonFloat
+  | PythonOrderedDict
+  | PythonCall
+  | PythonGlobal
+  | PersistentId
+  | readonly PickleValue[]
+  | ReadonlyMap<PickleValue, PickleValue>
+  | { readonly [key: string]: PickleValue };
 
 const op = {
-  PROTO: 0x80, STOP: 0x2e, NONE: 0x4e, NEWTRUE: 0x88, NEWFALSE: 0x89, BININT: 0x4a, LONG1: 0x8a, BINFLOAT: 0x47,
-  BINUNICODE: 0x58, EMPTY_LIST: 0x5d, APPENDS: 0x65, EMPTY_DICT: 0x7d, SETITEMS: 0x75, MARK: 0x28, TUPLE: 0x74,
-  EMPTY_TUPLE: 0x29, GLOBAL: 0x63, REDUCE: 0x52, BINPERSID: 0x51,
+  PROTO: 0x80,
+  STOP: 0x2e,
+  NONE: 0x4e,
+  NEWTRUE: 0x88,
+  NEWFALSE: 0x89,
+  BININT: 0x4a,
+  LONG1: 0x8a,
+  BINFLOAT: 0x47,
+  BINUNICODE: 0x58,
+  EMPTY_LIST: 0x5d,
+  APPENDS: 0x65,
+  EMPTY_DICT: 0x7d,
+  SETITEMS: 0x75,
+  MARK: 0x28,
+  TUPLE: 0x74,
+  EMPTY_TUPLE: 0x29,
+  GLOBAL: 0x63,
+  REDUCE: 0x52,
+  BINPERSID: 0x51,
 } as const;
 
 /** Serialises `value` as a protocol-2 pickle. Objects are written as often as they occur (no memo). */

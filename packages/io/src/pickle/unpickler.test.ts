@@ -13,7 +13,8 @@ const PICKLES: Record<number, string> = {
   5: '80059560000000000000007d94288c0161945d94284b018a090000000000000000404afbffffff47400c0000000000008c0668c3a96c6c6f9443027879944b014b0286944e88898a060000000000ff658c0162947d944b018c036f6e6594738c0173948f94284b0390752e',
 };
 // pickle.dumps(argparse.Namespace(model='JiT-B/16', cfg=3.1), protocol=4): STACK_GLOBAL, NEWOBJ, BUILD
-const NAMESPACE = '80049544000000000000008c086172677061727365948c094e616d6573706163659493942981947d94288c056d6f64656c948c084a69542d422f3136948c0363666794474008cccccccccccd75622e';
+const NAMESPACE =
+  '80049544000000000000008c086172677061727365948c094e616d6573706163659493942981947d94288c056d6f64656c948c084a69542d422f3136948c0363666794474008cccccccccccd75622e';
 // pickle.dumps(collections.OrderedDict([('x', 1), ('y', [2])]), protocol=2): GLOBAL, REDUCE, SETITEMS
 const ORDERED_DICT = '800263636f6c6c656374696f6e730a4f726465726564446963740a7100295271012858010000007871024b0158010000007971035d71044b0261752e';
 
@@ -31,7 +32,12 @@ describe('unpickle', () => {
   it('reads protocol 0 text opcodes (INT, LONG, FLOAT, PUT, GET)', () => {
     // pickle.dumps([1, 2.5, True, 2**70, None], protocol=0), then a GET of the memoized list
     const program = '(lp0\nI1\naF2.5\naI01\naL1180591620717411303424L\naNa0g0\n.';
-    expect(unpickle(Uint8Array.from(program, (c) => c.charCodeAt(0)), options)).toEqual([1, 2.5, true, 2n ** 70n, null]);
+    expect(
+      unpickle(
+        Uint8Array.from(program, (c) => c.charCodeAt(0)),
+        options,
+      ),
+    ).toEqual([1, 2.5, true, 2n ** 70n, null]);
   });
 
   it('builds argparse.Namespace attributes through NEWOBJ and BUILD', () => {
@@ -41,7 +47,10 @@ describe('unpickle', () => {
   });
 
   it('reads collections.OrderedDict as an insertion-ordered Map', () => {
-    expect([...(unpickle(hex(ORDERED_DICT), options) as Map<string, unknown>)]).toEqual([['x', 1], ['y', [2]]]);
+    expect([...(unpickle(hex(ORDERED_DICT), options) as Map<string, unknown>)]).toEqual([
+      ['x', 1],
+      ['y', [2]],
+    ]);
   });
 
   it.each([

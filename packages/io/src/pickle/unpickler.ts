@@ -81,40 +81,78 @@ class Unpickler {
           if (protocol > HIGHEST_PROTOCOL) this.fail(`pickle protocol ${protocol} is newer than the highest supported (${HIGHEST_PROTOCOL})`);
           break;
         }
-        case Op.FRAME: c.uint64Length(); break; // frames only batch reads; the data follows inline
+        case Op.FRAME:
+          c.uint64Length();
+          break; // frames only batch reads; the data follows inline
         case Op.STOP: {
-          if (this.stack.length !== 1 || this.metastack.length > 0) this.fail(`STOP with ${this.stack.length} values on the stack and ${this.metastack.length} open MARKs`);
+          if (this.stack.length !== 1 || this.metastack.length > 0)
+            this.fail(`STOP with ${this.stack.length} values on the stack and ${this.metastack.length} open MARKs`);
           return this.stack[0];
         }
-        case Op.MARK: this.metastack.push(this.stack); this.stack = []; break;
+        case Op.MARK:
+          this.metastack.push(this.stack);
+          this.stack = [];
+          break;
         case Op.POP: // with an empty stack, POP discards the MARK itself (as CPython does)
           if (this.stack.length > 0) this.stack.pop();
           else this.popMark();
           break;
-        case Op.POP_MARK: this.popMark(); break;
-        case Op.DUP: this.stack.push(this.top()); break;
+        case Op.POP_MARK:
+          this.popMark();
+          break;
+        case Op.DUP:
+          this.stack.push(this.top());
+          break;
 
-        case Op.NONE: this.stack.push(null); break;
-        case Op.NEWTRUE: this.stack.push(true); break;
-        case Op.NEWFALSE: this.stack.push(false); break;
-        case Op.BININT: this.stack.push(c.int32()); break;
-        case Op.BININT1: this.stack.push(c.uint8()); break;
-        case Op.BININT2: this.stack.push(c.uint16()); break;
-        case Op.LONG1: this.stack.push(c.signedLittleEndian(c.uint8())); break;
+        case Op.NONE:
+          this.stack.push(null);
+          break;
+        case Op.NEWTRUE:
+          this.stack.push(true);
+          break;
+        case Op.NEWFALSE:
+          this.stack.push(false);
+          break;
+        case Op.BININT:
+          this.stack.push(c.int32());
+          break;
+        case Op.BININT1:
+          this.stack.push(c.uint8());
+          break;
+        case Op.BININT2:
+          this.stack.push(c.uint16());
+          break;
+        case Op.LONG1:
+          this.stack.push(c.signedLittleEndian(c.uint8()));
+          break;
         case Op.LONG4: {
           const length = c.int32();
           if (length < 0 || length > MAX_LONG_BYTES) this.fail(`LONG4 of ${length} bytes (at most ${MAX_LONG_BYTES} supported)`);
           this.stack.push(c.signedLittleEndian(length));
           break;
         }
-        case Op.INT: this.stack.push(c.textInteger('INT')); break;
-        case Op.LONG: this.stack.push(c.textInteger('LONG')); break;
-        case Op.FLOAT: this.stack.push(c.textFloat()); break;
-        case Op.BINFLOAT: this.stack.push(c.float64BigEndian()); break;
+        case Op.INT:
+          this.stack.push(c.textInteger('INT'));
+          break;
+        case Op.LONG:
+          this.stack.push(c.textInteger('LONG'));
+          break;
+        case Op.FLOAT:
+          this.stack.push(c.textFloat());
+          break;
+        case Op.BINFLOAT:
+          this.stack.push(c.float64BigEndian());
+          break;
 
-        case Op.BINUNICODE: this.stack.push(c.utf8(c.uint32(), 'BINUNICODE')); break;
-        case Op.SHORT_BINUNICODE: this.stack.push(c.utf8(c.uint8(), 'SHORT_BINUNICODE')); break;
-        case Op.BINUNICODE8: this.stack.push(c.utf8(c.uint64Length(), 'BINUNICODE8')); break;
+        case Op.BINUNICODE:
+          this.stack.push(c.utf8(c.uint32(), 'BINUNICODE'));
+          break;
+        case Op.SHORT_BINUNICODE:
+          this.stack.push(c.utf8(c.uint8(), 'SHORT_BINUNICODE'));
+          break;
+        case Op.BINUNICODE8:
+          this.stack.push(c.utf8(c.uint64Length(), 'BINUNICODE8'));
+          break;
         // Python 2 str: bytes of unknown encoding, read as latin-1 (every byte maps to one character).
         case Op.BINSTRING: {
           const length = c.int32();
@@ -122,26 +160,90 @@ class Unpickler {
           this.stack.push(c.latin1(length, 'BINSTRING'));
           break;
         }
-        case Op.SHORT_BINSTRING: this.stack.push(c.latin1(c.uint8(), 'SHORT_BINSTRING')); break;
-        case Op.BINBYTES: this.stack.push(copyBytes(c.bytesOf(c.uint32(), 'BINBYTES'))); break;
-        case Op.SHORT_BINBYTES: this.stack.push(copyBytes(c.bytesOf(c.uint8(), 'SHORT_BINBYTES'))); break;
-        case Op.BINBYTES8: this.stack.push(copyBytes(c.bytesOf(c.uint64Length(), 'BINBYTES8'))); break;
-        case Op.BYTEARRAY8: this.stack.push(copyBytes(c.bytesOf(c.uint64Length(), 'BYTEARRAY8'))); break;
+        case Op.SHORT_BINSTRING:
+          this.stack.push(c.latin1(c.uint8(), 'SHORT_BINSTRING'));
+          break;
+        case Op.BINBYTES:
+          this.stack.push(copyBytes(c.bytesOf(c.uint32(), 'BINBYTES')));
+          break;
+        case Op.SHORT_BINBYTES:
+          this.stack.push(copyBytes(c.bytesOf(c.uint8(), 'SHORT_BINBYTES')));
+          break;
+        case Op.BINBYTES8:
+          this.stack.push(copyBytes(c.bytesOf(c.uint64Length(), 'BINBYTES8')));
+          break;
+        case Op.BYTEARRAY8:
+          this.stack.push(copyBytes(c.bytesOf(c.uint64Length(), 'BYTEARRAY8')));
+          break;
 
-        case Op.EMPTY_LIST: this.stack.push([]); break;
-        case Op.EMPTY_TUPLE: this.stack.push([]); break;
-        case Op.EMPTY_DICT: this.stack.push(new Map()); break;
-        case Op.EMPTY_SET: this.stack.push(new Set()); break;
-        case Op.LIST: case Op.TUPLE: { const items = this.popMark(); this.stack.push(items); break; }
-        case Op.TUPLE1: { const a = this.pop(); this.stack.push([a]); break; }
-        case Op.TUPLE2: { const b = this.pop(); const a = this.pop(); this.stack.push([a, b]); break; }
-        case Op.TUPLE3: { const c3 = this.pop(); const b = this.pop(); const a = this.pop(); this.stack.push([a, b, c3]); break; }
-        case Op.DICT: { const dict = new Map(); this.setItems(dict, this.popMark()); this.stack.push(dict); break; }
-        case Op.FROZENSET: { const items = this.popMark(); this.stack.push(new Set(items)); break; }
-        case Op.APPEND: { const value = this.pop(); this.appendAll(this.top(), [value]); break; }
-        case Op.APPENDS: { const items = this.popMark(); this.appendAll(this.top(), items); break; }
-        case Op.SETITEM: { const value = this.pop(); const key = this.pop(); this.setItems(this.top(), [key, value]); break; }
-        case Op.SETITEMS: { const items = this.popMark(); this.setItems(this.top(), items); break; }
+        case Op.EMPTY_LIST:
+          this.stack.push([]);
+          break;
+        case Op.EMPTY_TUPLE:
+          this.stack.push([]);
+          break;
+        case Op.EMPTY_DICT:
+          this.stack.push(new Map());
+          break;
+        case Op.EMPTY_SET:
+          this.stack.push(new Set());
+          break;
+        case Op.LIST:
+        case Op.TUPLE: {
+          const items = this.popMark();
+          this.stack.push(items);
+          break;
+        }
+        case Op.TUPLE1: {
+          const a = this.pop();
+          this.stack.push([a]);
+          break;
+        }
+        case Op.TUPLE2: {
+          const b = this.pop();
+          const a = this.pop();
+          this.stack.push([a, b]);
+          break;
+        }
+        case Op.TUPLE3: {
+          const c3 = this.pop();
+          const b = this.pop();
+          const a = this.pop();
+          this.stack.push([a, b, c3]);
+          break;
+        }
+        case Op.DICT: {
+          const dict = new Map();
+          this.setItems(dict, this.popMark());
+          this.stack.push(dict);
+          break;
+        }
+        case Op.FROZENSET: {
+          const items = this.popMark();
+          this.stack.push(new Set(items));
+          break;
+        }
+        case Op.APPEND: {
+          const value = this.pop();
+          this.appendAll(this.top(), [value]);
+          break;
+        }
+        case Op.APPENDS: {
+          const items = this.popMark();
+          this.appendAll(this.top(), items);
+          break;
+        }
+        case Op.SETITEM: {
+          const value = this.pop();
+          const key = this.pop();
+          this.setItems(this.top(), [key, value]);
+          break;
+        }
+        case Op.SETITEMS: {
+          const items = this.popMark();
+          this.setItems(this.top(), items);
+          break;
+        }
         case Op.ADDITEMS: {
           const items = this.popMark();
           const set = this.top();
@@ -150,13 +252,27 @@ class Unpickler {
           break;
         }
 
-        case Op.BINPUT: this.memo.set(c.uint8(), this.top()); break;
-        case Op.LONG_BINPUT: this.memo.set(c.uint32(), this.top()); break;
-        case Op.PUT: this.memo.set(c.textIndex('PUT'), this.top()); break;
-        case Op.MEMOIZE: this.memo.set(this.memo.size, this.top()); break;
-        case Op.BINGET: this.stack.push(this.memoGet(c.uint8())); break;
-        case Op.LONG_BINGET: this.stack.push(this.memoGet(c.uint32())); break;
-        case Op.GET: this.stack.push(this.memoGet(c.textIndex('GET'))); break;
+        case Op.BINPUT:
+          this.memo.set(c.uint8(), this.top());
+          break;
+        case Op.LONG_BINPUT:
+          this.memo.set(c.uint32(), this.top());
+          break;
+        case Op.PUT:
+          this.memo.set(c.textIndex('PUT'), this.top());
+          break;
+        case Op.MEMOIZE:
+          this.memo.set(this.memo.size, this.top());
+          break;
+        case Op.BINGET:
+          this.stack.push(this.memoGet(c.uint8()));
+          break;
+        case Op.LONG_BINGET:
+          this.stack.push(this.memoGet(c.uint32()));
+          break;
+        case Op.GET:
+          this.stack.push(this.memoGet(c.textIndex('GET')));
+          break;
 
         case Op.GLOBAL: {
           const module = c.line('GLOBAL module');
@@ -196,8 +312,12 @@ class Unpickler {
           this.build(this.top(), state);
           break;
         }
-        case Op.BINPERSID: this.stack.push(this.persistentLoad(this.pop())); break;
-        case Op.PERSID: this.stack.push(this.persistentLoad(c.line('PERSID'))); break;
+        case Op.BINPERSID:
+          this.stack.push(this.persistentLoad(this.pop()));
+          break;
+        case Op.PERSID:
+          this.stack.push(this.persistentLoad(c.line('PERSID')));
+          break;
 
         default:
           this.fail(`opcode 0x${code.toString(16).padStart(2, '0')} (${opcodeName(code)}) is not supported by this restricted unpickler`);
@@ -256,7 +376,7 @@ class Unpickler {
     } else if (target instanceof Map) {
       // A dict subclass with instance attributes (a state_dict's `_metadata`): the attributes
       // are not items, so they are dropped rather than mixed into the keys.
-    } else if (!(hasSetState(target))) {
+    } else if (!hasSetState(target)) {
       this.fail(`BUILD on ${describe(target)}, which takes no state`);
     } else {
       this.withPosition(() => target.setState(state, this.options.format));

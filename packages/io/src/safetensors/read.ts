@@ -60,7 +60,11 @@ export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSaf
     }
     const count = elementCount(shape as number[]);
     if (count * dtypeBytes[dtype] !== end - begin) {
-      throw new FormatError(FORMAT, `shape ${describeValue(shape)} of ${dtype} needs ${count * dtypeBytes[dtype]} bytes, data_offsets give ${end - begin}`, where);
+      throw new FormatError(
+        FORMAT,
+        `shape ${describeValue(shape)} of ${dtype} needs ${count * dtypeBytes[dtype]} bytes, data_offsets give ${end - begin}`,
+        where,
+      );
     }
     ranges.push([begin, end, name]);
   }
@@ -68,7 +72,11 @@ export function readSafetensors(input: Uint8Array | ByteSource, options: ReadSaf
   checkMaxBytes(dataLength, maxBytesOf(options), FORMAT, 'tensor data', `bytes ${dataStart}..${source.size}`);
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: [begin] } = entry as { dtype: RawTensor['dtype']; shape: number[]; data_offsets: [number, number] };
+    const {
+      dtype,
+      shape,
+      data_offsets: [begin],
+    } = entry as { dtype: RawTensor['dtype']; shape: number[]; data_offsets: [number, number] };
     const data = allocateTypedArray(dtype, elementCount(shape));
     readRangeInto(source, dataStart + begin, bytesOf(data), FORMAT, `data of tensor "${name}"`);
     let tensor: RawTensor = { dtype, shape: [...shape], data };
@@ -111,12 +119,22 @@ function checkCoverage(ranges: Array<[number, number, string]>, dataLength: numb
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let covered = 0;
   for (const [begin, end, name] of ranges) {
-    if (begin < covered) throw new FormatError(FORMAT, `data of "${name}" (bytes ${begin}..${end}) overlaps the tensor before it, which ends at ${covered}`, `data offset ${begin}`);
-    if (begin > covered) throw new FormatError(FORMAT, `bytes ${covered}..${begin} of the data section belong to no tensor (a hole before "${name}")`, `data offset ${covered}`);
+    if (begin < covered)
+      throw new FormatError(
+        FORMAT,
+        `data of "${name}" (bytes ${begin}..${end}) overlaps the tensor before it, which ends at ${covered}`,
+        `data offset ${begin}`,
+      );
+    if (begin > covered)
+      throw new FormatError(FORMAT, `bytes ${covered}..${begin} of the data section belong to no tensor (a hole before "${name}")`, `data offset ${covered}`);
     covered = end;
   }
   if (covered !== dataLength) {
-    throw new FormatError(FORMAT, `the tensors cover ${covered} bytes but the data section holds ${dataLength}: the header length or the offsets are wrong (truncated or padded file?)`, `data offset ${covered}`);
+    throw new FormatError(
+      FORMAT,
+      `the tensors cover ${covered} bytes but the data section holds ${dataLength}: the header length or the offsets are wrong (truncated or padded file?)`,
+      `data offset ${covered}`,
+    );
   }
 }
 
@@ -154,7 +172,8 @@ function nestsDeeperThan(bytes: Uint8Array, limit: number): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
     if (inString) {
-      if (byte === 0x5c) i++; // backslash: skip the escaped character
+      if (byte === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) {
       inString = true;

@@ -69,7 +69,10 @@ describe('safetensors', () => {
     expect(readSafetensors(bytes)).toEqual(reference);
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     const { __metadata__: _, ...header } = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-    for (const { dtype, data_offsets: [begin] } of Object.values(header) as Array<{ dtype: string; data_offsets: number[] }>) {
+    for (const {
+      dtype,
+      data_offsets: [begin],
+    } of Object.values(header) as Array<{ dtype: string; data_offsets: number[] }>) {
       expect(begin % (dtype === 'I32' || dtype === 'F32' ? 4 : 1)).toBe(0);
     }
   });
@@ -87,8 +90,16 @@ describe('safetensors', () => {
     ['a header that is not an object', file([1, 2]), /not a JSON object/],
     ['an unknown dtype', file({ x: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /unknown dtype "C64".*tensor "x"/],
     ['offsets past the data', file({ x: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)), /outside the 8-byte data section/],
-    ['a shape that disagrees with the offsets', file({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /needs 12 bytes, data_offsets give 8/],
-    ['overlapping tensors', file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)), /overlaps/],
+    [
+      'a shape that disagrees with the offsets',
+      file({ x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)),
+      /needs 12 bytes, data_offsets give 8/,
+    ],
+    [
+      'overlapping tensors',
+      file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, new Uint8Array(12)),
+      /overlaps/,
+    ],
     ['non-string metadata', file({ __metadata__: { epoch: 3 } }), /__metadata__.epoch is not a string/],
   ])('refuses %s with a FormatError that says what is wrong', (_, bytes, message) => {
     expect(() => readSafetensors(bytes)).toThrow(FormatError);

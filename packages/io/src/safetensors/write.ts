@@ -7,7 +7,16 @@ const FORMAT = 'safetensors';
  * descending, then by name): 8-byte types first, so every tensor's data stays aligned.
  */
 const LAYOUT_RANK: Record<RawTensor['dtype'], number> = {
-  I64: 0, F64: 1, F32: 2, I32: 3, BF16: 4, F16: 5, I16: 6, I8: 7, U8: 8, BOOL: 9,
+  I64: 0,
+  F64: 1,
+  F32: 2,
+  I32: 3,
+  BF16: 4,
+  F16: 5,
+  I16: 6,
+  I8: 7,
+  U8: 8,
+  BOOL: 9,
 };
 
 /**
@@ -19,10 +28,7 @@ const LAYOUT_RANK: Record<RawTensor['dtype'], number> = {
  * @example
  * const bytes = writeSafetensors({ 'pos_embed': { dtype: 'F32', shape: [1, 256, 768], data } }, { format: 'pt' });
  */
-export function writeSafetensors(
-  tensors: Map<string, RawTensor> | Record<string, RawTensor>,
-  metadata?: Record<string, string>,
-): Uint8Array {
+export function writeSafetensors(tensors: Map<string, RawTensor> | Record<string, RawTensor>, metadata?: Record<string, string>): Uint8Array {
   const entries = [...(tensors instanceof Map ? tensors.entries() : Object.entries(tensors))];
   for (const [name, tensor] of entries) validate(name, tensor);
   entries.sort(([nameA, a], [nameB, b]) => LAYOUT_RANK[a.dtype] - LAYOUT_RANK[b.dtype] || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0));

@@ -16,8 +16,13 @@ describe('where the reference fixtures are', () => {
   it('requires fixtures on CI and with PIXELREPA_REQUIRE_FIXTURES=1, not when they are unset, empty, 0 or false', () => {
     const cases: Array<[Record<string, string | undefined>, boolean]> = [
       [{ CI: undefined, PIXELREPA_REQUIRE_FIXTURES: undefined }, false],
-      [{ CI: 'true' }, true], [{ CI: '1' }, true], [{ CI: 'false' }, false], [{ CI: '0' }, false], [{ CI: '' }, false],
-      [{ CI: undefined, PIXELREPA_REQUIRE_FIXTURES: '1' }, true], [{ CI: undefined, PIXELREPA_REQUIRE_FIXTURES: '0' }, false],
+      [{ CI: 'true' }, true],
+      [{ CI: '1' }, true],
+      [{ CI: 'false' }, false],
+      [{ CI: '0' }, false],
+      [{ CI: '' }, false],
+      [{ CI: undefined, PIXELREPA_REQUIRE_FIXTURES: '1' }, true],
+      [{ CI: undefined, PIXELREPA_REQUIRE_FIXTURES: '0' }, false],
     ];
     for (const [env, required] of cases) {
       for (const [name, value] of Object.entries(env)) {

@@ -28,7 +28,7 @@ export function buildZip(files: Array<{ name: string; data: Uint8Array }>, optio
     const crc = crc32(file.data);
     const zip64Extra = options.zip64 ? extra64([file.data.length, body.length, offset]) : new Uint8Array(0);
     const headerEnd = offset + 30 + name.length + zip64Extra.length;
-    const padding = options.align ? (options.align - ((headerEnd + 4) % options.align)) % options.align + 4 : 0;
+    const padding = options.align ? ((options.align - ((headerEnd + 4) % options.align)) % options.align) + 4 : 0;
     const local = new Uint8Array(30 + name.length + zip64Extra.length + padding);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);

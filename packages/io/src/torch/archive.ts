@@ -25,17 +25,25 @@ export function openTorchArchive(source: ByteSource, maxBytes?: number): TorchAr
   const directory = readZipDirectory(source, FORMAT);
   const pickles = directory.entries.filter((entry) => /^[^/]+\/data\.pkl$/.test(entry.name));
   if (pickles.length === 0) {
-    const names = directory.entries.slice(0, 5).map((entry) => entry.name).join(', ');
+    const names = directory.entries
+      .slice(0, 5)
+      .map((entry) => entry.name)
+      .join(', ');
     throw new FormatError(FORMAT, `zip has no <top>/data.pkl, so it is not a torch.save checkpoint (first entries: ${names || 'none'})`, 'zip directory');
   }
   if (pickles.length > 1) {
-    throw new FormatError(FORMAT, `zip has several top folders with a data.pkl (${pickles.map((p) => p.name).join(', ')}); cannot tell which is the checkpoint`, 'zip directory');
+    throw new FormatError(
+      FORMAT,
+      `zip has several top folders with a data.pkl (${pickles.map((p) => p.name).join(', ')}); cannot tell which is the checkpoint`,
+      'zip directory',
+    );
   }
   const prefix = pickles[0].name.slice(0, -'data.pkl'.length);
   const byteOrder = directory.byName.get(`${prefix}byteorder`);
   if (byteOrder) {
     const order = new TextDecoder().decode(readZipEntry(source, byteOrder, FORMAT, { maxBytes: 64 })).trim();
-    if (order !== 'little') throw new FormatError(FORMAT, `checkpoint was saved on a ${order}-endian machine; only little-endian checkpoints are supported`, byteOrder.name);
+    if (order !== 'little')
+      throw new FormatError(FORMAT, `checkpoint was saved on a ${order}-endian machine; only little-endian checkpoints are supported`, byteOrder.name);
   }
   return { source, directory, prefix, pickle: readZipEntry(source, pickles[0], FORMAT, { verifyCrc: true, maxBytes }) };
 }

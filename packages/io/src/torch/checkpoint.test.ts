@@ -103,7 +103,9 @@ describeWithFixtures('readTorchCheckpoint', ['torch-checkpoint'], () => {
   });
 
   it('names the missing key when select asks for one that is not there', () => {
-    expect(() => readTorchCheckpoint(checkpointBytes, { select: ['model_ema3'] })).toThrow(/no top-level key "model_ema3" \(it has: model, optimizer, epoch, args, model_ema1, model_ema2\)/);
+    expect(() => readTorchCheckpoint(checkpointBytes, { select: ['model_ema3'] })).toThrow(
+      /no top-level key "model_ema3" \(it has: model, optimizer, epoch, args, model_ema1, model_ema2\)/,
+    );
   });
 
   it.each([

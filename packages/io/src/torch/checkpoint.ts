@@ -51,7 +51,15 @@ export function readTorchCheckpoint(input: ByteSource | Uint8Array, options: Rea
   // Every tensor read is planned (and checked against maxBytes) before any is allocated.
   const reader = new StorageReader(source, archive.directory, archive.prefix, collectTensorRefs(selected), maxBytes);
   const tree = materialize(selected, (ref) => reader.load(ref), { widenHalf: options.widenHalf });
-  if (tree === null || typeof tree !== 'object' || Array.isArray(tree) || tree instanceof Map || tree instanceof Set || tree instanceof Uint8Array || isRawTensor(tree)) {
+  if (
+    tree === null ||
+    typeof tree !== 'object' ||
+    Array.isArray(tree) ||
+    tree instanceof Map ||
+    tree instanceof Set ||
+    tree instanceof Uint8Array ||
+    isRawTensor(tree)
+  ) {
     // Not a dict of named things (a bare tensor or list was saved): wrap it so callers always get an object.
     return { value: tree };
   }
@@ -70,7 +78,11 @@ function selectKeys(root: unknown, keys: string[]): Map<unknown, unknown> {
       }
       present.push(nameOf(key));
     }
-    throw new FormatError('pth', `checkpoint has no top-level key ${missing.map((k) => `"${nameOf(k)}"`).join(', ')} (it has: ${present.join(', ')})`, 'data.pkl');
+    throw new FormatError(
+      'pth',
+      `checkpoint has no top-level key ${missing.map((k) => `"${nameOf(k)}"`).join(', ')} (it has: ${present.join(', ')})`,
+      'data.pkl',
+    );
   }
   return new Map(keys.map((key) => [key, root.get(key)]));
 }

@@ -24,7 +24,8 @@ export function flattenTensors(tree: unknown, prefix = ''): Map<string, RawTenso
     if (visited.has(value)) return;
     visited.add(value);
     if (Array.isArray(value)) value.forEach((item, i) => walk(item, join(path, String(i))));
-    else if (value instanceof Map) for (const [key, item] of value) walk(item, join(path, nameOf(key))); // bounded: a key may be a huge shared list
+    else if (value instanceof Map)
+      for (const [key, item] of value) walk(item, join(path, nameOf(key))); // bounded: a key may be a huge shared list
     else if (ArrayBuffer.isView(value) || value instanceof Set) return;
     else for (const [key, item] of Object.entries(value)) walk(item, join(path, key));
   };

@@ -6,11 +6,14 @@ import { readTorchCheckpoint } from './checkpoint.js';
 
 /** A torch.save-style zip around a pickle and its storages. */
 function checkpoint(pickle: Uint8Array, storages: Record<string, Uint8Array>): Uint8Array {
-  return buildZip([
-    { name: 'run/data.pkl', data: pickle },
-    ...Object.entries(storages).map(([key, data]) => ({ name: `run/data/${key}`, data })),
-    { name: 'run/version', data: new TextEncoder().encode('3\n') },
-  ], { align: 64 });
+  return buildZip(
+    [
+      { name: 'run/data.pkl', data: pickle },
+      ...Object.entries(storages).map(([key, data]) => ({ name: `run/data/${key}`, data })),
+      { name: 'run/version', data: new TextEncoder().encode('3\n') },
+    ],
+    { align: 64 },
+  );
 }
 
 const floats = (...values: number[]) => new Uint8Array(new Float32Array(values).buffer);

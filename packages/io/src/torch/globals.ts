@@ -31,15 +31,35 @@ export class TorchDType implements PickleGlobal {
 const MAX_NAME = 256;
 
 const STORAGE_DTYPES: Record<string, DType> = {
-  FloatStorage: 'F32', DoubleStorage: 'F64', HalfStorage: 'F16', BFloat16Storage: 'BF16',
-  LongStorage: 'I64', IntStorage: 'I32', ShortStorage: 'I16', CharStorage: 'I8',
-  ByteStorage: 'U8', BoolStorage: 'BOOL',
+  FloatStorage: 'F32',
+  DoubleStorage: 'F64',
+  HalfStorage: 'F16',
+  BFloat16Storage: 'BF16',
+  LongStorage: 'I64',
+  IntStorage: 'I32',
+  ShortStorage: 'I16',
+  CharStorage: 'I8',
+  ByteStorage: 'U8',
+  BoolStorage: 'BOOL',
 };
 
 const TORCH_DTYPES: Record<string, DType> = {
-  float32: 'F32', float: 'F32', float64: 'F64', double: 'F64', float16: 'F16', half: 'F16',
-  bfloat16: 'BF16', int64: 'I64', long: 'I64', int32: 'I32', int: 'I32', int16: 'I16',
-  short: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+  float32: 'F32',
+  float: 'F32',
+  float64: 'F64',
+  double: 'F64',
+  float16: 'F16',
+  half: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  long: 'I64',
+  int32: 'I32',
+  int: 'I32',
+  int16: 'I16',
+  short: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
 };
 
 /**
@@ -77,7 +97,7 @@ export function storageLoader(): (id: unknown) => StorageRef {
   const loaded = new Map<string, StorageRef>();
   return (id) => {
     if (!Array.isArray(id) || id.length !== 5 || id[0] !== 'storage') {
-      throw new FormatError(FORMAT, 'persistent id is not a (\'storage\', type, key, location, size) tuple');
+      throw new FormatError(FORMAT, "persistent id is not a ('storage', type, key, location, size) tuple");
     }
     const [, type, key, location, size] = id as [string, unknown, unknown, unknown, unknown];
     if (!(type instanceof StorageType)) throw new FormatError(FORMAT, 'persistent id names something that is not a torch storage type');
@@ -87,7 +107,8 @@ export function storageLoader(): (id: unknown) => StorageRef {
     if (key.length > MAX_NAME || location.length > MAX_NAME) {
       throw new FormatError(FORMAT, `storage key or location is longer than ${MAX_NAME} characters (torch.save writes short numeric keys): "${nameOf(key)}"`);
     }
-    if (!Number.isSafeInteger(size) || (size as number) < 0) throw new FormatError(FORMAT, `storage "${key}" has size ${describeValue(size)}, not a non-negative integer`);
+    if (!Number.isSafeInteger(size) || (size as number) < 0)
+      throw new FormatError(FORMAT, `storage "${key}" has size ${describeValue(size)}, not a non-negative integer`);
     const byteLength = type.untyped ? (size as number) : (size as number) * dtypeBytes[type.dtype];
     const cacheKey = `${key}\u0000${type.dtype}`;
     let storage = loaded.get(cacheKey);
@@ -106,14 +127,20 @@ function rebuildTensor(args: unknown[], explicitDType: unknown): TensorRef {
   if (explicitDType !== undefined && !(explicitDType instanceof TorchDType)) throw new FormatError(FORMAT, '_rebuild_tensor_v3 dtype is not a torch dtype');
   const dtype = explicitDType instanceof TorchDType ? explicitDType.dtype : storage.dtype;
   const where = `tensor in storage "${storage.key}"`;
-  if (!Number.isSafeInteger(offset) || (offset as number) < 0) throw new FormatError(FORMAT, `storage offset ${describeValue(offset)} is not a non-negative integer`, where);
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0)
+    throw new FormatError(FORMAT, `storage offset ${describeValue(offset)} is not a non-negative integer`, where);
   const size = sizeTuple(shape);
   const stride = sizeTuple(strides);
-  if (size.length !== stride.length) throw new FormatError(FORMAT, `size ${describeValue(size)} and stride ${describeValue(stride)} have different lengths`, where);
+  if (size.length !== stride.length)
+    throw new FormatError(FORMAT, `size ${describeValue(size)} and stride ${describeValue(stride)} have different lengths`, where);
   const storageElements = Math.floor(storage.byteLength / dtypeBytes[dtype]);
   const extent = stridedExtent(offset as number, size, stride);
   if (extent > storageElements) {
-    throw new FormatError(FORMAT, `view (offset ${offset}, size ${describeValue(size)}, stride ${describeValue(stride)}) reaches element ${extent - 1} of a ${storageElements}-element storage`, where);
+    throw new FormatError(
+      FORMAT,
+      `view (offset ${offset}, size ${describeValue(size)}, stride ${describeValue(stride)}) reaches element ${extent - 1} of a ${storageElements}-element storage`,
+      where,
+    );
   }
   return new TensorRef(storage, dtype, offset as number, size, stride);
 }

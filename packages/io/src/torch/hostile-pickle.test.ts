@@ -36,12 +36,41 @@ const reduce = 0x52;
 /** Places of a value `v` in a checkpoint where the reader used to print or walk it. */
 const places: Array<[string, (v: number[]) => number[], RegExp]> = [
   ['a torch.device argument', (v) => [...global('torch', 'device'), ...v, tuple1, reduce], /torch\.device arguments/],
-  ['a storage size', (v) => [0x28, ...str('storage'), ...global('torch', 'FloatStorage'), ...str('0'), ...str('cpu'), ...v, 0x74, 0x51], /storage "0" has size/],
-  ['a tensor shape', (v) => [
-    ...global('torch._utils', '_rebuild_tensor_v2'), 0x28,
-    0x28, ...str('storage'), ...global('torch', 'FloatStorage'), ...str('0'), ...str('cpu'), 0x4b, 4, 0x74, 0x51,
-    0x4b, 0, ...v, 0x28, 0x4b, 1, 0x74, 0x89, ...global('collections', 'OrderedDict'), 0x29, reduce, 0x74, reduce,
-  ], /size\/stride .* is not a tuple of non-negative integers/],
+  [
+    'a storage size',
+    (v) => [0x28, ...str('storage'), ...global('torch', 'FloatStorage'), ...str('0'), ...str('cpu'), ...v, 0x74, 0x51],
+    /storage "0" has size/,
+  ],
+  [
+    'a tensor shape',
+    (v) => [
+      ...global('torch._utils', '_rebuild_tensor_v2'),
+      0x28,
+      0x28,
+      ...str('storage'),
+      ...global('torch', 'FloatStorage'),
+      ...str('0'),
+      ...str('cpu'),
+      0x4b,
+      4,
+      0x74,
+      0x51,
+      0x4b,
+      0,
+      ...v,
+      0x28,
+      0x4b,
+      1,
+      0x74,
+      0x89,
+      ...global('collections', 'OrderedDict'),
+      0x29,
+      reduce,
+      0x74,
+      reduce,
+    ],
+    /size\/stride .* is not a tuple of non-negative integers/,
+  ],
 ];
 
 describe('readTorchCheckpoint on hostile pickles', () => {

@@ -63,7 +63,8 @@ export function materialize(root: unknown, load: (ref: TensorRef | StorageRef) =
         const out: { [key: string]: CheckpointValue } = {};
         converted.set(value, out);
         // defineProperty, not assignment: a key named "__proto__" must stay an ordinary key.
-        for (const [key, item] of entries) Object.defineProperty(out, key as string, { value: visit(item, depth + 1), enumerable: true, writable: true, configurable: true });
+        for (const [key, item] of entries)
+          Object.defineProperty(out, key as string, { value: visit(item, depth + 1), enumerable: true, writable: true, configurable: true });
         return out;
       }
       const out = new Map<CheckpointValue, CheckpointValue>();

@@ -61,7 +61,11 @@ export class StorageReader {
     // viewing a whole storage is normal, a thousand broadcast views of it is an attack.
     const budget = 4 * viewedBytes + (1 << 20);
     if (tensorBytes > budget) {
-      throw new FormatError(FORMAT, `tensors would need ${tensorBytes} bytes, more than ${budget} (4× the ${viewedBytes} bytes of storage they view): refusing (views that repeat one storage many times?)`, 'data.pkl');
+      throw new FormatError(
+        FORMAT,
+        `tensors would need ${tensorBytes} bytes, more than ${budget} (4× the ${viewedBytes} bytes of storage they view): refusing (views that repeat one storage many times?)`,
+        'data.pkl',
+      );
     }
     checkMaxBytes(tensorBytes + inflatedBytes, maxBytes, FORMAT, inflatedBytes > 0 ? 'tensors and their inflated storages' : 'tensors', 'data.pkl');
   }
@@ -85,7 +89,10 @@ export class StorageReader {
       const inflated = plan.inflated ?? this.inflate(plan);
       plan.views--;
       // The last view may keep the inflated buffer itself (no copy); earlier ones copy out of it.
-      span = plan.views === 0 ? typedArrayView(ref.dtype, inflated.buffer, inflated.byteOffset + offsetBytes, spanCount) : typedArrayFrom(ref.dtype, inflated, offsetBytes, spanCount);
+      span =
+        plan.views === 0
+          ? typedArrayView(ref.dtype, inflated.buffer, inflated.byteOffset + offsetBytes, spanCount)
+          : typedArrayFrom(ref.dtype, inflated, offsetBytes, spanCount);
       plan.inflated = plan.views === 0 ? undefined : inflated;
     }
     const data = contiguous ? span : gatherStrided(ref.dtype, span, 0, ref.shape, ref.strides);
@@ -97,7 +104,11 @@ export class StorageReader {
     const entry = this.directory.byName.get(entryName);
     if (!entry) throw new FormatError(FORMAT, `the pickle refers to storage "${ref.storage.key}" but the zip has no entry ${entryName}`, 'data.pkl');
     if (ref.storage.byteLength > entry.uncompressedSize) {
-      throw new FormatError(FORMAT, `storage "${ref.storage.key}" declares ${ref.storage.byteLength} bytes but its zip entry holds ${entry.uncompressedSize}`, entryName);
+      throw new FormatError(
+        FORMAT,
+        `storage "${ref.storage.key}" declares ${ref.storage.byteLength} bytes but its zip entry holds ${entry.uncompressedSize}`,
+        entryName,
+      );
     }
     return entry;
   }

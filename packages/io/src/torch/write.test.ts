@@ -21,16 +21,31 @@ const tensors = new Map<string, RawTensor>([
 describe('writeTorchCheckpoint', () => {
   it('reads back with our reader: every tensor exact, plain values as written', () => {
     const optimizer = {
-      state: new Map<TorchSaveValue, TorchSaveValue>([[0, { step: { dtype: 'F32', shape: [], data: Float32Array.of(12) }, exp_avg: tensors.get('blocks.0.attn.qkv.weight')! }]]),
-      param_groups: [{ lr: 0.0002, betas: new PythonTuple([0.9, 0.95]), eps: 1e-8, weight_decay: new PythonFloat(0), amsgrad: false, foreach: null, params: [0, 1] }],
+      state: new Map<TorchSaveValue, TorchSaveValue>([
+        [0, { step: { dtype: 'F32', shape: [], data: Float32Array.of(12) }, exp_avg: tensors.get('blocks.0.attn.qkv.weight')! }],
+      ]),
+      param_groups: [
+        { lr: 0.0002, betas: new PythonTuple([0.9, 0.95]), eps: 1e-8, weight_decay: new PythonFloat(0), amsgrad: false, foreach: null, params: [0, 1] },
+      ],
     };
-    const bytes = writeTorchCheckpoint({ model: stateDict(tensors), optimizer, epoch: 599, args: { model: 'JiT-B/16', cfg: 3.1, big: 2n ** 40n, negative: -3, name: 'é' } }, { name: 'checkpoint-last' });
+    const bytes = writeTorchCheckpoint(
+      { model: stateDict(tensors), optimizer, epoch: 599, args: { model: 'JiT-B/16', cfg: 3.1, big: 2n ** 40n, negative: -3, name: 'é' } },
+      { name: 'checkpoint-last' },
+    );
     const read = readTorchCheckpoint(bytes) as Record<string, any>;
     for (const [key, tensor] of tensors) expect(read.model[key], key).toEqual(tensor);
     expect([...Object.keys(read.model)]).toEqual([...tensors.keys()]);
     expect(read.epoch).toBe(599);
     expect({ ...read.args, big: BigInt(read.args.big) }).toEqual({ model: 'JiT-B/16', cfg: 3.1, big: 2n ** 40n, negative: -3, name: 'é' });
-    expect(read.optimizer.param_groups[0]).toEqual({ lr: 0.0002, betas: [0.9, 0.95], eps: 1e-8, weight_decay: 0, amsgrad: false, foreach: null, params: [0, 1] });
+    expect(read.optimizer.param_groups[0]).toEqual({
+      lr: 0.0002,
+      betas: [0.9, 0.95],
+      eps: 1e-8,
+      weight_decay: 0,
+      amsgrad: false,
+      foreach: null,
+      params: [0, 1],
+    });
     expect(read.optimizer.state.get(0).step).toEqual({ dtype: 'F32', shape: [], data: Float32Array.of(12) });
   });
 

@@ -1,16 +1,28 @@
 import { dtypeBytes, isRawTensor, type DType, type RawTensor } from '../dtypes.js';
-import {
-  PersistentId, PythonCall, PythonGlobal, PythonOrderedDict, PythonTuple, pickle, type PickleValue,
-} from '../pickle/pickler.js';
+import { PersistentId, PythonCall, PythonGlobal, PythonOrderedDict, PythonTuple, pickle, type PickleValue } from '../pickle/pickler.js';
 import { writeStoredZip, type ZipFileInput } from '../zip/write-stored.js';
 
 const STORAGE_TYPES: Partial<Record<DType, string>> = {
-  F32: 'FloatStorage', F64: 'DoubleStorage', F16: 'HalfStorage', BF16: 'BFloat16Storage', I64: 'LongStorage',
-  I32: 'IntStorage', I16: 'ShortStorage', I8: 'CharStorage', U8: 'ByteStorage', BOOL: 'BoolStorage',
+  F32: 'FloatStorage',
+  F64: 'DoubleStorage',
+  F16: 'HalfStorage',
+  BF16: 'BFloat16Storage',
+  I64: 'LongStorage',
+  I32: 'IntStorage',
+  I16: 'ShortStorage',
+  I8: 'CharStorage',
+  U8: 'ByteStorage',
+  BOOL: 'BoolStorage',
 };
 
 /** A value of a checkpoint to write: plain data (see `PickleValue`) with RawTensors anywhere. */
-export type TorchSaveValue = PickleValue | RawTensor | readonly TorchSaveValue[] | ReadonlyMap<TorchSaveValue, TorchSaveValue> | { readonly [key: string]: TorchSaveValue } | PythonOrderedDict;
+export type TorchSaveValue =
+  | PickleValue
+  | RawTensor
+  | readonly TorchSaveValue[]
+  | ReadonlyMap<TorchSaveValue, TorchSaveValue>
+  | { readonly [key: string]: TorchSaveValue }
+  | PythonOrderedDict;
 
 /**
  * Writes `value` as `torch.save` does (the zip format of torch ≥ 1.6): `<name>/data.pkl` (a
@@ -36,11 +48,7 @@ export function writeTorchCheckpoint(value: TorchSaveValue, { name = 'archive' }
   };
   const data = pickle(convert(value));
   const encoder = new TextEncoder();
-  return writeStoredZip([
-    { name: `${name}/data.pkl`, data },
-    ...storages,
-    { name: `${name}/version`, data: encoder.encode('3\n') },
-  ], 'pth');
+  return writeStoredZip([{ name: `${name}/data.pkl`, data }, ...storages, { name: `${name}/version`, data: encoder.encode('3\n') }], 'pth');
 }
 
 /** A Map of named tensors as the OrderedDict `state_dict()` returns. */
@@ -54,7 +62,9 @@ function tensorValue(tensor: RawTensor, storages: ZipFileInput[], name: string):
   if (!type) throw new Error(`cannot save a ${tensor.dtype} tensor in a .pth`);
   const numel = tensor.shape.reduce((a, b) => a * b, 1);
   if (tensor.data.byteLength !== numel * dtypeBytes[tensor.dtype]) {
-    throw new Error(`a ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}] needs ${numel * dtypeBytes[tensor.dtype]} bytes, its data has ${tensor.data.byteLength}`);
+    throw new Error(
+      `a ${tensor.dtype} tensor of shape [${tensor.shape.join(', ')}] needs ${numel * dtypeBytes[tensor.dtype]} bytes, its data has ${tensor.data.byteLength}`,
+    );
   }
   const key = String(storages.length);
   storages.push({ name: `${name}/data/${key}`, data: new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength) });
@@ -66,6 +76,11 @@ function tensorValue(tensor: RawTensor, storages: ZipFileInput[], name: string):
   }
   const storage = new PersistentId(new PythonTuple(['storage', new PythonGlobal('torch', type), key, 'cpu', numel]));
   return new PythonCall('torch._utils', '_rebuild_tensor_v2', [
-    storage, 0, new PythonTuple(tensor.shape), new PythonTuple(stride), false, new PythonCall('collections', 'OrderedDict', []),
+    storage,
+    0,
+    new PythonTuple(tensor.shape),
+    new PythonTuple(stride),
+    false,
+    new PythonCall('collections', 'OrderedDict', []),
   ]);
 }

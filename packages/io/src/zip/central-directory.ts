@@ -75,7 +75,11 @@ export function readZipDirectory(source: ByteSource, format: string): ZipDirecto
     directoryEnd = recordOffset;
   }
   if (directoryOffset + directorySize > directoryEnd) {
-    throw new FormatError(format, `central directory (bytes ${directoryOffset}..${directoryOffset + directorySize}) runs past its end record at byte ${directoryEnd}`, `byte ${endOffset}`);
+    throw new FormatError(
+      format,
+      `central directory (bytes ${directoryOffset}..${directoryOffset + directorySize}) runs past its end record at byte ${directoryEnd}`,
+      `byte ${endOffset}`,
+    );
   }
   if (entryCount * CENTRAL_HEADER_BYTES > directorySize) {
     throw new FormatError(format, `${entryCount} entries cannot fit in a ${directorySize}-byte central directory`, `byte ${endOffset}`);
@@ -164,7 +168,11 @@ function assignLimits(entries: ZipEntry[], directoryOffset: number, format: stri
     const entry = byOffset[i];
     const limit = i + 1 < byOffset.length ? byOffset[i + 1].localHeaderOffset : directoryOffset;
     if (entry.localHeaderOffset >= limit) {
-      throw new FormatError(format, `entry "${entry.name}" starts at byte ${entry.localHeaderOffset}, not before the next entry or the central directory at byte ${limit}`, 'central directory');
+      throw new FormatError(
+        format,
+        `entry "${entry.name}" starts at byte ${entry.localHeaderOffset}, not before the next entry or the central directory at byte ${limit}`,
+        'central directory',
+      );
     }
     entry.limit = limit;
   }

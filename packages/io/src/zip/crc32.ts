@@ -38,8 +38,15 @@ export function crc32Update(state: number, bytes: Uint8Array): number {
   for (const end = bytes.length - 8; i <= end; i += 8) {
     const low = (crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24))) >>> 0;
     const high = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
-    crc = t7[low & 0xff] ^ t6[(low >>> 8) & 0xff] ^ t5[(low >>> 16) & 0xff] ^ t4[low >>> 24]
-      ^ t3[high & 0xff] ^ t2[(high >>> 8) & 0xff] ^ t1[(high >>> 16) & 0xff] ^ t0[high >>> 24];
+    crc =
+      t7[low & 0xff] ^
+      t6[(low >>> 8) & 0xff] ^
+      t5[(low >>> 16) & 0xff] ^
+      t4[low >>> 24] ^
+      t3[high & 0xff] ^
+      t2[(high >>> 8) & 0xff] ^
+      t1[(high >>> 16) & 0xff] ^
+      t0[high >>> 24];
   }
   for (; i < bytes.length; i++) crc = t0[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return crc;

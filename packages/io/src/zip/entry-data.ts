@@ -30,7 +30,11 @@ export function entryDataOffset(source: ByteSource, entry: ZipEntry, format: str
   }
   const dataStart = entry.localHeaderOffset + LOCAL_HEADER_BYTES + view.getUint16(26, true) + view.getUint16(28, true);
   if (dataStart + entry.compressedSize > entry.limit) {
-    throw new FormatError(format, `entry data (bytes ${dataStart}..${dataStart + entry.compressedSize}) runs into the next entry at byte ${entry.limit}`, where);
+    throw new FormatError(
+      format,
+      `entry data (bytes ${dataStart}..${dataStart + entry.compressedSize}) runs into the next entry at byte ${entry.limit}`,
+      where,
+    );
   }
   return dataStart;
 }
@@ -49,7 +53,13 @@ export function readZipEntry(source: ByteSource, entry: ZipEntry, format: string
   if (entry.method === STORED) {
     data = readRange(source, dataStart, entry.compressedSize, format, `data of ${where}`);
   } else {
-    const reader = new DeflateReader((offset, length) => readRange(source, dataStart + offset, length, format, `data of ${where}`), entry.compressedSize, entry.uncompressedSize, format, where);
+    const reader = new DeflateReader(
+      (offset, length) => readRange(source, dataStart + offset, length, format, `data of ${where}`),
+      entry.compressedSize,
+      entry.uncompressedSize,
+      format,
+      where,
+    );
     data = new Uint8Array(entry.uncompressedSize);
     reader.readInto(data);
     reader.finish();

@@ -32,7 +32,13 @@ export class ZipEntryReader {
       const start = this.dataStart;
       const what = `data of ${this.where}`;
       // Every compressed range lies inside the file: entryDataOffset checked it against the next entry.
-      this.deflate = new DeflateReader((offset, length) => readRange(source, start + offset, length, format, what), entry.compressedSize, entry.uncompressedSize, format, this.where);
+      this.deflate = new DeflateReader(
+        (offset, length) => readRange(source, start + offset, length, format, what),
+        entry.compressedSize,
+        entry.uncompressedSize,
+        format,
+        this.where,
+      );
     }
   }
 

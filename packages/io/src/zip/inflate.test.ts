@@ -41,17 +41,25 @@ describe('inflateRaw', () => {
 
   it('refuses a declared size beyond what DEFLATE can encode in the compressed bytes, before allocating', () => {
     const compressed = new Uint8Array(deflateRawSync(new Uint8Array(10)));
-    expect(() => inflateRaw(compressed, 4_000_000_000, 'test', 'entry')).toThrow(/declares 4000000000 bytes from \d+ deflated bytes, more than DEFLATE can encode/);
+    expect(() => inflateRaw(compressed, 4_000_000_000, 'test', 'entry')).toThrow(
+      /declares 4000000000 bytes from \d+ deflated bytes, more than DEFLATE can encode/,
+    );
   });
 
   it('decodes only as far as asked: 16 bytes of a 64 MiB stream of zeros decode a few MiB at most', () => {
     const size = 64 << 20;
     const compressed = new Uint8Array(deflateRawSync(new Uint8Array(size), { level: 1 }));
     let inputRead = 0;
-    const reader = new DeflateReader((offset, length) => {
-      inputRead += length;
-      return compressed.subarray(offset, offset + length);
-    }, compressed.length, size, 'test', 'entry');
+    const reader = new DeflateReader(
+      (offset, length) => {
+        inputRead += length;
+        return compressed.subarray(offset, offset + length);
+      },
+      compressed.length,
+      size,
+      'test',
+      'entry',
+    );
     const head = new Uint8Array(16).fill(1);
     reader.readInto(head);
     expect([...head]).toEqual(new Array(16).fill(0));

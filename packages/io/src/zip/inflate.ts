@@ -35,7 +35,11 @@ export class DeflateReader {
     private readonly where: string,
   ) {
     if (declaredSize > compressedSize * MAX_DEFLATE_RATIO + 1024) {
-      throw new FormatError(format, `entry declares ${declaredSize} bytes from ${compressedSize} deflated bytes, more than DEFLATE can encode (about ${MAX_DEFLATE_RATIO}:1)`, where);
+      throw new FormatError(
+        format,
+        `entry declares ${declaredSize} bytes from ${compressedSize} deflated bytes, more than DEFLATE can encode (about ${MAX_DEFLATE_RATIO}:1)`,
+        where,
+      );
     }
     this.inflater = new Inflate((chunk) => {
       this.produced += chunk.length;
@@ -96,7 +100,11 @@ export class DeflateReader {
       this.inflater.push(input, final);
     } catch (error) {
       if (error instanceof FormatError) throw error;
-      throw new FormatError(this.format, `deflated data is corrupt or truncated (${(error as Error).message}) after ${producedBefore} decoded bytes`, this.where);
+      throw new FormatError(
+        this.format,
+        `deflated data is corrupt or truncated (${(error as Error).message}) after ${producedBefore} decoded bytes`,
+        this.where,
+      );
     }
     // fflate throws on input that ends inside the stream once told it is final; after that,
     // nothing more will come (a stream shorter than declared is caught by readInto).

@@ -31,7 +31,14 @@ export interface CollectFeaturesOptions {
  * One pass of images through the FID Inception network: float64 statistics of the '2048'
  * features, plus the per-image rows the other scores need. A shard of a sample set saves this.
  */
-export async function collectFeatures({ images, extractor, keepLogits = false, keepFeatures = false, maxBatch, onImages }: CollectFeaturesOptions): Promise<CollectedFeatures> {
+export async function collectFeatures({
+  images,
+  extractor,
+  keepLogits = false,
+  keepFeatures = false,
+  maxBatch,
+  onImages,
+}: CollectFeaturesOptions): Promise<CollectedFeatures> {
   const accumulator = new StatisticsAccumulator(2048);
   const pool = keepFeatures ? new FeatureBuffer(2048) : undefined;
   const logits = keepLogits ? new FeatureBuffer(1008) : undefined;

@@ -16,7 +16,11 @@ import type { ImageBatch } from './image-batches.js';
 const fakeExtractor: InceptionFeatureExtractor = {
   forward(images: Tensor, { features = ['2048'] }: InceptionForwardOptions = {}) {
     return tf.tidy(() => {
-      const pool = tf.slice(tf.reshape(tf.image.resizeBilinear(tf.div(tf.cast(images, 'float32'), 255) as tf.Tensor4D, [32, 32]), [images.shape[0], -1]), [0, 0], [-1, 2048]);
+      const pool = tf.slice(
+        tf.reshape(tf.image.resizeBilinear(tf.div(tf.cast(images, 'float32'), 255) as tf.Tensor4D, [32, 32]), [images.shape[0], -1]),
+        [0, 0],
+        [-1, 2048],
+      );
       const out: Partial<Record<InceptionFeature, Tensor>> = {};
       if (features.includes('2048')) out['2048'] = tf.keep(pool);
       if (features.includes('logits_unbiased')) out.logits_unbiased = tf.keep(tf.mul(tf.slice(pool, [0, 0], [-1, 1008]), 10));
@@ -82,10 +86,12 @@ describeEachBackend('computeMetrics', () => {
   it('merges per-machine shards into the statistics of the whole set, through .npz files', async () => {
     const whole = await computeReferenceStatistics({ images: imageBatches(30, 7, 5), extractor: fakeExtractor });
     const batches = [...imageBatches(30, 10, 5)];
-    const shards = await Promise.all([0, 1, 2].map(async (i) => {
-      const { statistics } = await computeReferenceStatistics({ images: [batches[i]], extractor: fakeExtractor });
-      return statisticsFromNpz(statisticsToNpz(statistics));
-    }));
+    const shards = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const { statistics } = await computeReferenceStatistics({ images: [batches[i]], extractor: fakeExtractor });
+        return statisticsFromNpz(statisticsToNpz(statistics));
+      }),
+    );
     const merged = mergeStatistics(shards);
     expect(merged.count).toBe(30);
     let worst = 0;
@@ -95,13 +101,18 @@ describeEachBackend('computeMetrics', () => {
 
   it('explains bad input before or while reading images', async () => {
     const stats = new StatisticsAccumulator(2048).add(new Float32Array(2 * 2048).map((_, i) => i % 7)).statistics();
-    const run = (options: Partial<Parameters<typeof computeMetrics>[0]>) => computeMetrics({ images: imageBatches(4, 2, 1), metrics: ['fid'], extractor: fakeExtractor, reference: { statistics: stats }, ...options });
-    await expect(run({ reference: { statistics: new StatisticsAccumulator(64).add(new Float32Array(128).map(Math.random)).statistics() } })).rejects.toThrow(/reference statistics are 64-d/);
+    const run = (options: Partial<Parameters<typeof computeMetrics>[0]>) =>
+      computeMetrics({ images: imageBatches(4, 2, 1), metrics: ['fid'], extractor: fakeExtractor, reference: { statistics: stats }, ...options });
+    await expect(run({ reference: { statistics: new StatisticsAccumulator(64).add(new Float32Array(128).map(Math.random)).statistics() } })).rejects.toThrow(
+      /reference statistics are 64-d/,
+    );
     const broken = { ...stats, covariance: stats.covariance.map((v, i) => (i === 5 ? NaN : v)) };
     await expect(run({ reference: { statistics: broken } })).rejects.toThrow(/reference statistics: covariance\[0, 5\] is NaN/);
     await expect(run({ metrics: ['kid'] })).rejects.toThrow(/'kid' needs the reference images' features/);
     await expect(run({ images: imageBatches(1, 1, 1) })).rejects.toThrow(/at least 2 generated images, got 1/);
-    await expect(run({ images: [...imageBatches(2, 2, 1, 40), ...imageBatches(2, 2, 1, 32)] })).rejects.toThrow(/batch 1 holds 32×32 images but earlier batches were 40×40/);
+    await expect(run({ images: [...imageBatches(2, 2, 1, 40), ...imageBatches(2, 2, 1, 32)] })).rejects.toThrow(
+      /batch 1 holds 32×32 images but earlier batches were 40×40/,
+    );
     const floats = tf.zeros([2, 8, 8, 3]);
     await expect(run({ images: [floats] })).rejects.toThrow(/float32; the metrics take uint8 images/);
     floats.dispose();
@@ -112,20 +123,25 @@ describeEachBackend('computeMetrics', () => {
   });
 });
 
-describeEachBackendWithFixtures('computeReferenceStatistics with the FID Inception network', ['inception-fid-forward'], () => {
-  it("streams the fixture images' '2048' features into statistics", async () => {
-    const fixture = loadCase('inception-fid-forward');
-    const net = await loadFidInceptionV3({ bytes: writeSafetensors(fixture.weights()) });
-    const raw = fixture.inputs().get('images')!;
-    const nhwc = tf.tidy(() => tf.transpose(tf.tensor(Int32Array.from(raw.data as Uint8Array), raw.shape, 'int32'), [0, 2, 3, 1]));
-    const { statistics } = await computeReferenceStatistics({ images: [nhwc], extractor: net, maxBatch: 1 });
-    const expected = new StatisticsAccumulator(2048).add(fixture.expected().get('feat_2048')!.data as Float32Array).statistics();
-    let worst = 0;
-    for (let i = 0; i < 2048; i++) worst = Math.max(worst, Math.abs(statistics.mean[i] - expected.mean[i]));
-    expect(worst).toBeLessThan(2e-3);
-    const logits = inceptionScore(fixture.expected().get('feat_logits_unbiased')!.data as Float32Array, 1008, { splits: 1 });
-    expect(logits.mean).toBeGreaterThan(1);
-    tf.dispose([nhwc]);
-    net.dispose();
-  });
-}, ['wasm']);
+describeEachBackendWithFixtures(
+  'computeReferenceStatistics with the FID Inception network',
+  ['inception-fid-forward'],
+  () => {
+    it("streams the fixture images' '2048' features into statistics", async () => {
+      const fixture = loadCase('inception-fid-forward');
+      const net = await loadFidInceptionV3({ bytes: writeSafetensors(fixture.weights()) });
+      const raw = fixture.inputs().get('images')!;
+      const nhwc = tf.tidy(() => tf.transpose(tf.tensor(Int32Array.from(raw.data as Uint8Array), raw.shape, 'int32'), [0, 2, 3, 1]));
+      const { statistics } = await computeReferenceStatistics({ images: [nhwc], extractor: net, maxBatch: 1 });
+      const expected = new StatisticsAccumulator(2048).add(fixture.expected().get('feat_2048')!.data as Float32Array).statistics();
+      let worst = 0;
+      for (let i = 0; i < 2048; i++) worst = Math.max(worst, Math.abs(statistics.mean[i] - expected.mean[i]));
+      expect(worst).toBeLessThan(2e-3);
+      const logits = inceptionScore(fixture.expected().get('feat_logits_unbiased')!.data as Float32Array, 1008, { splits: 1 });
+      expect(logits.mean).toBeGreaterThan(1);
+      tf.dispose([nhwc]);
+      net.dispose();
+    });
+  },
+  ['wasm'],
+);

@@ -77,7 +77,11 @@ export async function computeMetrics(options: ComputeMetricsOptions): Promise<Me
   let collected;
   try {
     collected = await collectFeatures({
-      images, extractor, maxBatch, keepLogits: wanted.has('is'), keepFeatures: wanted.has('kid') || wanted.has('pr'),
+      images,
+      extractor,
+      maxBatch,
+      keepLogits: wanted.has('is'),
+      keepFeatures: wanted.has('kid') || wanted.has('pr'),
       onImages: (n) => {
         done = n;
         onProgress?.({ stage: 'features', images: done, total });
@@ -109,8 +113,8 @@ export async function scoreFeatures(collected: CollectedFeatures, { reference, m
   const wanted = checkMetrics(metrics);
   checkReference(wanted, reference);
   const { count, statistics, logits, features } = collected;
-  if (wanted.has('is') && !logits) throw new Error('is needs the per-image logits (\'logits_unbiased\'), which were not kept');
-  if ((wanted.has('kid') || wanted.has('pr')) && !features) throw new Error('kid and pr need the per-image \'2048\' features, which were not kept');
+  if (wanted.has('is') && !logits) throw new Error("is needs the per-image logits ('logits_unbiased'), which were not kept");
+  if ((wanted.has('kid') || wanted.has('pr')) && !features) throw new Error("kid and pr need the per-image '2048' features, which were not kept");
   const result: MetricsResult = { count, statistics };
   if (wanted.has('fid')) {
     onStage?.('fid');
@@ -150,7 +154,9 @@ function checkReference(wanted: Set<MetricName>, reference: ReferenceSet | undef
   }
   if (reference?.statistics) {
     if (reference.statistics.dim !== 2048) {
-      throw new Error(`reference statistics are ${reference.statistics.dim}-d; FID uses Inception's 2048-d pool features — were they computed from another layer?`);
+      throw new Error(
+        `reference statistics are ${reference.statistics.dim}-d; FID uses Inception's 2048-d pool features — were they computed from another layer?`,
+      );
     }
     validateStatistics(reference.statistics, 'reference statistics');
   }

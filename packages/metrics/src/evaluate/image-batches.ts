@@ -20,7 +20,9 @@ export async function imageBatchTensor(batch: ImageBatch, index: number, size: [
     throw new Error(`image batch ${index} has shape [${shape.join(', ')}]; expected RGB images [B, H, W, 3] (NHWC)`);
   }
   if (size && (shape[1] !== size[0] || shape[2] !== size[1])) {
-    throw new Error(`image batch ${index} holds ${shape[1]}×${shape[2]} images but earlier batches were ${size[0]}×${size[1]}: every image of one evaluation must have the same size (crop or resize them first)`);
+    throw new Error(
+      `image batch ${index} holds ${shape[1]}×${shape[2]} images but earlier batches were ${size[0]}×${size[1]}: every image of one evaluation must have the same size (crop or resize them first)`,
+    );
   }
   if (!isTensor) {
     if (!(batch.images instanceof Uint8Array) || batch.images.length !== shape[0] * shape[1] * shape[2] * 3) {
@@ -29,7 +31,9 @@ export async function imageBatchTensor(batch: ImageBatch, index: number, size: [
     return { tensor: tf.tensor4d(Int32Array.from(batch.images), shape as [number, number, number, number], 'int32'), owned: true };
   }
   if (batch.dtype !== 'int32') {
-    throw new Error(`image batch ${index} is ${batch.dtype}; the metrics take uint8 images (an int32 tensor of 0…255). Quantise samples first: round(clip((x + 1) / 2 · 255))`);
+    throw new Error(
+      `image batch ${index} is ${batch.dtype}; the metrics take uint8 images (an int32 tensor of 0…255). Quantise samples first: round(clip((x + 1) / 2 · 255))`,
+    );
   }
   const [low, high] = tf.tidy(() => [tf.min(batch), tf.max(batch)]);
   const [min, max] = [(await low.data())[0], (await high.data())[0]];

@@ -35,7 +35,13 @@ export interface ReferenceStatisticsOptions {
  * const { statistics } = await computeReferenceStatistics({ images: folderBatches, extractor });
  * writeFileSync('in256_stats.npz', statisticsToNpz(statistics));
  */
-export async function computeReferenceStatistics({ images, extractor, keepFeatures = false, onProgress, maxBatch }: ReferenceStatisticsOptions): Promise<Required<Pick<ReferenceSet, 'statistics'>> & ReferenceSet> {
+export async function computeReferenceStatistics({
+  images,
+  extractor,
+  keepFeatures = false,
+  onProgress,
+  maxBatch,
+}: ReferenceStatisticsOptions): Promise<Required<Pick<ReferenceSet, 'statistics'>> & ReferenceSet> {
   const accumulator = new StatisticsAccumulator(2048);
   const buffer = keepFeatures ? new FeatureBuffer(2048) : undefined;
   await extractFeatures({

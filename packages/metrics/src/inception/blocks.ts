@@ -9,7 +9,13 @@ import { averagePool3x3ExcludingPadding, maxPool3x3Same, maxPool3x3Stride2 } fro
 
 type Kernel = number | [number, number];
 
-function conv(random: RandomSource | undefined, inChannels: number, outChannels: number, kernelSize: Kernel, options: { stride?: number; padding?: Kernel } = {}): BasicConv2d {
+function conv(
+  random: RandomSource | undefined,
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Kernel,
+  options: { stride?: number; padding?: Kernel } = {},
+): BasicConv2d {
   return new BasicConv2d({ inChannels, outChannels, kernelSize, random, ...options });
 }
 
@@ -19,8 +25,13 @@ function concatChannels(branches: Tensor[]): Tensor {
 
 /** Mixed_5b/5c/5d: 1×1, 5×5, double 3×3 and an average-pool branch. → 224 + pool_features channels */
 export class InceptionA extends Module {
-  readonly branch1x1; readonly branch5x5_1; readonly branch5x5_2;
-  readonly branch3x3dbl_1; readonly branch3x3dbl_2; readonly branch3x3dbl_3; readonly branch_pool;
+  readonly branch1x1;
+  readonly branch5x5_1;
+  readonly branch5x5_2;
+  readonly branch3x3dbl_1;
+  readonly branch3x3dbl_2;
+  readonly branch3x3dbl_3;
+  readonly branch_pool;
 
   constructor(inChannels: number, poolFeatures: number, random?: RandomSource) {
     super();
@@ -34,18 +45,23 @@ export class InceptionA extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return tf.tidy(() => concatChannels([
-      this.branch1x1.forward(x),
-      this.branch5x5_2.forward(this.branch5x5_1.forward(x)),
-      this.branch3x3dbl_3.forward(this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x))),
-      this.branch_pool.forward(averagePool3x3ExcludingPadding(x)),
-    ]));
+    return tf.tidy(() =>
+      concatChannels([
+        this.branch1x1.forward(x),
+        this.branch5x5_2.forward(this.branch5x5_1.forward(x)),
+        this.branch3x3dbl_3.forward(this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x))),
+        this.branch_pool.forward(averagePool3x3ExcludingPadding(x)),
+      ]),
+    );
   }
 }
 
 /** Mixed_6a: grid reduction 35 → 17 with a max-pool branch. → 384 + 96 + C_in channels */
 export class InceptionB extends Module {
-  readonly branch3x3; readonly branch3x3dbl_1; readonly branch3x3dbl_2; readonly branch3x3dbl_3;
+  readonly branch3x3;
+  readonly branch3x3dbl_1;
+  readonly branch3x3dbl_2;
+  readonly branch3x3dbl_3;
 
   constructor(inChannels: number, random?: RandomSource) {
     super();
@@ -56,18 +72,27 @@ export class InceptionB extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return tf.tidy(() => concatChannels([
-      this.branch3x3.forward(x),
-      this.branch3x3dbl_3.forward(this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x))),
-      maxPool3x3Stride2(x),
-    ]));
+    return tf.tidy(() =>
+      concatChannels([
+        this.branch3x3.forward(x),
+        this.branch3x3dbl_3.forward(this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x))),
+        maxPool3x3Stride2(x),
+      ]),
+    );
   }
 }
 
 /** Mixed_6b..6e: factorised 7×7 branches and an average-pool branch. → 768 channels */
 export class InceptionC extends Module {
-  readonly branch1x1; readonly branch7x7_1; readonly branch7x7_2; readonly branch7x7_3;
-  readonly branch7x7dbl_1; readonly branch7x7dbl_2; readonly branch7x7dbl_3; readonly branch7x7dbl_4; readonly branch7x7dbl_5;
+  readonly branch1x1;
+  readonly branch7x7_1;
+  readonly branch7x7_2;
+  readonly branch7x7_3;
+  readonly branch7x7dbl_1;
+  readonly branch7x7dbl_2;
+  readonly branch7x7dbl_3;
+  readonly branch7x7dbl_4;
+  readonly branch7x7dbl_5;
   readonly branch_pool;
 
   constructor(inChannels: number, channels7x7: number, random?: RandomSource) {
@@ -97,8 +122,12 @@ export class InceptionC extends Module {
 
 /** Mixed_7a: grid reduction 17 → 8 with a max-pool branch. → 320 + 192 + C_in channels */
 export class InceptionD extends Module {
-  readonly branch3x3_1; readonly branch3x3_2;
-  readonly branch7x7x3_1; readonly branch7x7x3_2; readonly branch7x7x3_3; readonly branch7x7x3_4;
+  readonly branch3x3_1;
+  readonly branch3x3_2;
+  readonly branch7x7x3_1;
+  readonly branch7x7x3_2;
+  readonly branch7x7x3_3;
+  readonly branch7x7x3_4;
 
   constructor(inChannels: number, random?: RandomSource) {
     super();
@@ -125,11 +154,21 @@ export class InceptionD extends Module {
  * → 2048 channels
  */
 export class InceptionE extends Module {
-  readonly branch1x1; readonly branch3x3_1; readonly branch3x3_2a; readonly branch3x3_2b;
-  readonly branch3x3dbl_1; readonly branch3x3dbl_2; readonly branch3x3dbl_3a; readonly branch3x3dbl_3b;
+  readonly branch1x1;
+  readonly branch3x3_1;
+  readonly branch3x3_2a;
+  readonly branch3x3_2b;
+  readonly branch3x3dbl_1;
+  readonly branch3x3dbl_2;
+  readonly branch3x3dbl_3a;
+  readonly branch3x3dbl_3b;
   readonly branch_pool;
 
-  constructor(inChannels: number, readonly pool: 'average' | 'max', random?: RandomSource) {
+  constructor(
+    inChannels: number,
+    readonly pool: 'average' | 'max',
+    random?: RandomSource,
+  ) {
     super();
     this.branch1x1 = this.addModule('branch1x1', conv(random, inChannels, 320, 1));
     this.branch3x3_1 = this.addModule('branch3x3_1', conv(random, inChannels, 384, 1));
@@ -149,8 +188,10 @@ export class InceptionE extends Module {
       const pooled = this.pool === 'max' ? maxPool3x3Same(x) : averagePool3x3ExcludingPadding(x);
       return concatChannels([
         this.branch1x1.forward(x),
-        this.branch3x3_2a.forward(b3), this.branch3x3_2b.forward(b3),
-        this.branch3x3dbl_3a.forward(dbl), this.branch3x3dbl_3b.forward(dbl),
+        this.branch3x3_2a.forward(b3),
+        this.branch3x3_2b.forward(b3),
+        this.branch3x3dbl_3a.forward(dbl),
+        this.branch3x3dbl_3b.forward(dbl),
         this.branch_pool.forward(pooled),
       ]);
     });

@@ -11,7 +11,12 @@ export type InceptionFeature = (typeof INCEPTION_FEATURES)[number];
 
 /** Width of each output. */
 export const INCEPTION_FEATURE_SIZES: Record<InceptionFeature, number> = {
-  '64': 64, '192': 192, '768': 768, '2048': 2048, logits_unbiased: 1008, logits: 1008,
+  '64': 64,
+  '192': 192,
+  '768': 768,
+  '2048': 2048,
+  logits_unbiased: 1008,
+  logits: 1008,
 };
 
 /** The network's input side: images are resized to 299×299 before the first conv. */
@@ -43,11 +48,22 @@ export interface InceptionFeatureExtractor {
  * const { '2048': pool, logits_unbiased } = net.forward(uint8Images, { features: ['2048', 'logits_unbiased'] });
  */
 export class FidInceptionV3 extends Module implements InceptionFeatureExtractor {
-  readonly Conv2d_1a_3x3; readonly Conv2d_2a_3x3; readonly Conv2d_2b_3x3;
-  readonly Conv2d_3b_1x1; readonly Conv2d_4a_3x3;
-  readonly Mixed_5b; readonly Mixed_5c; readonly Mixed_5d; readonly Mixed_6a;
-  readonly Mixed_6b; readonly Mixed_6c; readonly Mixed_6d; readonly Mixed_6e;
-  readonly Mixed_7a; readonly Mixed_7b; readonly Mixed_7c;
+  readonly Conv2d_1a_3x3;
+  readonly Conv2d_2a_3x3;
+  readonly Conv2d_2b_3x3;
+  readonly Conv2d_3b_1x1;
+  readonly Conv2d_4a_3x3;
+  readonly Mixed_5b;
+  readonly Mixed_5c;
+  readonly Mixed_5d;
+  readonly Mixed_6a;
+  readonly Mixed_6b;
+  readonly Mixed_6c;
+  readonly Mixed_6d;
+  readonly Mixed_6e;
+  readonly Mixed_7a;
+  readonly Mixed_7b;
+  readonly Mixed_7c;
   readonly fc: Linear;
 
   constructor({ random = tfRandomSource }: { random?: RandomSource } = {}) {
@@ -79,7 +95,7 @@ export class FidInceptionV3 extends Module implements InceptionFeatureExtractor 
    */
   override loadStateDict(state: Map<string, Tensor>, options: LoadStateDictOptions = {}): StateDictProblems {
     const kept = new Map([...state].filter(([name]) => !name.endsWith('.num_batches_tracked')));
-    return super.loadStateDict(kept, { context: 'expected torch-fidelity\'s FID Inception (weights-inception-2015-12-05-6726825d.pth)', ...options });
+    return super.loadStateDict(kept, { context: "expected torch-fidelity's FID Inception (weights-inception-2015-12-05-6726825d.pth)", ...options });
   }
 
   /**

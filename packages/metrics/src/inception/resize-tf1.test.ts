@@ -26,7 +26,11 @@ describeEachBackend('TF1 bilinear resize', () => {
   });
 
   it('is the identity at the same size', async () => {
-    const x = tf.tensor4d(Array.from({ length: 2 * 3 * 5 * 3 }, (_, i) => i % 256), [2, 3, 5, 3], 'int32');
+    const x = tf.tensor4d(
+      Array.from({ length: 2 * 3 * 5 * 3 }, (_, i) => i % 256),
+      [2, 3, 5, 3],
+      'int32',
+    );
     const y = resizeBilinearTf1(x, [3, 5]);
     expect(Array.from(await y.data())).toEqual(Array.from(await x.data()));
     tf.dispose([x, y]);

@@ -1,6 +1,4 @@
-import {
-  bytesSource, flattenTensors, readSafetensors, readTorchCheckpoint, type ByteSource, type RawTensor,
-} from '@pixelrepa/io';
+import { bytesSource, flattenTensors, readSafetensors, readTorchCheckpoint, type ByteSource, type RawTensor } from '@pixelrepa/io';
 import { tf } from '@pixelrepa/tensor';
 import { tensorStateDict, type RandomSource } from '@pixelrepa/nn';
 import { FidInceptionV3 } from './fid-inception-v3.js';
@@ -60,7 +58,9 @@ async function readWeights({ bytes, path, resolve }: FidInceptionWeightsSource):
   if (bytes) return readFidInceptionWeights(bytes);
   if (path) return readWeightsFile(path);
   if (!resolve) {
-    throw new Error(`no FID Inception weights given: pass { bytes }, { path } or a { resolve } that finds ${FID_INCEPTION_WEIGHTS.fileName} (download: ${FID_INCEPTION_WEIGHTS.url})`);
+    throw new Error(
+      `no FID Inception weights given: pass { bytes }, { path } or a { resolve } that finds ${FID_INCEPTION_WEIGHTS.fileName} (download: ${FID_INCEPTION_WEIGHTS.url})`,
+    );
   }
   const found = await resolve(FID_INCEPTION_WEIGHTS);
   const data = typeof found === 'string' ? await readFileBytes(found) : found;
@@ -79,7 +79,9 @@ export function readFidInceptionWeights(input: Uint8Array | ByteSource): Map<str
     return flattenTensors(readTorchCheckpoint(source, { widenHalf: true }));
   }
   if (head[0] === 0x80) {
-    throw new Error('this .pth was written by torch.save with _use_new_zipfile_serialization=False (the legacy format), which is not read here: re-save it with torch ≥ 1.6 or convert it to safetensors');
+    throw new Error(
+      'this .pth was written by torch.save with _use_new_zipfile_serialization=False (the legacy format), which is not read here: re-save it with torch ≥ 1.6 or convert it to safetensors',
+    );
   }
   if (head.length === 9 && head[8] === 0x7b /* '{' */) {
     return readSafetensors(source, { widenHalf: true }).tensors;
@@ -101,6 +103,8 @@ async function checkSha256Prefix(data: Uint8Array, prefix: string, where: string
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
   const hex = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
   if (!hex.startsWith(prefix)) {
-    throw new Error(`${where}: SHA-256 ${hex.slice(0, 16)}… does not start with ${prefix}; the download is corrupt or a different file — delete it and fetch again`);
+    throw new Error(
+      `${where}: SHA-256 ${hex.slice(0, 16)}… does not start with ${prefix}; the download is corrupt or a different file — delete it and fetch again`,
+    );
   }
 }

@@ -33,7 +33,10 @@ describe('float64 linear algebra', () => {
   });
 
   it('pivoted Cholesky reconstructs a covariance and finds the rank of a singular one', () => {
-    for (const [n, samples] of [[20, 50], [30, 12]]) {
+    for (const [n, samples] of [
+      [20, 50],
+      [30, 12],
+    ]) {
       const sigma = covariance(n, samples, 7);
       const { factor, permutation, rank } = pivotedCholesky(sigma, n);
       expect(rank).toBe(Math.min(n, samples));
@@ -48,7 +51,10 @@ describe('float64 linear algebra', () => {
   });
 
   it("tr sqrt(Σ1Σ2) by the symmetric route equals the general eigenvalues' (full rank and singular)", () => {
-    for (const [n, samples] of [[48, 200], [48, 20]]) {
+    for (const [n, samples] of [
+      [48, 200],
+      [48, 20],
+    ]) {
       const sigma1 = covariance(n, samples, 3);
       const sigma2 = covariance(n, samples + 5, 4);
       const symmetric = traceSqrtProduct(sigma1, sigma2, n);

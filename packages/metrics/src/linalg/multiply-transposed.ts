@@ -24,7 +24,13 @@ export function addGramUpper(out: Float64Array, x: Rows, m: number, k: number): 
 
 /** Writes (or adds) the dot products of rows of a and rows of b into out [m, n]; `upperOnly` skips j < i − 1. */
 function products(a: Rows, m: number, b: Rows, n: number, k: number, out: Float64Array, upperOnly: boolean, accumulate = false): void {
-  const put = accumulate ? (index: number, value: number) => { out[index] += value; } : (index: number, value: number) => { out[index] = value; };
+  const put = accumulate
+    ? (index: number, value: number) => {
+        out[index] += value;
+      }
+    : (index: number, value: number) => {
+        out[index] = value;
+      };
   for (let i = 0; i < m; i += 2) {
     const pair = i + 1 < m;
     const a0 = i * k;
@@ -34,12 +40,22 @@ function products(a: Rows, m: number, b: Rows, n: number, k: number, out: Float6
       const b1 = b0 + k;
       const both = j + 1 < n;
       if (pair && both) {
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s10 = 0,
+          s11 = 0;
         for (let t = 0; t < k; t++) {
-          const x0 = a[a0 + t], x1 = a[a1 + t], y0 = b[b0 + t], y1 = b[b1 + t];
-          s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
+          const x0 = a[a0 + t],
+            x1 = a[a1 + t],
+            y0 = b[b0 + t],
+            y1 = b[b1 + t];
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
         }
-        put(i * n + j, s00); put(i * n + j + 1, s01);
+        put(i * n + j, s00);
+        put(i * n + j + 1, s01);
         // (i + 1, i) lies below the diagonal when upperOnly; it is left alone.
         if (!upperOnly || j >= i + 1) put((i + 1) * n + j, s10);
         put((i + 1) * n + j + 1, s11);

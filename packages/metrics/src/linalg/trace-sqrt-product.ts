@@ -54,15 +54,25 @@ function rowProducts(x: Float64Array, m: number, y: Float64Array, p: number, len
       const y0 = j * len;
       const y1 = y0 + len;
       const both = j + 1 < p;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       if (pair && both) {
         for (let t = from; t < len; t++) {
-          const a0 = x[x0 + t], a1 = x[x1 + t], b0 = y[y0 + t], b1 = y[y1 + t];
-          s00 += a0 * b0; s01 += a0 * b1; s10 += a1 * b0; s11 += a1 * b1;
+          const a0 = x[x0 + t],
+            a1 = x[x1 + t],
+            b0 = y[y0 + t],
+            b1 = y[y1 + t];
+          s00 += a0 * b0;
+          s01 += a0 * b1;
+          s10 += a1 * b0;
+          s11 += a1 * b1;
         }
       } else {
         for (let t = from; t < len; t++) {
-          const a0 = x[x0 + t], b0 = y[y0 + t];
+          const a0 = x[x0 + t],
+            b0 = y[y0 + t];
           s00 += a0 * b0;
           if (both) s01 += a0 * y[y1 + t];
           if (pair) s10 += x[x1 + t] * b0;

@@ -22,12 +22,13 @@ export interface LoadCachedInceptionOptions {
 export async function loadFidInceptionV3Cached(options: LoadCachedInceptionOptions = {}): Promise<FidInceptionV3> {
   if (options.path) return loadFidInceptionV3({ path: options.path });
   return loadFidInceptionV3({
-    resolve: (file) => fetchToCache({
-      url: options.url ?? file.url,
-      fileName: `torch-fidelity/${file.fileName}`,
-      cacheDir: options.cacheDir,
-      offline: options.offline,
-      onProgress: options.onProgress,
-    }),
+    resolve: (file) =>
+      fetchToCache({
+        url: options.url ?? file.url,
+        fileName: `torch-fidelity/${file.fileName}`,
+        cacheDir: options.cacheDir,
+        offline: options.offline,
+        onProgress: options.onProgress,
+      }),
   });
 }

@@ -9,7 +9,11 @@ describeWithFixtures('Inception Score', ['fid-stats-and-frechet'], () => {
 
   it("matches torch-fidelity's isc_features_to_metric (10 splits, seed-2020 shuffle, N = 997) to 1e-9", () => {
     const score = inceptionScore(logits.data as Float32Array, 1008);
-    for (const [name, values] of [['isc_split_scores_uneven', score.splitScores], ['isc_mean_uneven', [score.mean]], ['isc_std_uneven', [score.std]]] as const) {
+    for (const [name, values] of [
+      ['isc_split_scores_uneven', score.splitScores],
+      ['isc_mean_uneven', [score.mean]],
+      ['isc_std_uneven', [score.std]],
+    ] as const) {
       const report = allclose(values, expected(name), toleranceFor(fixture.json, name));
       expect(report.ok, `${name}: ${report.message}`).toBe(true);
     }

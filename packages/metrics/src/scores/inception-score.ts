@@ -25,7 +25,11 @@ export interface InceptionScore {
  *
  * logits: [N, C] row-major
  */
-export function inceptionScore(logits: Float32Array | Float64Array, classes: number, { splits = 10, shuffle = true, seed = 2020 }: InceptionScoreOptions = {}): InceptionScore {
+export function inceptionScore(
+  logits: Float32Array | Float64Array,
+  classes: number,
+  { splits = 10, shuffle = true, seed = 2020 }: InceptionScoreOptions = {},
+): InceptionScore {
   if (logits.length % classes !== 0) throw new Error(`logits have ${logits.length} values, not a multiple of ${classes} classes: expected [N, ${classes}]`);
   const n = logits.length / classes;
   if (n < 2) throw new Error(`the Inception Score needs at least 2 images, got ${n}`);

@@ -9,7 +9,11 @@ describeWithFixtures('Kernel Inception Distance', ['fid-stats-and-frechet'], () 
 
   it("matches torch-fidelity's kid_features_to_metric (100 subsets of 1000, seed 2020)", () => {
     const kid = kernelInceptionDistance(a, b, 64);
-    for (const [name, values] of [['kid_mean', [kid.mean]], ['kid_std', [kid.std]], ['kid_mmd_per_subset_f64', kid.subsetValues]] as const) {
+    for (const [name, values] of [
+      ['kid_mean', [kid.mean]],
+      ['kid_std', [kid.std]],
+      ['kid_mmd_per_subset_f64', kid.subsetValues],
+    ] as const) {
       const report = allclose(values, fixture.expected().get(name)!.data as Float64Array, toleranceFor(fixture.json, name));
       expect(report.ok, `${name}: ${report.message}`).toBe(true);
     }
@@ -24,7 +28,9 @@ describeWithFixtures('Kernel Inception Distance', ['fid-stats-and-frechet'], () 
 
   it('uses the smaller set size when it is below 1000, and explains impossible sizes', () => {
     expect(kernelInceptionDistance(a.subarray(0, 40 * 64), b.subarray(0, 30 * 64), 64, { subsets: 2 }).subsetSize).toBe(30);
-    expect(() => kernelInceptionDistance(a.subarray(0, 40 * 64), b.subarray(0, 30 * 64), 64, { subsetSize: 35 })).toThrow(/subset size 35 must be between 2 and .* \(40, 30\)/);
+    expect(() => kernelInceptionDistance(a.subarray(0, 40 * 64), b.subarray(0, 30 * 64), 64, { subsetSize: 35 })).toThrow(
+      /subset size 35 must be between 2 and .* \(40, 30\)/,
+    );
     expect(() => kernelInceptionDistance(a.subarray(0, 64), b, 64)).toThrow(/at least 2 feature vectors in each set, got 1/);
   });
 });

@@ -28,7 +28,6 @@ export interface KernelInceptionDistance {
   subsetSize: number;
 }
 
-
 /**
  * The Kernel Inception Distance, torch-fidelity's `kid_features_to_metric`: for each subset
  * draw `choice(n1, m, replace=False)` then `choice(n2, m, replace=False)` from one
@@ -38,7 +37,12 @@ export interface KernelInceptionDistance {
  *
  * a: [n1, D], b: [n2, D] row-major
  */
-export function kernelInceptionDistance(a: Float32Array | Float64Array, b: Float32Array | Float64Array, dim: number, options: KernelInceptionDistanceOptions = {}): KernelInceptionDistance {
+export function kernelInceptionDistance(
+  a: Float32Array | Float64Array,
+  b: Float32Array | Float64Array,
+  dim: number,
+  options: KernelInceptionDistanceOptions = {},
+): KernelInceptionDistance {
   if (a.length % dim !== 0 || b.length % dim !== 0) throw new Error(`KID features must be [N, ${dim}]: got ${a.length} and ${b.length} values`);
   const n1 = a.length / dim;
   const n2 = b.length / dim;
@@ -92,7 +96,14 @@ function sumAll(k: Float64Array, m: number, offDiagonal: boolean): number {
 }
 
 /** Dot products of selected rows of x and y. → [rowsX, rowsY] */
-function gramOf(x: Float32Array | Float64Array, rowsX: Int32Array, y: Float32Array | Float64Array, rowsY: Int32Array, dim: number, symmetric = false): Float64Array {
+function gramOf(
+  x: Float32Array | Float64Array,
+  rowsX: Int32Array,
+  y: Float32Array | Float64Array,
+  rowsY: Int32Array,
+  dim: number,
+  symmetric = false,
+): Float64Array {
   const left = gather(x, rowsX, dim);
   const right = symmetric ? left : gather(y, rowsY, dim);
   return multiplyTransposed(left, rowsX.length, right, rowsY.length, dim, { symmetric });

@@ -25,7 +25,12 @@ export interface PrecisionRecall {
  *
  * real: [N1, D], generated: [N2, D] row-major
  */
-export async function precisionRecall(real: Float32Array, generated: Float32Array, dim: number, { neighborhood = 3, batchSize = 512 }: PrecisionRecallOptions = {}): Promise<PrecisionRecall> {
+export async function precisionRecall(
+  real: Float32Array,
+  generated: Float32Array,
+  dim: number,
+  { neighborhood = 3, batchSize = 512 }: PrecisionRecallOptions = {},
+): Promise<PrecisionRecall> {
   const n1 = real.length / dim;
   const n2 = generated.length / dim;
   if (!Number.isInteger(n1) || !Number.isInteger(n2)) throw new Error(`precision/recall features must be [N, ${dim}]`);
@@ -63,12 +68,14 @@ function kthNeighbourSquaredDistances(rows: Tensor, k: number, batchSize: number
   const n = rows.shape[0];
   const parts: Tensor[] = [];
   for (let start = 0; start < n; start += batchSize) {
-    parts.push(tf.tidy(() => {
-      const block = tf.slice(rows, [start, 0], [Math.min(batchSize, n - start), -1]);
-      // The k+1 smallest distances include the row itself (distance 0).
-      const { values } = tf.topk(tf.neg(squaredDistances(block, rows)), k + 1);
-      return tf.reshape(tf.neg(tf.slice(values, [0, k], [-1, 1])), [-1]);
-    }));
+    parts.push(
+      tf.tidy(() => {
+        const block = tf.slice(rows, [start, 0], [Math.min(batchSize, n - start), -1]);
+        // The k+1 smallest distances include the row itself (distance 0).
+        const { values } = tf.topk(tf.neg(squaredDistances(block, rows)), k + 1);
+        return tf.reshape(tf.neg(tf.slice(values, [0, k], [-1, 1])), [-1]);
+      }),
+    );
   }
   const radii = tf.concat(parts);
   tf.dispose(parts);

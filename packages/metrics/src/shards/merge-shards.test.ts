@@ -30,7 +30,12 @@ const settings = JSON.stringify({ checkpoint: 'run (ours, step 2)', seed: 0, cfg
 
 function collected(start: number, end: number): CollectedFeatures {
   const features = pool.slice(start * dim, end * dim);
-  return { count: end - start, statistics: new StatisticsAccumulator(dim).add(features).statistics(), features, logits: logits.slice(start * classes, end * classes) };
+  return {
+    count: end - start,
+    statistics: new StatisticsAccumulator(dim).add(features).statistics(),
+    features,
+    logits: logits.slice(start * classes, end * classes),
+  };
 }
 
 /** Shards through their .npz files, as the merge command reads them. */
@@ -48,7 +53,9 @@ describe('mergeMetricShards', () => {
     expect(merged.count).toBe(total);
     expect(Array.from(merged.logits!)).toEqual(Array.from(logits));
     expect(Array.from(merged.features!)).toEqual(Array.from(pool));
-    expect(largestDifference(merged.statistics.covariance, whole.statistics.covariance)).toBeLessThan(1e-13 * largestDifference(whole.statistics.covariance, new Float64Array(dim * dim)));
+    expect(largestDifference(merged.statistics.covariance, whole.statistics.covariance)).toBeLessThan(
+      1e-13 * largestDifference(whole.statistics.covariance, new Float64Array(dim * dim)),
+    );
     expect(largestDifference(merged.statistics.mean, whole.statistics.mean)).toBeLessThan(1e-15);
     expect(largestDifference(merged.statistics.covariance, whole.statistics.covariance)).toBeGreaterThanOrEqual(0);
     // IS sees the same rows in the same order as one pass: equal to the last bit (so do KID and precision/recall).
@@ -56,11 +63,17 @@ describe('mergeMetricShards', () => {
   });
 
   it('refuses overlapping, missing and mismatched shards, naming the files', () => {
-    expect(() => mergeMetricShards(shardFiles([0, 8, 23]).concat(shardFiles([0, 10, 23]).slice(1)))).toThrow(/shard-1\.npz \(images 10…22\) overlaps shard-1\.npz \(images 8…22\)/);
-    expect(() => mergeMetricShards(shardFiles([0, 8, 15, 23]).filter((_, k) => k !== 1))).toThrow(/images 8…14 of 23 are in no shard \(missing before shard-2\.npz\)/);
+    expect(() => mergeMetricShards(shardFiles([0, 8, 23]).concat(shardFiles([0, 10, 23]).slice(1)))).toThrow(
+      /shard-1\.npz \(images 10…22\) overlaps shard-1\.npz \(images 8…22\)/,
+    );
+    expect(() => mergeMetricShards(shardFiles([0, 8, 15, 23]).filter((_, k) => k !== 1))).toThrow(
+      /images 8…14 of 23 are in no shard \(missing before shard-2\.npz\)/,
+    );
     expect(() => mergeMetricShards(shardFiles([0, 8, 15, 23]).slice(0, 2))).toThrow(/images 15…22 of 23 are in no shard/);
     const other = JSON.stringify({ checkpoint: 'run (ours, step 2)', seed: 1, cfg: 2 });
-    expect(() => mergeMetricShards(shardFiles([0, 8, 23], { settings: [settings, other] }))).toThrow(/shard-1\.npz was made with other settings than shard-0\.npz: seed: 0 vs 1/);
+    expect(() => mergeMetricShards(shardFiles([0, 8, 23], { settings: [settings, other] }))).toThrow(
+      /shard-1\.npz was made with other settings than shard-0\.npz: seed: 0 vs 1/,
+    );
     expect(() => mergeMetricShards([])).toThrow(/no shards/);
   });
 

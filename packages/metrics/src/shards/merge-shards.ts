@@ -20,7 +20,9 @@ export function mergeMetricShards(shards: readonly NamedShard[]): CollectedFeatu
   const [first] = shards;
   for (const { name, shard } of shards.slice(1)) {
     if (shard.settings !== first.shard.settings) {
-      throw new Error(`${name} was made with other settings than ${first.name}: ${settingsDifference(first.shard.settings, shard.settings)}; merge only the shards of one evaluation`);
+      throw new Error(
+        `${name} was made with other settings than ${first.name}: ${settingsDifference(first.shard.settings, shard.settings)}; merge only the shards of one evaluation`,
+      );
     }
     if (shard.total !== first.shard.total) throw new Error(`${name} is a shard of ${shard.total} images but ${first.name} of ${first.shard.total}`);
   }
@@ -29,15 +31,25 @@ export function mergeMetricShards(shards: readonly NamedShard[]): CollectedFeatu
   let previous: NamedShard | undefined;
   for (const entry of ordered) {
     const { start, end } = entry.shard;
-    if (start < next) throw new Error(`${entry.name} (images ${start}…${end - 1}) overlaps ${previous!.name} (images ${previous!.shard.start}…${previous!.shard.end - 1}); was a shard given twice?`);
-    if (start > next) throw new Error(`images ${next}…${start - 1} of ${first.shard.total} are in no shard (missing before ${entry.name}); run the missing shard and merge again`);
+    if (start < next)
+      throw new Error(
+        `${entry.name} (images ${start}…${end - 1}) overlaps ${previous!.name} (images ${previous!.shard.start}…${previous!.shard.end - 1}); was a shard given twice?`,
+      );
+    if (start > next)
+      throw new Error(
+        `images ${next}…${start - 1} of ${first.shard.total} are in no shard (missing before ${entry.name}); run the missing shard and merge again`,
+      );
     next = end;
     previous = entry;
   }
-  if (next < first.shard.total) throw new Error(`images ${next}…${first.shard.total - 1} of ${first.shard.total} are in no shard (missing after ${previous!.name}); run the missing shard and merge again`);
+  if (next < first.shard.total)
+    throw new Error(
+      `images ${next}…${first.shard.total - 1} of ${first.shard.total} are in no shard (missing after ${previous!.name}); run the missing shard and merge again`,
+    );
   const accumulator = new StatisticsAccumulator(first.shard.statistics.dim);
   for (const { name, shard } of ordered) {
-    if (shard.statistics.dim !== accumulator.dim) throw new Error(`${name} holds ${shard.statistics.dim}-d statistics but ${first.name} ${accumulator.dim}-d ones`);
+    if (shard.statistics.dim !== accumulator.dim)
+      throw new Error(`${name} holds ${shard.statistics.dim}-d statistics but ${first.name} ${accumulator.dim}-d ones`);
     accumulator.merge(shard.statistics);
   }
   const widths = new Set(ordered.map(({ shard }) => shard.logits && shard.logits.length / shard.count));

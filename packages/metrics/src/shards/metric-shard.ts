@@ -41,12 +41,18 @@ export function metricShardFromNpz(input: Uint8Array | ByteSource, what = 'shard
   const range = arrays.get('shard_range');
   const settings = arrays.get('shard_settings');
   if (!range || !settings) {
-    throw new Error(`${what} is not an evaluation shard (it has no ${range ? 'shard_settings' : 'shard_range'}; found ${[...arrays.keys()].join(', ')}): shards are written by pixelrepa eval --shard k/N --save_statistics`);
+    throw new Error(
+      `${what} is not an evaluation shard (it has no ${range ? 'shard_settings' : 'shard_range'}; found ${[...arrays.keys()].join(', ')}): shards are written by pixelrepa eval --shard k/N --save_statistics`,
+    );
   }
   const [start, end, total] = Array.from(range.data as BigInt64Array, Number);
-  const statistics = statisticsFromNpz(writeNpz(new Map([...arrays].filter(([key]) => ['mu', 'sigma', 'mu_f64', 'num_samples'].includes(key)))), { expectedDim, what });
+  const statistics = statisticsFromNpz(writeNpz(new Map([...arrays].filter(([key]) => ['mu', 'sigma', 'mu_f64', 'num_samples'].includes(key)))), {
+    expectedDim,
+    what,
+  });
   const n = end - start;
-  if (!(Number.isSafeInteger(start) && start >= 0 && end > start && end <= total)) throw new Error(`${what}: shard_range [${start}, ${end}) of ${total} is not a range of images`);
+  if (!(Number.isSafeInteger(start) && start >= 0 && end > start && end <= total))
+    throw new Error(`${what}: shard_range [${start}, ${end}) of ${total} is not a range of images`);
   if (statistics.count !== n) throw new Error(`${what} covers images ${start}…${end - 1} (${n}) but its statistics count ${statistics.count}`);
   const read = (name: string, width?: number): Float32Array | undefined => {
     const raw = arrays.get(name);
@@ -57,9 +63,14 @@ export function metricShardFromNpz(input: Uint8Array | ByteSource, what = 'shard
     return raw.data as Float32Array;
   };
   return {
-    start, end, total, count: n, statistics,
+    start,
+    end,
+    total,
+    count: n,
+    statistics,
     settings: new TextDecoder().decode(settings.data as Uint8Array),
-    logits: read('logits_unbiased'), features: read('pool_2048', statistics.dim),
+    logits: read('logits_unbiased'),
+    features: read('pool_2048', statistics.dim),
   };
 }
 

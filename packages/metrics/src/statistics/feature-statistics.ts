@@ -37,11 +37,14 @@ export function validateStatistics(stats: FeatureStatistics, what = 'statistics'
     largest = Math.max(largest, Math.abs(value));
   }
   for (let i = 0; i < dim; i++) {
-    if (covariance[i * dim + i] < 0) throw new Error(`${what}: covariance has a negative variance at [${i}, ${i}] (${covariance[i * dim + i]}); it is not a covariance matrix`);
+    if (covariance[i * dim + i] < 0)
+      throw new Error(`${what}: covariance has a negative variance at [${i}, ${i}] (${covariance[i * dim + i]}); it is not a covariance matrix`);
     for (let j = 0; j < i; j++) {
       const gap = Math.abs(covariance[i * dim + j] - covariance[j * dim + i]);
       if (gap > 1e-6 * largest) {
-        throw new Error(`${what}: covariance is not symmetric: [${i}, ${j}] = ${covariance[i * dim + j]} but [${j}, ${i}] = ${covariance[j * dim + i]}; is the file's sigma stored transposed or corrupted?`);
+        throw new Error(
+          `${what}: covariance is not symmetric: [${i}, ${j}] = ${covariance[i * dim + j]} but [${j}, ${i}] = ${covariance[j * dim + i]}; is the file's sigma stored transposed or corrupted?`,
+        );
       }
     }
   }
@@ -50,7 +53,12 @@ export function validateStatistics(stats: FeatureStatistics, what = 'statistics'
 /** The covariance made exactly symmetric ((Σ + Σᵀ)/2); returns the input itself when it already is. */
 export function symmetrised(covariance: Float64Array, dim: number): Float64Array {
   let exact = true;
-  for (let i = 0; i < dim && exact; i++) for (let j = 0; j < i; j++) if (covariance[i * dim + j] !== covariance[j * dim + i]) { exact = false; break; }
+  for (let i = 0; i < dim && exact; i++)
+    for (let j = 0; j < i; j++)
+      if (covariance[i * dim + j] !== covariance[j * dim + i]) {
+        exact = false;
+        break;
+      }
   if (exact) return covariance;
   const out = new Float64Array(covariance);
   for (let i = 0; i < dim; i++) {

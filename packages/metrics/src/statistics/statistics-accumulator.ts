@@ -44,7 +44,9 @@ export class StatisticsAccumulator {
     if (b === 0) return this;
     for (let i = 0; i < rows.length; i++) {
       if (!Number.isFinite(rows[i])) {
-        throw new Error(`feature batch row ${Math.floor(i / d)} has a non-finite value (${rows[i]}) at column ${i % d}; the network produced NaN/Inf — check the images and weights`);
+        throw new Error(
+          `feature batch row ${Math.floor(i / d)} has a non-finite value (${rows[i]}) at column ${i % d}; the network produced NaN/Inf — check the images and weights`,
+        );
       }
     }
     // Batch mean and the batch rows centred on it, transposed ([D, B]) so scatter entries are contiguous dots.

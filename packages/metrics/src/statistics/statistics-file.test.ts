@@ -45,9 +45,13 @@ describe('statistics files (.npz)', () => {
     expect(() => statisticsFromNpz(numpyFile([1, Infinity], [1, 0, 0, 1]))).toThrow(/mean\[1\] is Infinity/);
     expect(() => statisticsFromNpz(numpyFile([1, 2], [-1, 0, 0, 1]))).toThrow(/negative variance/);
     expect(() => statisticsFromNpz(writeNpz({ mu: { dtype: 'F32', shape: [2], data: new Float32Array(2) } }))).toThrow(/no "sigma" array \(found: mu\)/);
-    expect(() => statisticsFromNpz(writeNpz({
-      mu: { dtype: 'F32', shape: [2], data: new Float32Array(2) },
-      sigma: { dtype: 'F64', shape: [3, 3], data: new Float64Array(9) },
-    }))).toThrow(/sigma must be \[2, 2\]/);
+    expect(() =>
+      statisticsFromNpz(
+        writeNpz({
+          mu: { dtype: 'F32', shape: [2], data: new Float32Array(2) },
+          sigma: { dtype: 'F64', shape: [3, 3], data: new Float64Array(9) },
+        }),
+      ),
+    ).toThrow(/sigma must be \[2, 2\]/);
   });
 });

@@ -26,12 +26,17 @@ export function statisticsToNpz(stats: FeatureStatistics): Uint8Array {
  * validating them (finite, symmetric sigma of the right size). `expectedDim` (e.g. 2048) turns
  * a file of another feature into a clear error.
  */
-export function statisticsFromNpz(input: Uint8Array | ByteSource, { expectedDim, what = 'statistics file' }: { expectedDim?: number; what?: string } = {}): FeatureStatistics {
+export function statisticsFromNpz(
+  input: Uint8Array | ByteSource,
+  { expectedDim, what = 'statistics file' }: { expectedDim?: number; what?: string } = {},
+): FeatureStatistics {
   const arrays = readNpz(input);
   const mu = arrays.get('mu');
   const sigma = arrays.get('sigma');
   if (!mu || !sigma) {
-    throw new Error(`${what} has no ${!mu ? '"mu"' : '"sigma"'} array (found: ${[...arrays.keys()].join(', ') || 'nothing'}); FID statistics are an .npz with mu [D] and sigma [D, D]`);
+    throw new Error(
+      `${what} has no ${!mu ? '"mu"' : '"sigma"'} array (found: ${[...arrays.keys()].join(', ') || 'nothing'}); FID statistics are an .npz with mu [D] and sigma [D, D]`,
+    );
   }
   if (mu.shape.length !== 1) throw new Error(`${what}: mu must be 1-D [D], got shape [${mu.shape.join(', ')}]`);
   const dim = mu.shape[0];
@@ -39,7 +44,9 @@ export function statisticsFromNpz(input: Uint8Array | ByteSource, { expectedDim,
     throw new Error(`${what}: sigma must be [${dim}, ${dim}] to match mu, got [${sigma.shape.join(', ')}]`);
   }
   if (expectedDim !== undefined && dim !== expectedDim) {
-    throw new Error(`${what} holds ${dim}-d statistics, but ${expectedDim}-d ones are needed (FID uses Inception's '2048' pool features); was it computed from another layer or network?`);
+    throw new Error(
+      `${what} holds ${dim}-d statistics, but ${expectedDim}-d ones are needed (FID uses Inception's '2048' pool features); was it computed from another layer or network?`,
+    );
   }
   const exactMean = arrays.get('mu_f64');
   const count = arrays.get('num_samples');

@@ -18,7 +18,10 @@ describe("initBackend('auto')", () => {
     expect(info.name).toBe('wasm');
     expect(info.reason).toMatch(/^best available/);
     expect(info.tried?.map((attempt) => [attempt.name, attempt.ok])).toEqual([
-      ['node-gpu', false], ['node', false], ['webgpu', false], ['wasm', true],
+      ['node-gpu', false],
+      ['node', false],
+      ['webgpu', false],
+      ['wasm', true],
     ]);
     expect(info.tried?.[0].reason).toMatch(/npm install @tensorflow\/tfjs-node-gpu/);
     expect(info.tried?.[1].reason).toMatch(/npm install @tensorflow\/tfjs-node\b/);
@@ -28,7 +31,9 @@ describe("initBackend('auto')", () => {
 
   it('passes over a software WebGPU adapter unless allowed', async () => {
     const softwareDawn = {
-      create: () => ({ requestAdapter: async () => ({ info: { vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: 'OpenGL ES 3.2 Mesa 22.3.6' } }) }),
+      create: () => ({
+        requestAdapter: async () => ({ info: { vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: 'OpenGL ES 3.2 Mesa 22.3.6' } }),
+      }),
       globals: {},
     };
     const loadModule = standInLoader({ webgpu: () => softwareDawn });
@@ -50,8 +55,9 @@ describe("initBackend('auto')", () => {
 
   it('gives every reason when nothing starts', async () => {
     const loadModule = standInLoader({});
-    await expect(initBackend('auto', { loadModule, candidates: ['node', 'webgpu'] }))
-      .rejects.toThrow(/no backend could be started \(node: .*npm install @tensorflow\/tfjs-node.*; webgpu: .*npm install webgpu/);
+    await expect(initBackend('auto', { loadModule, candidates: ['node', 'webgpu'] })).rejects.toThrow(
+      /no backend could be started \(node: .*npm install @tensorflow\/tfjs-node.*; webgpu: .*npm install webgpu/,
+    );
   });
 
   it('with the packages installed here, picks one backend and says why each before it was rejected', async () => {

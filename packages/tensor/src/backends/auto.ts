@@ -37,10 +37,19 @@ export async function initAuto(options: InitBackendOptions, start: StartBackend)
   throw new Error(`no backend could be started (${summary})`);
 }
 
-async function startGpuIfHardware(name: BackendName, entry: BackendEntry, options: InitBackendOptions, tried: BackendAttempt[]): Promise<BackendInfo | undefined> {
+async function startGpuIfHardware(
+  name: BackendName,
+  entry: BackendEntry,
+  options: InitBackendOptions,
+  tried: BackendAttempt[],
+): Promise<BackendInfo | undefined> {
   const probe = await entry.probe!(options);
   if (probe.software && !options.allowSoftwareGpu) {
-    tried.push({ name, ok: false, reason: `only a software ${name === 'webgpu' ? 'adapter' : 'renderer'} (${probe.adapter}), slower than wasm; pass allowSoftwareGpu to accept it` });
+    tried.push({
+      name,
+      ok: false,
+      reason: `only a software ${name === 'webgpu' ? 'adapter' : 'renderer'} (${probe.adapter}), slower than wasm; pass allowSoftwareGpu to accept it`,
+    });
     return undefined;
   }
   return probe.start();

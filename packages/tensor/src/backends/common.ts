@@ -12,8 +12,8 @@ export async function registerGradients(): Promise<void> {
   if (tf.getGradient('Sum') == null) await import('@tensorflow/tfjs');
   if (tf.getGradient('Sum') == null) {
     throw new Error(
-      'TF.js gradients are not registered in this copy of @tensorflow/tfjs-core: @tensorflow/tfjs probably '
-      + `brought its own copy (run \`npm ls @tensorflow/tfjs-core\`; every copy must be ${tf.version_core})`,
+      'TF.js gradients are not registered in this copy of @tensorflow/tfjs-core: @tensorflow/tfjs probably ' +
+        `brought its own copy (run \`npm ls @tensorflow/tfjs-core\`; every copy must be ${tf.version_core})`,
     );
   }
   gradientsRegistered = true;
@@ -35,7 +35,11 @@ export async function activate(name: string): Promise<void> {
   entry.factory = () => {
     try {
       const made = original();
-      if (made instanceof Promise) return made.catch((error: unknown) => { failure = error; throw error; });
+      if (made instanceof Promise)
+        return made.catch((error: unknown) => {
+          failure = error;
+          throw error;
+        });
       return made;
     } catch (error) {
       failure = error;

@@ -10,9 +10,13 @@ import { linuxGpuDevices } from './gpu-devices.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-describe("auto on a machine without a GPU device", () => {
+describe('auto on a machine without a GPU device', () => {
   it('does not load Dawn (which would print its warnings) and says why WebGPU was passed over', async () => {
-    const loadModule = standInLoader({ webgpu: () => { throw new Error('Dawn must not be loaded'); } });
+    const loadModule = standInLoader({
+      webgpu: () => {
+        throw new Error('Dawn must not be loaded');
+      },
+    });
     const info = await initBackend('auto', { loadModule, gpuDevices: () => [], candidates: ['webgpu', 'cpu'] });
     expect(info.name).toBe('cpu');
     expect(loadModule.imported).toEqual([]);
@@ -37,11 +41,14 @@ describe("auto on a machine without a GPU device", () => {
   it.runIf(linuxGpuDevices()?.length === 0)('here (no GPU device): initBackend("auto") writes nothing to stderr', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-probe-'));
     const script = join(dir, 'probe.mts');
-    writeFileSync(script, `const { initBackend } = await import(${JSON.stringify(pathToFileURL(join(packageRoot, 'src', 'index.ts')).href)});
+    writeFileSync(
+      script,
+      `const { initBackend } = await import(${JSON.stringify(pathToFileURL(join(packageRoot, 'src', 'index.ts')).href)});
 const info = await initBackend('auto');
 await new Promise((resolve) => setTimeout(resolve, 300));
 console.log(info.name);
-`);
+`,
+    );
     const run = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: packageRoot, encoding: 'utf8', env: { ...process.env, PIXELREPA_DEBUG: '' } });
     rmSync(dir, { recursive: true, force: true });
     expect(run.status, run.stderr).toBe(0);

@@ -19,7 +19,11 @@ export function linuxGpuDevices(): string[] | undefined {
     }
   };
   return [
-    ...list('/dev/dri').filter((name) => name.startsWith('renderD')).map((name) => `/dev/dri/${name}`),
-    ...list('/dev').filter((name) => /^nvidia\d+$/.test(name) || name === 'dxg').map((name) => `/dev/${name}`),
+    ...list('/dev/dri')
+      .filter((name) => name.startsWith('renderD'))
+      .map((name) => `/dev/dri/${name}`),
+    ...list('/dev')
+      .filter((name) => /^nvidia\d+$/.test(name) || name === 'dxg')
+      .map((name) => `/dev/${name}`),
   ];
 }

@@ -40,7 +40,11 @@ describe('node and node-gpu backends', () => {
     expect(info).toMatchObject({ name: 'node', tfjsBackend: 'tensorflow', reason: 'requested' });
     expect(loadModule.imported).toEqual(['@tensorflow/tfjs-node']);
     expect(tf.getBackend()).toBe('tensorflow');
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2]))
+        .dataSync(),
+    );
     expect(Array.from(g)).toEqual([2, 4]);
   });
 });

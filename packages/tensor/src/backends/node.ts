@@ -25,15 +25,25 @@ export async function initNode(name: 'node' | 'node-gpu', options: InitBackendOp
     await load(specifier);
   } catch (error) {
     if (isModuleNotFound(error, specifier)) {
-      throw new BackendUnavailableError(name, `the ${name} backend needs the optional package ${specifier}, which is not installed: npm install ${specifier}`
-        + (name === 'node-gpu' ? ` (${cudaNeeds})` : ' (its install script downloads libtensorflow)'), { cause: error });
+      throw new BackendUnavailableError(
+        name,
+        `the ${name} backend needs the optional package ${specifier}, which is not installed: npm install ${specifier}` +
+          (name === 'node-gpu' ? ` (${cudaNeeds})` : ' (its install script downloads libtensorflow)'),
+        { cause: error },
+      );
     }
-    throw new BackendUnavailableError(name, `${specifier} is installed but failed to load: ${messageOf(error)}`
-      + (name === 'node-gpu' ? ` (${cudaNeeds})` : ''), { cause: error });
+    throw new BackendUnavailableError(
+      name,
+      `${specifier} is installed but failed to load: ${messageOf(error)}` + (name === 'node-gpu' ? ` (${cudaNeeds})` : ''),
+      { cause: error },
+    );
   }
   if (tf.findBackendFactory(tensorflowBackend) == null) {
-    throw new BackendUnavailableError(name, `${specifier} loaded but registered no "${tensorflowBackend}" backend with this copy of @tensorflow/tfjs-core `
-      + `(${tf.version_core}): it probably brought its own copy; run \`npm ls @tensorflow/tfjs-core\` and align the versions`);
+    throw new BackendUnavailableError(
+      name,
+      `${specifier} loaded but registered no "${tensorflowBackend}" backend with this copy of @tensorflow/tfjs-core ` +
+        `(${tf.version_core}): it probably brought its own copy; run \`npm ls @tensorflow/tfjs-core\` and align the versions`,
+    );
   }
   await activate(tensorflowBackend);
   const backend = tf.backend() as { isGPUPackage?: boolean; isUsingGpuDevice?: boolean };

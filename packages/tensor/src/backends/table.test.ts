@@ -11,7 +11,7 @@ describe('the backend table', () => {
     if (tf.findBackendFactory('stand-in')) tf.removeBackend('stand-in');
   });
 
-  it('has one entry per backend name, in auto\'s order', () => {
+  it("has one entry per backend name, in auto's order", () => {
     expect(Object.keys(backendTable)).toEqual([...backendNames]);
   });
 
@@ -32,6 +32,10 @@ describe('the backend table', () => {
     expect(backendTable.webgl.skip?.({})).toBe('runs only in browsers');
     expect(backendTable.node.skip?.({})).toBeUndefined();
     expect(backendTable.wasm.skip).toBeUndefined();
-    expect(Object.entries(backendTable).filter(([, entry]) => entry.probe).map(([name]) => name)).toEqual(['webgpu', 'webgl']);
+    expect(
+      Object.entries(backendTable)
+        .filter(([, entry]) => entry.probe)
+        .map(([name]) => name),
+    ).toEqual(['webgpu', 'webgl']);
   });
 });

@@ -100,9 +100,7 @@ export const backendTable: Readonly<Record<BackendName, BackendEntry>> = {
 /** What an unknown TF.js backend (one registered outside `initBackend`) is assumed to offer. */
 const unknownBackend: BackendCapabilities = { cheapHostReads: false };
 
-const byTfjsName = new Map<string, BackendCapabilities>(
-  backendNames.map((name) => [backendTable[name].tfjsBackend, backendTable[name].capabilities]),
-);
+const byTfjsName = new Map<string, BackendCapabilities>(backendNames.map((name) => [backendTable[name].tfjsBackend, backendTable[name].capabilities]));
 
 /**
  * The capabilities of the active TF.js backend (see `BackendCapabilities`); a backend this table

@@ -85,7 +85,11 @@ export interface BackendInfo {
 
 /** Thrown when a backend cannot run here; `auto` moves on to the next candidate. */
 export class BackendUnavailableError extends Error {
-  constructor(readonly backend: BackendName, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly backend: BackendName,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'BackendUnavailableError';
   }

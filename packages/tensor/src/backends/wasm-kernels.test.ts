@@ -15,8 +15,20 @@ describe('wasm kernel replacements', () => {
     await initBackend('wasm', { threads: 2 });
   });
 
-  it('broadcasting Add, Sub, Multiply, RealDiv give the bits of tfjs\'s own kernels', async () => {
-    const pairs: Array<[number[], number[]]> = [[[2304, 192], [192]], [[32, 72, 192], [32, 1, 192]], [[32, 72, 1], [32, 72, 192]], [[64], [32, 3, 72, 64]], [[6], [32, 3, 72, 6]]];
+  it("broadcasting Add, Sub, Multiply, RealDiv give the bits of tfjs's own kernels", async () => {
+    const pairs: Array<[number[], number[]]> = [
+      [[2304, 192], [192]],
+      [
+        [32, 72, 192],
+        [32, 1, 192],
+      ],
+      [
+        [32, 72, 1],
+        [32, 72, 192],
+      ],
+      [[64], [32, 3, 72, 64]],
+      [[6], [32, 3, 72, 6]],
+    ];
     for (const [aShape, bShape] of pairs) {
       const a = tf.randomNormal(aShape, 0, 1, 'float32', 1);
       const b = tf.randomUniform(bShape, 0.5, 2, 'float32', 2);
@@ -85,15 +97,17 @@ describe('wasm kernel replacements', () => {
       expect(c.shape).toEqual([...aShape.slice(0, -2), M, N]);
       const batch = c.size / (M * N);
       let worst = 0;
-      for (let q = 0; q < batch; q++) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          const x = av[q * M * K + (transposeA ? k * M + i : i * K + k)];
-          const y = bv[q * K * N + (transposeB ? j * K + k : k * N + j)];
-          sum += x * y;
-        }
-        worst = Math.max(worst, Math.abs(cv[q * M * N + i * N + j] - sum));
-      }
+      for (let q = 0; q < batch; q++)
+        for (let i = 0; i < M; i++)
+          for (let j = 0; j < N; j++) {
+            let sum = 0;
+            for (let k = 0; k < K; k++) {
+              const x = av[q * M * K + (transposeA ? k * M + i : i * K + k)];
+              const y = bv[q * K * N + (transposeB ? j * K + k : k * N + j)];
+              sum += x * y;
+            }
+            worst = Math.max(worst, Math.abs(cv[q * M * N + i * N + j] - sum));
+          }
       expect(worst, `${aShape} × ${bShape}`).toBeLessThan(2e-5 * Math.sqrt(K) * 4);
       c.dispose();
       expect(tf.memory().numTensors).toBe(before);
@@ -102,7 +116,10 @@ describe('wasm kernel replacements', () => {
   });
 
   it('Sum over other axes and of int32 keeps the native kernel and its results', () => {
-    const x = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    const x = tf.tensor3d(
+      Array.from({ length: 24 }, (_, i) => i),
+      [2, 3, 4],
+    );
     expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([12, 15, 18, 21, 48, 51, 54, 57]);
     expect(Array.from(tf.sum(x, 2).dataSync())).toEqual([6, 22, 38, 54, 70, 86]);
     expect(Array.from(tf.sum(tf.cast(x, 'int32'), 0).dataSync())).toEqual([12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34]);

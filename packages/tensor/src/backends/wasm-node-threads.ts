@@ -29,7 +29,9 @@ function pthreadWorkerFile(): string {
   const mainScript = path.join(packageDir, threadedScript);
   const { wasmWorkerContents } = require(path.join(packageDir, workerModule)) as { wasmWorkerContents?: unknown };
   if (typeof wasmWorkerContents !== 'string' || !fs.existsSync(mainScript)) {
-    throw new Error(`@tensorflow/tfjs-backend-wasm in ${packageDir} does not have the layout of 4.22 (${workerModule}, ${threadedScript}): WASM threads in Node need updating for this version`);
+    throw new Error(
+      `@tensorflow/tfjs-backend-wasm in ${packageDir} does not have the layout of 4.22 (${workerModule}, ${threadedScript}): WASM threads in Node need updating for this version`,
+    );
   }
   // The worker asks for a URL for the main-script Blob it was sent; inside the worker, hand it the
   // package's file instead (this runs in the worker's own global scope, not ours).

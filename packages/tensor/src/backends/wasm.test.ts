@@ -6,10 +6,11 @@ import { tf, initBackend, setThreadsCount } from '../index.js';
 /** C = A·B in float64 JS, for a reference. */
 function matMulReference(a: Float32Array, b: Float32Array, n: number): Float64Array {
   const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    const aik = a[i * n + k];
-    for (let j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k];
+      for (let j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
+    }
   return c;
 }
 
@@ -39,7 +40,11 @@ describe('wasm backend in Node', () => {
   });
 
   it('computes gradients', () => {
-    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(x, x)))(tf.tensor1d([1, -2, 3])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(tf.mul(x, x)))(tf.tensor1d([1, -2, 3]))
+        .dataSync(),
+    );
     expect(Array.from(g)).toEqual([2, -4, 6]);
   });
 

@@ -14,7 +14,9 @@ let preferredThreads: number | undefined;
 export function setThreadsCount(threads: number): void {
   checkThreads(threads);
   if (isInitialised('wasm') && runningThreads() !== threads) {
-    throw new Error(`the wasm backend already runs with ${runningThreads()} threads in this process; threads are fixed once it starts (use a new process for ${threads})`);
+    throw new Error(
+      `the wasm backend already runs with ${runningThreads()} threads in this process; threads are fixed once it starts (use a new process for ${threads})`,
+    );
   }
   preferredThreads = threads;
 }
@@ -29,7 +31,9 @@ export async function initWasm(options: InitBackendOptions = {}): Promise<Backen
   if (isInitialised('wasm')) {
     const running = wasm.getThreadsCount();
     if (options.threads !== undefined && options.threads !== running) {
-      throw new Error(`the wasm backend already runs with ${running} threads in this process and cannot be restarted with ${options.threads}; threads are fixed once it starts (use a new process, as the benchmarks do)`);
+      throw new Error(
+        `the wasm backend already runs with ${running} threads in this process and cannot be restarted with ${options.threads}; threads are fixed once it starts (use a new process, as the benchmarks do)`,
+      );
     }
     await activate('wasm');
     return describe(running, 'requested (already running)');

@@ -46,7 +46,13 @@ export async function probeWebGl(): Promise<WebGlProbe> {
 async function startTfjsWebGl(renderer: string, software: boolean, reason: string): Promise<BackendInfo> {
   await import('@tensorflow/tfjs-backend-webgl');
   await activate('webgl');
-  return { name: 'webgl', tfjsBackend: 'webgl', reason: `${reason} (renderer: ${renderer}${software ? ', software' : ''})`, adapter: renderer, softwareAdapter: software };
+  return {
+    name: 'webgl',
+    tfjsBackend: 'webgl',
+    reason: `${reason} (renderer: ${renderer}${software ? ', software' : ''})`,
+    adapter: renderer,
+    softwareAdapter: software,
+  };
 }
 
 /** WebGL 2 in a browser. */

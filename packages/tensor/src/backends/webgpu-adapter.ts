@@ -17,6 +17,7 @@ export function describeAdapter(adapter: AdapterLike): string {
 export function isSoftwareAdapter(adapter: AdapterLike): boolean {
   if (adapter.isFallbackAdapter || adapter.info?.isFallbackAdapter) return true;
   const info = adapter.info ?? {};
-  return /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basic render/i
-    .test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`);
+  return /llvmpipe|lavapipe|softpipe|swiftshader|software|microsoft basic render/i.test(
+    `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`,
+  );
 }

@@ -42,7 +42,11 @@ async function loadDawn(options: InitBackendOptions): Promise<DawnModule> {
     loaded = await load('webgpu');
   } catch (error) {
     if (isModuleNotFound(error, 'webgpu')) {
-      throw new BackendUnavailableError('webgpu', `WebGPU in Node needs the optional package "webgpu" (Dawn): npm install webgpu${process.platform === 'linux' ? ` (without a GPU driver it runs on Mesa: apt-get install ${mesaPackages})` : ''}`, { cause: error });
+      throw new BackendUnavailableError(
+        'webgpu',
+        `WebGPU in Node needs the optional package "webgpu" (Dawn): npm install webgpu${process.platform === 'linux' ? ` (without a GPU driver it runs on Mesa: apt-get install ${mesaPackages})` : ''}`,
+        { cause: error },
+      );
     }
     throw new BackendUnavailableError('webgpu', `the "webgpu" package is installed but failed to load: ${messageOf(error)}`, { cause: error });
   }
@@ -56,7 +60,7 @@ async function loadDawn(options: InitBackendOptions): Promise<DawnModule> {
 /** Finds a Dawn adapter; nothing global changes until `start()`. */
 export async function probeDawn(options: InitBackendOptions = {}): Promise<WebGpuProbe> {
   const dawn = await loadDawn(options);
-  const extraFlags = options.dawnFlags ?? (process.env.PIXELREPA_DAWN_FLAGS?.split(/\s+/).filter(Boolean) ?? []);
+  const extraFlags = options.dawnFlags ?? process.env.PIXELREPA_DAWN_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
   const failures: string[] = [];
   for (const backend of dawnAttempts(options)) {
     const featureLevel = featureLevelFor(backend);
@@ -88,8 +92,11 @@ export async function probeDawn(options: InitBackendOptions = {}): Promise<WebGp
       },
     };
   }
-  throw new BackendUnavailableError('webgpu', `Dawn found no WebGPU adapter (tried ${failures.join('; ')}). `
-    + `Without a GPU driver, Dawn's OpenGL ES backend runs on Mesa llvmpipe: apt-get install ${mesaPackages}; with a GPU, install its Vulkan driver.`);
+  throw new BackendUnavailableError(
+    'webgpu',
+    `Dawn found no WebGPU adapter (tried ${failures.join('; ')}). ` +
+      `Without a GPU driver, Dawn's OpenGL ES backend runs on Mesa llvmpipe: apt-get install ${mesaPackages}; with a GPU, install its Vulkan driver.`,
+  );
 }
 
 /** Sets `navigator.gpu` and the GPU* globals that tfjs-backend-webgpu reads. */

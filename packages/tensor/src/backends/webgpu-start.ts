@@ -25,9 +25,18 @@ export function runningAdapter(): { adapter: string; software: boolean } | undef
 export async function startTfjsWebGpu(adapter: string, software: boolean, reason: string): Promise<BackendInfo> {
   await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu') == null) {
-    throw new BackendUnavailableError('webgpu', '@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed, so it did not register itself: let initBackend(\'webgpu\') be the first to import it');
+    throw new BackendUnavailableError(
+      'webgpu',
+      "@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed, so it did not register itself: let initBackend('webgpu') be the first to import it",
+    );
   }
   await activate('webgpu');
   running = { adapter, software };
-  return { name: 'webgpu', tfjsBackend: 'webgpu', reason: `${reason} (adapter: ${adapter}${software ? ', software' : ''})`, adapter, softwareAdapter: software };
+  return {
+    name: 'webgpu',
+    tfjsBackend: 'webgpu',
+    reason: `${reason} (adapter: ${adapter}${software ? ', software' : ''})`,
+    adapter,
+    softwareAdapter: software,
+  };
 }

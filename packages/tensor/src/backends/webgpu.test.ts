@@ -4,18 +4,21 @@ import { standInLoader } from '../testing/index.js';
 
 /** Whether the `webgpu` package (Dawn) is installed here: the real-device tests need it. */
 const dawnPackage = 'webgpu'; // a variable, so type-checking does not require the optional package
-const hasDawn = await import(/* @vite-ignore */ dawnPackage).then(() => true, () => false);
+const hasDawn = await import(/* @vite-ignore */ dawnPackage).then(
+  () => true,
+  () => false,
+);
 
 describe('webgpu backend in Node', () => {
   it('says which package to install when "webgpu" is missing', async () => {
-    await expect(initBackend('webgpu', { loadModule: standInLoader({}) }))
-      .rejects.toThrow(/needs the optional package "webgpu" \(Dawn\): npm install webgpu/);
+    await expect(initBackend('webgpu', { loadModule: standInLoader({}) })).rejects.toThrow(/needs the optional package "webgpu" \(Dawn\): npm install webgpu/);
   });
 
   it('says what Dawn tried when no adapter comes up', async () => {
     const noAdapter = { create: () => ({ requestAdapter: async () => null }), globals: {} };
-    await expect(initBackend('webgpu', { loadModule: standInLoader({ webgpu: () => noAdapter }), dawnBackend: 'vulkan' }))
-      .rejects.toThrow(/Dawn found no WebGPU adapter \(tried vulkan \(core\): no adapter\).*apt-get install/);
+    await expect(initBackend('webgpu', { loadModule: standInLoader({ webgpu: () => noAdapter }), dawnBackend: 'vulkan' })).rejects.toThrow(
+      /Dawn found no WebGPU adapter \(tried vulkan \(core\): no adapter\).*apt-get install/,
+    );
   });
 
   describe.skipIf(!hasDawn)('through Dawn', () => {
@@ -35,8 +38,14 @@ describe('webgpu backend in Node', () => {
 
     it('multiplies matrices and computes gradients (read back with await data())', async (context) => {
       if (!info) context.skip();
-      const a = tf.tensor2d([[1, 2], [3, 4]]);
-      const b = tf.tensor2d([[5, 6], [7, 8]]);
+      const a = tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]);
+      const b = tf.tensor2d([
+        [5, 6],
+        [7, 8],
+      ]);
       const product = tf.matMul(a, b);
       expect(Array.from(await product.data())).toEqual([19, 22, 43, 50]);
       const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2, 3]));

@@ -22,7 +22,10 @@ export async function probeWebGpu(options: InitBackendOptions = {}): Promise<Web
   }
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(options?: object): Promise<AdapterLike | null> } } | undefined)?.gpu;
   if (!gpu) {
-    throw new BackendUnavailableError('webgpu', 'this browser has no WebGPU (navigator.gpu is missing; Chromium needs a secure context, or --enable-unsafe-webgpu on Linux)');
+    throw new BackendUnavailableError(
+      'webgpu',
+      'this browser has no WebGPU (navigator.gpu is missing; Chromium needs a secure context, or --enable-unsafe-webgpu on Linux)',
+    );
   }
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new BackendUnavailableError('webgpu', 'navigator.gpu.requestAdapter() found no adapter (GPU blocklisted or disabled?)');

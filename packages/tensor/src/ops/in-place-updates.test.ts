@@ -19,14 +19,24 @@ function variable(x: Float32Array, trainable = false): tf.Variable {
 }
 
 const scalars = (lr: number, wd: number, step: number) => ({
-  decay: f32(1 - lr * wd), b1: f32(0.9), c1: f32(1 - 0.9), b2: f32(0.95), c2: f32(1 - 0.95),
-  bias2: f32(Math.sqrt(1 - 0.95 ** step)), eps: f32(1e-8), step: f32(-lr / (1 - 0.9 ** step)), decays: wd !== 0,
+  decay: f32(1 - lr * wd),
+  b1: f32(0.9),
+  c1: f32(1 - 0.9),
+  b2: f32(0.95),
+  c2: f32(1 - 0.95),
+  bias2: f32(Math.sqrt(1 - 0.95 ** step)),
+  eps: f32(1e-8),
+  step: f32(-lr / (1 - 0.9 ** step)),
+  decays: wd !== 0,
 });
 
 describe('in-place AdamW and EMA updates', () => {
   it('on wasm: AdamW gives the float32-rounded update bit for bit (4-lane body and scalar tail), the parameter in a new buffer', async () => {
     await initBackend('wasm');
-    for (const [n, wd] of [[1031, 0.05], [3, 0]] as const) {
+    for (const [n, wd] of [
+      [1031, 0.05],
+      [3, 0],
+    ] as const) {
       const [p0, g0, m0, v0] = [values(n, 1), values(n, 2, 0.1), values(n, 3, 0.01), values(n, 4, 1e-4).map(Math.abs)];
       const p = variable(p0, true);
       const g = tf.tensor(g0);
@@ -59,7 +69,12 @@ describe('in-place AdamW and EMA updates', () => {
     const e1 = variable(e1v, false);
     const e2 = variable(e2v, false);
     const [keep1, take1, keep2, take2] = [f32(0.9999), f32(1 - 0.9999), f32(0.9996), f32(1 - 0.9996)];
-    expect(emaInPlace(params, [{ flat: e1, keep: keep1, take: take1 }, { flat: e2, keep: keep2, take: take2 }])).toBe(true);
+    expect(
+      emaInPlace(params, [
+        { flat: e1, keep: keep1, take: take1 },
+        { flat: e2, keep: keep2, take: take2 },
+      ]),
+    ).toBe(true);
     const p = Float32Array.from(params.flatMap((t) => Array.from(t.dataSync())));
     const [got1, got2] = [e1.dataSync(), e2.dataSync()];
     for (let i = 0; i < total; i++) {

@@ -16,8 +16,23 @@ interface WasmHeapBackend {
 }
 
 interface UpdateKernels {
-  adamw(p: number, g: number, m: number, v: number, out: number, n: number, decay: number, b1: number, c1: number,
-    b2: number, c2: number, bias2: number, eps: number, step: number, decays: number): void;
+  adamw(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    out: number,
+    n: number,
+    decay: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    bias2: number,
+    eps: number,
+    step: number,
+    decays: number,
+  ): void;
   ema(p: number, e1: number, e2: number, n: number, count: number, keep1: number, take1: number, keep2: number, take2: number): void;
 }
 
@@ -51,7 +66,14 @@ function offset(backend: WasmHeapBackend, t: tf.Tensor, owned: boolean): number 
 
 /** AdamW's float32 scalars, already rounded as the tf-op update rounds them. */
 export interface AdamWScalars {
-  decay: number; b1: number; c1: number; b2: number; c2: number; bias2: number; eps: number; step: number;
+  decay: number;
+  b1: number;
+  c1: number;
+  b2: number;
+  c2: number;
+  bias2: number;
+  eps: number;
+  step: number;
   /** Whether the parameter decays (multiplied by `decay` first). */
   decays: boolean;
 }
@@ -91,8 +113,17 @@ export function emaInPlace(values: tf.Tensor[], emas: Array<{ flat: tf.Variable;
   const [first, second] = emas;
   let at = 0;
   values.forEach((t, i) => {
-    kernels.ema(sources[i]!, bases[0]! + 4 * at, second ? bases[1]! + 4 * at : 0, t.size, emas.length,
-      first.keep, first.take, second?.keep ?? 0, second?.take ?? 0);
+    kernels.ema(
+      sources[i]!,
+      bases[0]! + 4 * at,
+      second ? bases[1]! + 4 * at : 0,
+      t.size,
+      emas.length,
+      first.keep,
+      first.take,
+      second?.keep ?? 0,
+      second?.take ?? 0,
+    );
     at += t.size;
   });
   return true;

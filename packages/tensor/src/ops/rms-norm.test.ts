@@ -13,11 +13,12 @@ describeEachBackend('rmsNorm', (backend) => {
     const x = tf.randomNormal([2, 5, 64], 0, 2, 'float32', 1);
     const w = tf.randomUniform([64], 0.5, 1.5, 'float32', 2);
     const dy = tf.randomNormal([2, 5, 64], 0, 1, 'float32', 3);
-    const run = () => tf.tidy(() => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(rmsNorm(a, b, 1e-6), dy));
-      const { value, grads } = tf.valueAndGrads(f)([x, w]);
-      return [rmsNorm(x, w, 1e-6), value, ...grads];
-    });
+    const run = () =>
+      tf.tidy(() => {
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(rmsNorm(a, b, 1e-6), dy));
+        const { value, grads } = tf.valueAndGrads(f)([x, w]);
+        return [rmsNorm(x, w, 1e-6), value, ...grads];
+      });
     const { result: fusedOut, kernels } = await recordKernels(async () => run());
     setFusedKernels(false);
     const compositeOut = run();

@@ -43,7 +43,14 @@ function fusedOp(eps: number): (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor {
  */
 export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
   const d = x.shape[x.shape.length - 1];
-  const canFuse = fused && x.rank >= 1 && d % 4 === 0 && x.dtype === 'float32' && weight.dtype === 'float32'
-    && weight.rank === 1 && weight.shape[0] === d && wasmRmsNormReady();
+  const canFuse =
+    fused &&
+    x.rank >= 1 &&
+    d % 4 === 0 &&
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    weight.rank === 1 &&
+    weight.shape[0] === d &&
+    wasmRmsNormReady();
   return canFuse ? fusedOp(eps)(x, weight) : composite(x, weight, eps);
 }

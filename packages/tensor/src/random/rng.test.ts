@@ -12,10 +12,12 @@ async function drawAll(seed: number): Promise<Uint8Array[]> {
     rng.randint([32], { low: 0, high: 1000 }),
     rng.permutation(64),
   ];
-  const bytes = await Promise.all(tensors.map(async (t) => {
-    const data = await t.data();
-    return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  }));
+  const bytes = await Promise.all(
+    tensors.map(async (t) => {
+      const data = await t.data();
+      return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+    }),
+  );
   tf.dispose(tensors);
   return bytes;
 }

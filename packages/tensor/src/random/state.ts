@@ -22,10 +22,15 @@ export function keyFromSeed(seed: Seed): [number, number] {
 /** Checks a state read back from a checkpoint. */
 export function checkState(state: RandomState): RandomState {
   const words = [...(state?.key ?? []), ...(state?.counter ?? [])];
-  const valid = state?.algorithm === 'philox4x32-10' && state.key?.length === 2 && state.counter?.length === 2
-    && words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff);
+  const valid =
+    state?.algorithm === 'philox4x32-10' &&
+    state.key?.length === 2 &&
+    state.counter?.length === 2 &&
+    words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff);
   if (!valid) {
-    throw new Error(`not a random state: expected { algorithm: 'philox4x32-10', key: [uint32, uint32], counter: [uint32, uint32] }, got ${JSON.stringify(state)}`);
+    throw new Error(
+      `not a random state: expected { algorithm: 'philox4x32-10', key: [uint32, uint32], counter: [uint32, uint32] }, got ${JSON.stringify(state)}`,
+    );
   }
   return { algorithm: state.algorithm, key: [state.key[0], state.key[1]], counter: [state.counter[0], state.counter[1]] };
 }

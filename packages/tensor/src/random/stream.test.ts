@@ -29,8 +29,8 @@ describe('RandomStream', () => {
 
   it('counts blocks, not numbers, in its state', () => {
     const stream = createRandomStream(1);
-    stream.uint32(5);  // 2 blocks
-    stream.normal(3);  // 2 pairs → 2 blocks
+    stream.uint32(5); // 2 blocks
+    stream.normal(3); // 2 pairs → 2 blocks
     expect(stream.getState().counter).toEqual([4, 0]);
   });
 
@@ -58,7 +58,7 @@ describe('RandomStream', () => {
 
   it('draws normals with the asked mean and std (1e5 samples)', () => {
     const { mean, std } = meanAndStd(createRandomStream(11).normal(100_000, { mean: 2, std: 3 }));
-    expect(Math.abs(mean - 2)).toBeLessThan(0.05);  // 5σ of the sample mean: 5·3/√1e5 ≈ 0.047
+    expect(Math.abs(mean - 2)).toBeLessThan(0.05); // 5σ of the sample mean: 5·3/√1e5 ≈ 0.047
     expect(Math.abs(std - 3)).toBeLessThan(0.04);
   });
 
@@ -86,8 +86,16 @@ describe('RandomStream', () => {
   it('draws bernoulli masks with the asked rate (1e5 samples)', () => {
     const bits = createRandomStream(13).bernoulli(100_000, 0.2);
     expect(Math.abs(meanAndStd(bits).mean - 0.2)).toBeLessThan(0.007);
-    expect(createRandomStream(1).bernoulli(100, 0).every((b) => b === 0)).toBe(true);
-    expect(createRandomStream(1).bernoulli(100, 1).every((b) => b === 1)).toBe(true);
+    expect(
+      createRandomStream(1)
+        .bernoulli(100, 0)
+        .every((b) => b === 0),
+    ).toBe(true);
+    expect(
+      createRandomStream(1)
+        .bernoulli(100, 1)
+        .every((b) => b === 1),
+    ).toBe(true);
   });
 
   it('draws integers in [low, high) covering every value', () => {

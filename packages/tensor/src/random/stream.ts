@@ -93,8 +93,10 @@ export class RandomStream {
    * Normals truncated to [low, high] (default mean ± 2·std) by rejection: values outside are
    * redrawn. Bounds are absolute values, as in PyTorch's `trunc_normal_(mean, std, a, b)`.
    */
-  truncatedNormal(count: number, { mean = 0, std = 1, low = mean - 2 * std, high = mean + 2 * std }:
-    { mean?: number; std?: number; low?: number; high?: number } = {}): Float32Array {
+  truncatedNormal(
+    count: number,
+    { mean = 0, std = 1, low = mean - 2 * std, high = mean + 2 * std }: { mean?: number; std?: number; low?: number; high?: number } = {},
+  ): Float32Array {
     if (!(high > low)) throw new Error(`truncatedNormal needs low < high, got [${low}, ${high}]`);
     const out = new Float32Array(count);
     let filled = 0;

@@ -15,11 +15,7 @@ export interface CloseReport {
  * Elementwise `|actual − expected| ≤ atol + rtol·|expected|` (numpy's allclose rule). NaN only
  * matches NaN; shapes are compared by the caller.
  */
-export function allclose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  { atol, rtol }: Tolerance,
-): CloseReport {
+export function allclose(actual: ArrayLike<number>, expected: ArrayLike<number>, { atol, rtol }: Tolerance): CloseReport {
   if (actual.length !== expected.length) {
     return { ok: false, maxAbsError: Infinity, allowed: atol, worstIndex: -1, message: `length ${actual.length} != expected ${expected.length}` };
   }
@@ -31,14 +27,21 @@ export function allclose(
     const a = actual[i];
     const e = expected[i];
     if (Number.isNaN(a) || Number.isNaN(e)) {
-      if (Number.isNaN(a) !== Number.isNaN(e)) { ok = false; worstIndex = i; maxAbsError = Infinity; }
+      if (Number.isNaN(a) !== Number.isNaN(e)) {
+        ok = false;
+        worstIndex = i;
+        maxAbsError = Infinity;
+      }
       continue;
     }
     const error = Math.abs(a - e);
     const bound = atol + rtol * Math.abs(e);
     if (error > maxAbsError) maxAbsError = error;
     const ratio = error - bound;
-    if (ratio > worstRatio) { worstRatio = ratio; worstIndex = i; }
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worstIndex = i;
+    }
     if (!(error <= bound)) ok = false;
   }
   const allowed = worstIndex >= 0 ? atol + rtol * Math.abs(expected[worstIndex]) : atol;

@@ -8,7 +8,14 @@ import { initBackend, type BackendName } from '../backend.js';
  */
 export function testBackends(): BackendName[] {
   const fromEnv = process.env.PIXELREPA_TEST_BACKENDS;
-  return (fromEnv ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : ['cpu', 'wasm']) as BackendName[];
+  return (
+    fromEnv
+      ? fromEnv
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : ['cpu', 'wasm']
+  ) as BackendName[];
 }
 
 /** WASM threads for tests: `$PIXELREPA_TEST_WASM_THREADS`, else initBackend's default (all cores). */

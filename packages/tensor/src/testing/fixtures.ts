@@ -66,8 +66,12 @@ export function loadCase(dirOrName: string): FixtureCase {
   return {
     dir,
     name: dir.split(/[\\/]/).filter(Boolean).pop()!,
-    get kind() { return readJson().kind; },
-    get json() { return readJson(); },
+    get kind() {
+      return readJson().kind;
+    },
+    get json() {
+      return readJson();
+    },
     weights: () => file('weights.safetensors'),
     inputs: () => file('inputs.safetensors'),
     expected: () => file('expected.safetensors'),
@@ -89,12 +93,23 @@ export function toleranceFor(json: CaseJson, name: string): Tolerance {
 export function toTensor(raw: RawTensor): tf.Tensor {
   const { dtype, shape, data } = raw;
   switch (dtype) {
-    case 'F32': return tf.tensor(data as Float32Array, shape, 'float32');
-    case 'F64': return tf.tensor(Float32Array.from(data as Float64Array), shape, 'float32');
-    case 'I64': return tf.tensor(Int32Array.from(data as BigInt64Array, (v) => Number(v)), shape, 'int32');
-    case 'BOOL': return tf.tensor(data as Uint8Array, shape, 'bool');
-    case 'F16': case 'BF16': throw new Error('widen F16/BF16 before converting (readSafetensors({widenHalf: true}))');
-    default: return tf.tensor(Int32Array.from(data as ArrayLike<number>), shape, 'int32');
+    case 'F32':
+      return tf.tensor(data as Float32Array, shape, 'float32');
+    case 'F64':
+      return tf.tensor(Float32Array.from(data as Float64Array), shape, 'float32');
+    case 'I64':
+      return tf.tensor(
+        Int32Array.from(data as BigInt64Array, (v) => Number(v)),
+        shape,
+        'int32',
+      );
+    case 'BOOL':
+      return tf.tensor(data as Uint8Array, shape, 'bool');
+    case 'F16':
+    case 'BF16':
+      throw new Error('widen F16/BF16 before converting (readSafetensors({widenHalf: true}))');
+    default:
+      return tf.tensor(Int32Array.from(data as ArrayLike<number>), shape, 'int32');
   }
 }
 

@@ -41,7 +41,10 @@ function collectTensors(modules: TrainingModules): Map<string, Tensor> {
     for (const [name, value] of ema.stateDict()) out.set(`model_ema${i + 1}.${name}`, value);
   });
   for (const { name, parameter } of modules.parameters) {
-    for (const [key, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
+    for (const [key, which] of [
+      ['exp_avg', 'expAvg'],
+      ['exp_avg_sq', 'expAvgSq'],
+    ] as const) {
       const moment = adamwMoment(modules.optimizer, which, name);
       out.set(`optimizer.${key}.${name}`, parameter.layout.toTorch(moment));
       moment.dispose();
@@ -99,7 +102,10 @@ function stepOf(path: string): number {
 export function readCheckpoint(path: string): { info: CheckpointInfo; tensors: Map<string, RawTensor>; optimizerStep: number } {
   const file = readSafetensorsFile(path);
   const info = checkpointInfoOf(path, file.metadata);
-  if (!info) throw new Error(`${path} is not a PixelREPA.ts training checkpoint (no "pixelrepa" metadata); to start from official weights use the convert or load commands`);
+  if (!info)
+    throw new Error(
+      `${path} is not a PixelREPA.ts training checkpoint (no "pixelrepa" metadata); to start from official weights use the convert or load commands`,
+    );
   return { info, tensors: file.tensors, optimizerStep: Number(file.metadata.optimizer_step ?? info.step) };
 }
 
@@ -129,24 +135,41 @@ export function restoreModules(modules: TrainingModules, tensors: Map<string, Ra
   const pick = (prefix: string) => new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
   const load = (prefix: string, apply: (state: Map<string, Tensor>) => void) => {
     const state = tensorStateDict(pick(prefix));
-    try { apply(state); } finally { tf.dispose([...state.values()]); }
+    try {
+      apply(state);
+    } finally {
+      tf.dispose([...state.values()]);
+    }
   };
   load('model.net.', (state) => modules.jit.loadStateDict(state, { context: 'the checkpoint was saved from another model config' }));
   if (modules.objective) {
     const prefix = modules.objective.kind === 'repa' ? 'model.repa.' : 'model.';
     const state = new Map([...pick(prefix)].filter(([k]) => !k.startsWith('net.')));
     const tensorsOfObjective = tensorStateDict(state);
-    try { modules.objective.loadStateDict(tensorsOfObjective); } finally { tf.dispose([...tensorsOfObjective.values()]); }
+    try {
+      modules.objective.loadStateDict(tensorsOfObjective);
+    } finally {
+      tf.dispose([...tensorsOfObjective.values()]);
+    }
   }
   modules.emas.forEach((ema, i) => load(`model_ema${i + 1}.`, (state) => ema.loadStateDict(state)));
   load('optimizer.', (state) => {
-    for (const [key, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
-      const values = new Map(modules.parameters.map(({ name, parameter }) => {
-        const value = state.get(`${key}.${name}`);
-        if (!value) throw new Error(`checkpoint has no optimizer.${key}.${name}`);
-        return [name, parameter.layout.fromTorch(value)];
-      }));
-      try { setAdamwMoments(modules.optimizer, which, values); } finally { tf.dispose([...values.values()]); }
+    for (const [key, which] of [
+      ['exp_avg', 'expAvg'],
+      ['exp_avg_sq', 'expAvgSq'],
+    ] as const) {
+      const values = new Map(
+        modules.parameters.map(({ name, parameter }) => {
+          const value = state.get(`${key}.${name}`);
+          if (!value) throw new Error(`checkpoint has no optimizer.${key}.${name}`);
+          return [name, parameter.layout.fromTorch(value)];
+        }),
+      );
+      try {
+        setAdamwMoments(modules.optimizer, which, values);
+      } finally {
+        tf.dispose([...values.values()]);
+      }
     }
   });
   modules.optimizer.step = optimizerStep;

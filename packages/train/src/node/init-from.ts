@@ -33,11 +33,15 @@ export function initializeFrom(modules: TrainingModules, path: string, { freshOp
   let emas: Array<Map<string, RawTensor> | undefined> = [undefined, undefined];
   if (extname(path) === '.safetensors') {
     const file = readSafetensorsFile(path, { widenHalf: true });
-    if (file.metadata.pixelrepa) throw new CheckpointInputError(`${path} is a checkpoint of pixelrepa train: continue it with --resume ${path} instead of --init_from`);
+    if (file.metadata.pixelrepa)
+      throw new CheckpointInputError(`${path} is a checkpoint of pixelrepa train: continue it with --resume ${path} instead of --init_from`);
     model = file.tensors;
   } else {
     const checkpoint = readTorchCheckpointFile(path, { widenHalf: true });
-    if (!('model' in checkpoint)) throw new CheckpointInputError(`${path} has no "model" (it has ${Object.keys(checkpoint).join(', ')}); --init_from takes an official training checkpoint or JiT weights`);
+    if (!('model' in checkpoint))
+      throw new CheckpointInputError(
+        `${path} has no "model" (it has ${Object.keys(checkpoint).join(', ')}); --init_from takes an official training checkpoint or JiT weights`,
+      );
     model = flattenTensors(checkpoint.model);
     emas = (['model_ema1', 'model_ema2'] as const).map((key) => (key in checkpoint ? flattenTensors(checkpoint[key]) : undefined));
     optimizer = checkpoint.optimizer;
@@ -57,7 +61,9 @@ export function initializeFrom(modules: TrainingModules, path: string, { freshOp
   if (modules.objective?.kind === 'pixelrepa' && adapter.size > 0) {
     const state = tensorStateDict(adapter);
     try {
-      modules.objective.loadStateDict(state, { context: 'the adapter in the checkpoint does not fit --mta; the adapter of this run follows the model and the encoder width' });
+      modules.objective.loadStateDict(state, {
+        context: 'the adapter in the checkpoint does not fit --mta; the adapter of this run follows the model and the encoder width',
+      });
     } finally {
       tf.dispose([...state.values()]);
     }
@@ -66,7 +72,10 @@ export function initializeFrom(modules: TrainingModules, path: string, { freshOp
   if (optimizer !== undefined && optimizer !== null && !freshOptimizer) {
     try {
       const loaded = loadTorchAdamW(modules.optimizer, modules.parameters, optimizer);
-      const notes = [loaded.unmatched ? `${loaded.unmatched} of its parameters have no counterpart here` : '', loaded.zero ? `${loaded.zero} start at zero` : ''].filter(Boolean);
+      const notes = [
+        loaded.unmatched ? `${loaded.unmatched} of its parameters have no counterpart here` : '',
+        loaded.zero ? `${loaded.zero} start at zero` : '',
+      ].filter(Boolean);
       parts.push(`AdamW (step ${loaded.step}, ${loaded.loaded} parameters${notes.length ? `; ${notes.join(', ')}` : ''})`);
     } catch (error) {
       throw new CheckpointInputError(`${path}: ${(error as Error).message}. Pass --fresh_optimizer to start AdamW from zero`);

@@ -15,12 +15,16 @@ it('a process killed with SIGKILL while writing checkpoints leaves the previous 
   const outDir = mkdtempSync(join(tmpdir(), 'pixelrepa-kill-'));
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'test-support', 'checkpoint-child.ts'), outDir], {
-      cwd: join(here, '..', '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: join(here, '..', '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     let written = 0;
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
-        written += chunk.toString().split('\n').filter((line) => line.startsWith('checkpoint')).length;
+        written += chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line.startsWith('checkpoint')).length;
         // Checkpoints are written back to back: after a few, a kill lands during a write or between two.
         if (written === 4) setTimeout(() => child.kill('SIGKILL'), 7);
       });
@@ -38,7 +42,8 @@ it('a process killed with SIGKILL while writing checkpoints leaves the previous 
     const resumed = await Trainer.create({
       config: { model: 'JiT-Tiny/4', steps: 10_000, batchSize: 2 },
       data: new DataLoader(proceduralDataset({ imageSize: 16, length: 64 }), { batchSize: 2, seed: 1 }),
-      outDir, resume: outDir,
+      outDir,
+      resume: outDir,
     });
     expect(resumed.step).toBe(readCheckpoint(checkpoints[0]).info.step);
     resumed.dispose();

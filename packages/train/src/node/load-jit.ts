@@ -55,7 +55,9 @@ export function loadJiTForSampling(options: LoadJiTOptions): LoadedJiT {
   else if (presetName) config = jitConfig(presetName);
   else {
     const shapes = describeJiTState(found.state);
-    const guess = shapes.preset ? `its shapes match ${shapes.preset}: pass --model ${shapes.preset}` : `its shapes say depth ${shapes.depth}, width ${shapes.hiddenSize ?? '?'}, patch ${shapes.patchSize ?? '?'}: pass --model <preset> with --model_overrides for the rest`;
+    const guess = shapes.preset
+      ? `its shapes match ${shapes.preset}: pass --model ${shapes.preset}`
+      : `its shapes say depth ${shapes.depth}, width ${shapes.hiddenSize ?? '?'}, patch ${shapes.patchSize ?? '?'}: pass --model <preset> with --model_overrides for the rest`;
     throw new CheckpointInputError(`${path} holds JiT weights but does not say which model they belong to; ${guess}`);
   }
   const overrides: Partial<JiTConfig> = {
@@ -86,13 +88,18 @@ function checkShapesFit(path: string, config: JiTConfig, state: Map<string, RawT
   if (found.depth === config.depth && found.hiddenSize === config.hiddenSize && found.patchSize === config.patchSize) return;
   const weights = `depth ${found.depth}, width ${found.hiddenSize ?? '?'}, patch ${found.patchSize ?? '?'}${found.preset ? ` (${found.preset})` : ''}`;
   const wanted = `depth ${config.depth}, width ${config.hiddenSize}, patch ${config.patchSize}`;
-  const preset = Object.entries(jitPresets).find(([, c]) => c.depth === config.depth && c.hiddenSize === config.hiddenSize && c.patchSize === config.patchSize)?.[0];
-  throw new Error(`the weights in ${path} are ${weights}, but this model is ${preset ?? 'a custom JiT'} (${wanted}); pass the --model (and --model_overrides) they were trained with`);
+  const preset = Object.entries(jitPresets).find(
+    ([, c]) => c.depth === config.depth && c.hiddenSize === config.hiddenSize && c.patchSize === config.patchSize,
+  )?.[0];
+  throw new Error(
+    `the weights in ${path} are ${weights}, but this model is ${preset ?? 'a custom JiT'} (${wanted}); pass the --model (and --model_overrides) they were trained with`,
+  );
 }
 
 /** A file, or the newest checkpoint of a run folder; a missing path is an error for people. */
 export function findCheckpointFile(target: string): string {
-  if (!existsSync(target)) throw new CheckpointInputError(`--checkpoint ${target} does not exist; expected a checkpoint file (.safetensors or .pth) or a run folder`);
+  if (!existsSync(target))
+    throw new CheckpointInputError(`--checkpoint ${target} does not exist; expected a checkpoint file (.safetensors or .pth) or a run folder`);
   return statSync(target).isDirectory() ? resolveResumePath(target) : target;
 }
 
@@ -111,8 +118,14 @@ function readSafetensorsCheckpoint(path: string, weights: CheckpointWeights): Fo
   const info = checkpointInfoOf(path, file.metadata);
   if (info) {
     const state = trainingCheckpointWeights(path, file.tensors, weights);
-    const ema = weights === 'model' ? undefined : { weights, decay: weights === 'model_ema1' ? info.config.ema_decay1 : info.config.ema_decay2, updates: info.step };
-    return { kind: `ours, step ${info.step}`, state, config: trainConfigModel(info.config), hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps, ema } };
+    const ema =
+      weights === 'model' ? undefined : { weights, decay: weights === 'model_ema1' ? info.config.ema_decay1 : info.config.ema_decay2, updates: info.step };
+    return {
+      kind: `ours, step ${info.step}`,
+      state,
+      config: trainConfigModel(info.config),
+      hints: { noiseScale: info.config.noise_scale, tEps: info.config.t_eps, ema },
+    };
   }
   const exported = file.metadata[exportedModelKey] ? (JSON.parse(file.metadata[exportedModelKey]) as Record<string, unknown>) : undefined;
   // Exports of our runs carry the whole config (presets with overrides, custom models).
@@ -154,6 +167,12 @@ export function fromReferenceArgs(args: Record<string, unknown> | undefined): Pi
   return {
     preset: typeof args.model === 'string' ? args.model : undefined,
     overrides,
-    hints: { cfg: number('cfg'), intervalMin: number('interval_min'), intervalMax: number('interval_max'), noiseScale: number('noise_scale'), tEps: number('t_eps') },
+    hints: {
+      cfg: number('cfg'),
+      intervalMin: number('interval_min'),
+      intervalMax: number('interval_max'),
+      noiseScale: number('noise_scale'),
+      tEps: number('t_eps'),
+    },
   };
 }

@@ -10,13 +10,23 @@ import { truncateRunLog } from './run-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-run-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => { await initBackend('cpu'); });
+beforeAll(async () => {
+  await initBackend('cpu');
+});
 
-const steps = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { step: number; eval?: unknown });
+const steps = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { step: number; eval?: unknown });
 
 it('truncateRunLog drops the lines after a step, keeping earlier steps, their evals and foreign lines', () => {
   const path = join(dir, 'log.jsonl');
-  writeFileSync(path, [{ step: 1 }, { step: 2 }, { step: 2, eval: { fid: 1 } }, { step: 3 }, { step: 3, eval: { fid: 2 } }].map((line) => JSON.stringify(line)).join('\n') + '\nnot json\n');
+  writeFileSync(
+    path,
+    [{ step: 1 }, { step: 2 }, { step: 2, eval: { fid: 1 } }, { step: 3 }, { step: 3, eval: { fid: 2 } }].map((line) => JSON.stringify(line)).join('\n') +
+      '\nnot json\n',
+  );
   expect(truncateRunLog(path, 2)).toBe(2);
   expect(readFileSync(path, 'utf8')).toBe('{"step":1}\n{"step":2}\n{"step":2,"eval":{"fid":1}}\nnot json\n');
   expect(truncateRunLog(path, 2)).toBe(0);
@@ -25,7 +35,15 @@ it('truncateRunLog drops the lines after a step, keeping earlier steps, their ev
 
 it('a run killed after logging steps it did not checkpoint logs each step once after resume', async () => {
   const outDir = join(dir, 'run');
-  const config = (n: number) => ({ model: 'JiT-Tiny/4', modelOverrides: { inputSize: 16, hiddenSize: 32, numHeads: 2, depth: 1, bottleneckDim: 8, inContextLen: 2, inContextStart: 1 }, objective: 'none' as const, steps: n, batchSize: 2, checkpointEvery: 2, keepLast: 5 });
+  const config = (n: number) => ({
+    model: 'JiT-Tiny/4',
+    modelOverrides: { inputSize: 16, hiddenSize: 32, numHeads: 2, depth: 1, bottleneckDim: 8, inContextLen: 2, inContextStart: 1 },
+    objective: 'none' as const,
+    steps: n,
+    batchSize: 2,
+    checkpointEvery: 2,
+    keepLast: 5,
+  });
   const loader = () => new DataLoader(proceduralDataset({ imageSize: 16, length: 16 }), { batchSize: 2, seed: 1, shuffle: true, dropLast: true });
   const first = await Trainer.create({ config: config(3), data: loader(), outDir });
   await first.run();

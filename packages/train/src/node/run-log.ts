@@ -8,7 +8,9 @@ import { writeFileAtomic } from '@pixelrepa/io/node';
  */
 export function truncateRunLog(path: string, step: number): number {
   if (!existsSync(path)) return 0;
-  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const kept = lines.filter((line) => !(stepOf(line) > step));
   if (kept.length === lines.length) return 0;
   writeFileAtomic(path, new TextEncoder().encode(kept.map((line) => `${line}\n`).join('')));

@@ -11,21 +11,42 @@ import { listCheckpoints, readCheckpoint } from './checkpoint.js';
 import { adamwMoment } from '../adamw.js';
 
 const dirs: string[] = [];
-const tempDir = () => { const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-train-')); dirs.push(dir); return dir; };
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pixelrepa-train-'));
+  dirs.push(dir);
+  return dir;
+};
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 // The tests outside the per-backend suites run on cpu.
-beforeAll(async () => { await initBackend('cpu'); });
+beforeAll(async () => {
+  await initBackend('cpu');
+});
 
 /** A fixed stand-in encoder: 4×4 patches → a fixed random projection (8 tokens wide). */
 function standInEncoder(): TargetEncoder & { dispose(): void } {
   const projection = tf.randomNormal([48, 8], 0, 0.2, 'float32', 99);
-  return { embedDim: 8, encode: (images: Tensor) => tf.tidy(() => tf.matMul(patchify(images, 4), tf.broadcastTo(projection, [images.shape[0], 48, 8]))), dispose: () => projection.dispose() };
+  return {
+    embedDim: 8,
+    encode: (images: Tensor) => tf.tidy(() => tf.matMul(patchify(images, 4), tf.broadcastTo(projection, [images.shape[0], 48, 8]))),
+    dispose: () => projection.dispose(),
+  };
 }
 
 const model = 'JiT-Tiny/4';
 const modelOverrides = { inputSize: 16, hiddenSize: 32, numHeads: 2, depth: 2, bottleneckDim: 8, inContextLen: 2, inContextStart: 1 };
 const loader = () => new DataLoader(proceduralDataset({ imageSize: 16, length: 24 }), { batchSize: 4, seed: 3, shuffle: true, flip: true, dropLast: true });
-const config = (steps: number) => ({ model, modelOverrides, steps, batchSize: 4, objective: 'pixelrepa' as const, blr: 0.05, warmup_epochs: 1, checkpointEvery: 100, keepLast: 2, seed: 5 });
+const config = (steps: number) => ({
+  model,
+  modelOverrides,
+  steps,
+  batchSize: 4,
+  objective: 'pixelrepa' as const,
+  blr: 0.05,
+  warmup_epochs: 1,
+  checkpointEvery: 100,
+  keepLast: 2,
+  seed: 5,
+});
 
 async function weightsOf(trainer: Trainer): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
@@ -76,7 +97,10 @@ describeEachBackend('Trainer', () => {
       if (event.type !== 'step') return;
       events.push(event.step);
       // After 20 warm-up steps (kernels compiled, WASM heap grown), over the next 50.
-      if (event.step >= 20) { counts.push(liveTensors()); rss.push(process.memoryUsage().rss); }
+      if (event.step >= 20) {
+        counts.push(liveTensors());
+        rss.push(process.memoryUsage().rss);
+      }
     };
     const trainer = await Trainer.create({ config: { ...config(70), checkpointEvery: 1000 }, data: loader(), encoder, outDir: tempDir(), onEvent });
     await trainer.run();
@@ -92,18 +116,21 @@ describeEachBackend('Trainer', () => {
 });
 
 it('refuses to resume from something that does not exist', async () => {
-  await expect(Trainer.create({ config: config(2), data: loader(), encoder: standInEncoder(), outDir: tempDir(), resume: join(tmpdir(), 'no-such-run-xyz') }))
-    .rejects.toThrow(/cannot resume: .*no-such-run-xyz does not exist/);
+  await expect(
+    Trainer.create({ config: config(2), data: loader(), encoder: standInEncoder(), outDir: tempDir(), resume: join(tmpdir(), 'no-such-run-xyz') }),
+  ).rejects.toThrow(/cannot resume: .*no-such-run-xyz does not exist/);
   const empty = tempDir();
-  await expect(Trainer.create({ config: config(2), data: loader(), encoder: standInEncoder(), outDir: tempDir(), resume: empty }))
-    .rejects.toThrow(/no checkpoint-<step>\.safetensors/);
+  await expect(Trainer.create({ config: config(2), data: loader(), encoder: standInEncoder(), outDir: tempDir(), resume: empty })).rejects.toThrow(
+    /no checkpoint-<step>\.safetensors/,
+  );
 });
 
 it('refuses an output folder it cannot write before training', async () => {
   const blocker = join(tempDir(), 'a-file');
   writeFileSync(blocker, 'x');
-  await expect(Trainer.create({ config: config(2), data: loader(), encoder: standInEncoder(), outDir: join(blocker, 'run') }))
-    .rejects.toThrow(/output folder .* is not writable/);
+  await expect(Trainer.create({ config: config(2), data: loader(), encoder: standInEncoder(), outDir: join(blocker, 'run') })).rejects.toThrow(
+    /output folder .* is not writable/,
+  );
   chmodSync(blocker, 0o644);
   expect(existsSync(blocker)).toBe(true);
 });

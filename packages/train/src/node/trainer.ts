@@ -53,7 +53,12 @@ export class Trainer {
   step = 0;
   private readonly batchesPerEpoch: number;
 
-  private constructor(private readonly options: TrainerOptions, config: TrainConfig, modules: TrainingModules, rng: Rng) {
+  private constructor(
+    private readonly options: TrainerOptions,
+    config: TrainConfig,
+    modules: TrainingModules,
+    rng: Rng,
+  ) {
     this.config = config;
     this.modules = modules;
     this.rng = rng;
@@ -87,7 +92,13 @@ export class Trainer {
       // Steps logged after the checkpoint (killed before it was written) are trained again: drop their lines.
       truncateRunLog(join(options.outDir, 'log.jsonl'), trainer.step);
     }
-    options.onEvent?.({ type: 'start', step: trainer.step, steps: config.steps, resumedFrom: resumePath, parameters: modules.jit.parameterCount({ trainableOnly: true }) });
+    options.onEvent?.({
+      type: 'start',
+      step: trainer.step,
+      steps: config.steps,
+      resumedFrom: resumePath,
+      parameters: modules.jit.parameterCount({ trainableOnly: true }),
+    });
     return trainer;
   }
 
@@ -102,13 +113,22 @@ export class Trainer {
     mkdirSync(this.options.outDir, { recursive: true });
     const logPath = join(this.options.outDir, 'log.jsonl');
     const stepsPerEpoch = this.batchesPerEpoch;
-    const schedule = { lr: peakLearningRate(config), minLr: config.min_lr, warmupEpochs: config.warmup_epochs, epochs: config.epochs ?? config.steps / stepsPerEpoch, schedule: config.lr_schedule };
+    const schedule = {
+      lr: peakLearningRate(config),
+      minLr: config.min_lr,
+      warmupEpochs: config.warmup_epochs,
+      epochs: config.epochs ?? config.steps / stepsPerEpoch,
+      schedule: config.lr_schedule,
+    };
     let epoch = Math.floor(this.step / stepsPerEpoch);
     let skip = this.step % stepsPerEpoch;
     const started = performance.now();
     while (this.step < config.steps) {
       for await (const batch of data.epoch(epoch)) {
-        if (skip > 0) { skip--; continue; }
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
         // CPU backends never yield while computing: give signal handlers (SIGINT/SIGTERM) a turn.
         await new Promise((resolve) => setImmediate(resolve));
         const tick = performance.now();
@@ -116,8 +136,19 @@ export class Trainer {
         const result = await this.trainOnBatch(batch, lr, encoder);
         this.step++;
         const seconds = (performance.now() - tick) / 1000;
-        const event = { type: 'step' as const, step: this.step, steps: config.steps, lr, imagesPerSecond: batch.shape[0] / seconds, seconds: (performance.now() - started) / 1000, ...result };
-        appendFileSync(logPath, `${JSON.stringify({ step: event.step, lr, loss: result.loss, loss_jit: result.lossJit, loss_align: result.lossAlign, images_per_second: +event.imagesPerSecond.toFixed(2), time: new Date().toISOString() })}\n`);
+        const event = {
+          type: 'step' as const,
+          step: this.step,
+          steps: config.steps,
+          lr,
+          imagesPerSecond: batch.shape[0] / seconds,
+          seconds: (performance.now() - started) / 1000,
+          ...result,
+        };
+        appendFileSync(
+          logPath,
+          `${JSON.stringify({ step: event.step, lr, loss: result.loss, loss_jit: result.lossJit, loss_align: result.lossAlign, images_per_second: +event.imagesPerSecond.toFixed(2), time: new Date().toISOString() })}\n`,
+        );
         onEvent?.(event);
         const last = this.step >= config.steps;
         if (evaluate && (this.step % evaluate.every === 0 || last)) {
@@ -157,8 +188,14 @@ export class Trainer {
   /** Writes a checkpoint now (atomic) and prunes old ones. */
   async checkpoint(): Promise<string> {
     const existing = listCheckpoints(this.checkpointDir);
-    const path = existing.find((p) => p.endsWith(`checkpoint-${this.step}.safetensors`))
-      ?? await saveCheckpoint(this.checkpointDir, this.modules, { step: this.step, config: this.config, rng: this.rng.getState(), extra: { targetWidth: this.options.encoder?.embedDim } });
+    const path =
+      existing.find((p) => p.endsWith(`checkpoint-${this.step}.safetensors`)) ??
+      (await saveCheckpoint(this.checkpointDir, this.modules, {
+        step: this.step,
+        config: this.config,
+        rng: this.rng.getState(),
+        extra: { targetWidth: this.options.encoder?.embedDim },
+      }));
     pruneCheckpoints(this.checkpointDir, this.config.keepLast);
     this.options.onEvent?.({ type: 'checkpoint', step: this.step, path });
     return path;

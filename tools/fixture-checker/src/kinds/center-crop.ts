@@ -25,7 +25,9 @@ export const checker: KindChecker = {
         const stages: ResizeStage[] = [];
         const crop = admCenterCrop(image, size, { onResize: (stage) => stages.push(stage) });
         actual.set(`${name}_crop${size}`, { shape: [size, size, 3], data: crop.data });
-        stages.forEach((stage, i) => actual.set(`${name}_crop${size}_stage${i}`, { shape: [stage.image.height, stage.image.width, 3], data: stage.image.data }));
+        stages.forEach((stage, i) =>
+          actual.set(`${name}_crop${size}_stage${i}`, { shape: [stage.image.height, stage.image.width, 3], data: stage.image.data }),
+        );
       }
     }
     return [...expected].map(([name, reference]) => compare(name, actual.get(name), reference, maxLevels, meanBound));
@@ -55,5 +57,11 @@ function compare(
   }
   const mean = sum / expected.length;
   const ok = max <= maxLevels && mean <= meanBound;
-  return { tensor: name, maxAbsError: max, allowed: maxLevels, ok, detail: `max ${max} level(s) (≤ ${maxLevels}), mean ${mean.toExponential(2)} (≤ ${meanBound})` };
+  return {
+    tensor: name,
+    maxAbsError: max,
+    allowed: maxLevels,
+    ok,
+    detail: `max ${max} level(s) (≤ ${maxLevels}), mean ${mean.toExponential(2)} (≤ ${meanBound})`,
+  };
 }

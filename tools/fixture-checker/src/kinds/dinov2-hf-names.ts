@@ -59,7 +59,9 @@ function checkMappingRows(rows: MappingRow[], hfOnly: Array<{ hf: string }>): Te
   }
   return {
     tensor: `mapping.json (${rows.length} rows, ${hfOnly.length} HF-only)`,
-    maxAbsError: problems.length, allowed: 0, ok: problems.length === 0,
+    maxAbsError: problems.length,
+    allowed: 0,
+    ok: problems.length === 0,
     detail: problems.length ? `${problems.length} rows differ: ${problems.slice(0, 5).join('; ')}` : undefined,
   };
 }
@@ -71,12 +73,24 @@ function compareStateDicts(name: string, actual: Map<string, RawTensor>, expecte
   for (const key of new Set([...actual.keys(), ...expected.keys()])) {
     const a = actual.get(key);
     const e = expected.get(key);
-    if (!a || !e) { problems.push(`${key} only in ${a ? 'ours' : 'the fixture'}`); continue; }
-    if (String(a.shape) !== String(e.shape)) { problems.push(`${key}: [${a.shape}] vs [${e.shape}]`); continue; }
+    if (!a || !e) {
+      problems.push(`${key} only in ${a ? 'ours' : 'the fixture'}`);
+      continue;
+    }
+    if (String(a.shape) !== String(e.shape)) {
+      problems.push(`${key}: [${a.shape}] vs [${e.shape}]`);
+      continue;
+    }
     for (let i = 0; i < e.data.length; i++) maxAbsError = Math.max(maxAbsError, Math.abs(Number(a.data[i]) - Number(e.data[i])));
   }
   const ok = problems.length === 0 && maxAbsError === 0;
-  return { tensor: name, maxAbsError: problems.length ? Infinity : maxAbsError, allowed: 0, ok, detail: ok ? undefined : problems.slice(0, 5).join('; ') || `values differ by ${maxAbsError}` };
+  return {
+    tensor: name,
+    maxAbsError: problems.length ? Infinity : maxAbsError,
+    allowed: 0,
+    ok,
+    detail: ok ? undefined : problems.slice(0, 5).join('; ') || `values differ by ${maxAbsError}`,
+  };
 }
 
 /** A dinov2-resample case beside this one whose checkpoint has exactly these timm names and shapes. */

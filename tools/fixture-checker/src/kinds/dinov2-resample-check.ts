@@ -1,8 +1,6 @@
 // Shared by the dinov2-resample and dinov2-hf-names kinds (not a kind itself: not in the registry).
 import { tf, type Tensor } from '@pixelrepa/tensor';
-import {
-  DinoV2, antialiasedBicubicWeights, dinov2ConfigFromTimm, loadDinoV2Weights, piResizeMatrix, resampleAbsPosEmbed,
-} from '@pixelrepa/encoders';
+import { DinoV2, antialiasedBicubicWeights, dinov2ConfigFromTimm, loadDinoV2Weights, piResizeMatrix, resampleAbsPosEmbed } from '@pixelrepa/encoders';
 import type { FixtureCase } from '@pixelrepa/tensor/testing';
 import type { TensorResult } from '../kind.js';
 import { compareAll, disposeAll, input } from '../tensors.js';

@@ -11,6 +11,12 @@ export const checker: KindChecker = {
   kind: 'dinov2-resample',
   async check(fixture) {
     const results = await checkDinoV2Resample(fixture);
-    return [...results, ...missingResults(fixture, results.map((r) => r.tensor))];
+    return [
+      ...results,
+      ...missingResults(
+        fixture,
+        results.map((r) => r.tensor),
+      ),
+    ];
   },
 };

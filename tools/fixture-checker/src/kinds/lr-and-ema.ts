@@ -27,12 +27,20 @@ export const checker: KindChecker = {
       const expected = [row.lr, ...row.group_lr];
       const error = Math.max(...values.map((v, i) => Math.abs(v - expected[i])));
       const allowed = Math.max(...expected.map((e) => atol + rtol * Math.abs(e)));
-      results.push({ tensor: `lr ${row.schedule} @ epoch ${row.epoch}`, maxAbsError: error, allowed, ok: values.every((v, i) => Math.abs(v - expected[i]) <= atol + rtol * Math.abs(expected[i])) });
+      results.push({
+        tensor: `lr ${row.schedule} @ epoch ${row.epoch}`,
+        maxAbsError: error,
+        allowed,
+        ok: values.every((v, i) => Math.abs(v - expected[i]) <= atol + rtol * Math.abs(expected[i])),
+      });
     }
     const names = [...fixture.inputs().keys()].filter((k) => k.startsWith('src.')).map((k) => k.slice(4));
     const module = new Holder(new Map(names.map((name) => [name, input(fixture, `src.${name}`)])));
     const actual = new Map<string, Tensor>();
-    for (const [index, decay] of [[1, json.config.update_ema.ema_decay1], [2, json.config.update_ema.ema_decay2]] as Array<[number, number]>) {
+    for (const [index, decay] of [
+      [1, json.config.update_ema.ema_decay1],
+      [2, json.config.update_ema.ema_decay2],
+    ] as Array<[number, number]>) {
       const ema = new Ema(module, decay);
       ema.loadStateDict(new Map(names.map((name) => [name, input(fixture, `ema${index}.${name}`)])));
       ema.update();

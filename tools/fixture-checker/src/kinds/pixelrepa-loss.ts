@@ -56,7 +56,10 @@ export const checker: KindChecker = {
       return total;
     }, parameters);
     actual.set('loss_total', value);
-    actual.set('mask_patch', tf.tidy(() => tf.cast(tf.greater(tf.reshape(maskNoise, [maskNoise.shape[0], -1, 1]), d.patch_mask_ratio), 'float32')));
+    actual.set(
+      'mask_patch',
+      tf.tidy(() => tf.cast(tf.greater(tf.reshape(maskNoise, [maskNoise.shape[0], -1, 1]), d.patch_mask_ratio), 'float32')),
+    );
     actual.set('repa_x', preprocessForEncoder(x, { size: d.repa_image_size }));
     // Gradients in PyTorch layout (the patch conv is stored as a matmul weight here).
     const byName = new Map(parameters);
@@ -66,13 +69,24 @@ export const checker: KindChecker = {
     }
 
     // labels_dropped and t are inputs of the fixture (computed by the reference): compare them too.
-    const inputsToCheck = new Map([['labels_dropped', actual.get('labels_dropped')!], ['t', actual.get('t')!]]);
+    const inputsToCheck = new Map([
+      ['labels_dropped', actual.get('labels_dropped')!],
+      ['t', actual.get('t')!],
+    ]);
     actual.delete('labels_dropped');
     actual.delete('t');
     const wanted = new Map([...actual].filter(([name]) => fixture.expected().has(name)));
     const results = await compareAll(fixture, wanted, { nchw: imageNames });
     for (const [name, tensor] of inputsToCheck) {
-      results.push(compareTensor(fixture.json, `input ${name}`, await tensor.data() as Float32Array, fixture.inputs().get(name)!, name === 't' ? { atol: 1e-7, rtol: 1e-6 } : undefined));
+      results.push(
+        compareTensor(
+          fixture.json,
+          `input ${name}`,
+          (await tensor.data()) as Float32Array,
+          fixture.inputs().get(name)!,
+          name === 't' ? { atol: 1e-7, rtol: 1e-6 } : undefined,
+        ),
+      );
     }
     disposeAll(actual);
     disposeAll(inputsToCheck);

@@ -17,8 +17,14 @@ async function checkSampling(fixture: FixtureCase) {
   const noise = input(fixture, 'z0', { nhwc: true });
   const actual = new Map<string, Tensor>();
   const final = sample(model, {
-    labels, noise, steps: config.num_sampling_steps, method: config.sampling_method as SamplingMethod,
-    cfg: config.cfg, interval: config.cfg_interval, noiseScale: config.noise_scale, tEps: config.t_eps,
+    labels,
+    noise,
+    steps: config.num_sampling_steps,
+    method: config.sampling_method as SamplingMethod,
+    cfg: config.cfg,
+    interval: config.cfg_interval,
+    noiseScale: config.noise_scale,
+    tEps: config.t_eps,
     record: (name, value) => actual.set(name, tf.keep(value.clone())),
   });
   actual.set('final', final);

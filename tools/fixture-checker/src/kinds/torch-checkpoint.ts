@@ -35,12 +35,15 @@ export const checker: KindChecker = {
     const results: TensorResult[] = [];
     for (const [name, expected] of fixture.expected()) {
       const tensor = actual.get(name);
-      results.push(tensor
-        ? compareTensor(fixture.json, name, numbers(tensor), expected, EXACT)
-        : { tensor: name, maxAbsError: Infinity, allowed: 0, ok: false, detail: 'missing from the checkpoint as read' });
+      results.push(
+        tensor
+          ? compareTensor(fixture.json, name, numbers(tensor), expected, EXACT)
+          : { tensor: name, maxAbsError: Infinity, allowed: 0, ok: false, detail: 'missing from the checkpoint as read' },
+      );
     }
     for (const name of actual.keys()) {
-      if (!fixture.expected().has(name)) results.push({ tensor: name, maxAbsError: Infinity, allowed: 0, ok: false, detail: 'read from the checkpoint but not in expected.safetensors' });
+      if (!fixture.expected().has(name))
+        results.push({ tensor: name, maxAbsError: Infinity, allowed: 0, ok: false, detail: 'read from the checkpoint but not in expected.safetensors' });
     }
     // The case gives these only in its "expected" prose.
     results.push(

@@ -26,7 +26,13 @@ export const checker: KindChecker = {
     const parameters = weightDecayGroups(named, hyper.weight_decay);
     const optimizer = adamwInit(parameters);
     const emas = [new Ema(jit, config.ema.ema_decay1), new Ema(jit, config.ema.ema_decay2)];
-    const schedule = { lr: config.lr_schedule.args.lr, minLr: config.lr_schedule.args.min_lr, warmupEpochs: config.lr_schedule.args.warmup_epochs, epochs: config.lr_schedule.args.epochs, schedule: config.lr_schedule.args.lr_schedule };
+    const schedule = {
+      lr: config.lr_schedule.args.lr,
+      minLr: config.lr_schedule.args.min_lr,
+      warmupEpochs: config.lr_schedule.args.warmup_epochs,
+      epochs: config.lr_schedule.args.epochs,
+      schedule: config.lr_schedule.args.lr_schedule,
+    };
 
     const losses = { jit: [] as number[], mta: [] as number[], total: [] as number[], lr: [] as number[] };
     for (let i = 0; i < config.steps; i++) {
@@ -63,7 +69,10 @@ export const checker: KindChecker = {
       }
     });
     const byName = new Map(named);
-    for (const [kind, which] of [['exp_avg', 'expAvg'], ['exp_avg_sq', 'expAvgSq']] as const) {
+    for (const [kind, which] of [
+      ['exp_avg', 'expAvg'],
+      ['exp_avg_sq', 'expAvgSq'],
+    ] as const) {
       for (const { name } of parameters) {
         if (!expected.has(`adam.${kind}.${name}`)) continue;
         const moment = adamwMoment(optimizer, which, name);
@@ -74,11 +83,22 @@ export const checker: KindChecker = {
     const results = await compareAll(fixture, actual);
     // torch numbers parameters in param_groups order; loading an official optimizer state relies on ours matching it.
     for (const group of config.optimizer.param_groups as Array<{ index: 0 | 1; params: string[] }>) {
-      results.push(compareValue(`param_groups.${group.index}`, parameters.filter((p) => p.group === group.index).map((p) => p.name), group.params));
+      results.push(
+        compareValue(
+          `param_groups.${group.index}`,
+          parameters.filter((p) => p.group === group.index).map((p) => p.name),
+          group.params,
+        ),
+      );
     }
     const lrExpected = expected.get('lr')!.data as Float64Array;
     const lrError = Math.max(...losses.lr.map((v, i) => Math.abs(v - lrExpected[i])));
-    results.push({ tensor: 'lr', maxAbsError: lrError, allowed: 1e-12 * Math.max(...lrExpected), ok: losses.lr.every((v, i) => Math.abs(v - lrExpected[i]) <= 1e-12 * Math.abs(lrExpected[i])) });
+    results.push({
+      tensor: 'lr',
+      maxAbsError: lrError,
+      allowed: 1e-12 * Math.max(...lrExpected),
+      ok: losses.lr.every((v, i) => Math.abs(v - lrExpected[i]) <= 1e-12 * Math.abs(lrExpected[i])),
+    });
     disposeAll(actual);
     disposeAdamW(optimizer);
     emas.forEach((ema) => ema.dispose());

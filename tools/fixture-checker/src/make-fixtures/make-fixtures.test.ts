@@ -12,7 +12,13 @@ import { findTorchPython, generatorScript } from './python.js';
 // Every case the generator writes, and what it lacks here: `--list --json` of the generator itself.
 // The upstream checkouts (timm, torch-fidelity, transformers) come from $PIXELREPA_TIMM,
 // $PIXELREPA_FIDELITY and $PIXELREPA_TRANSFORMERS, which the generator reads itself.
-interface Listed { case: string; kind: string; needs: string; missing: string[]; from_only: boolean }
+interface Listed {
+  case: string;
+  kind: string;
+  needs: string;
+  missing: string[];
+  from_only: boolean;
+}
 const torch = findTorchPython();
 const official = findOfficialFolder();
 const repa = findRepaFolder();
@@ -53,7 +59,9 @@ function sameShape(ours: number[], published: number[]): boolean {
 
 describe.skipIf(unavailable)('npm run make-fixtures (the official PyTorch code)', () => {
   let scratch: string;
-  beforeAll(() => { scratch = mkdtempSync(join(tmpdir(), 'pixelrepa-make-fixtures-')); });
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'pixelrepa-make-fixtures-'));
+  });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   // Cases the generator cannot write here: listed as skipped, with what they need.
@@ -75,11 +83,16 @@ describe.skipIf(unavailable)('npm run make-fixtures (the official PyTorch code)'
         const report = allclose(numbers(mine), numbers(expected), { atol: 0, rtol: 0 });
         expect(report.ok, `${tensor}: ${report.message}`).toBe(true);
       }
-      const mapping = (folder: string) => JSON.parse(readFileSync(join(folder, 'mapping.json'), 'utf8')) as {
-        embed_dim: number; depth: number; rows: Array<Record<string, unknown>>; hf_only: Array<Record<string, unknown>>;
-      };
+      const mapping = (folder: string) =>
+        JSON.parse(readFileSync(join(folder, 'mapping.json'), 'utf8')) as {
+          embed_dim: number;
+          depth: number;
+          rows: Array<Record<string, unknown>>;
+          hf_only: Array<Record<string, unknown>>;
+        };
       const table = (value: ReturnType<typeof mapping>) => ({
-        embed_dim: value.embed_dim, depth: value.depth,
+        embed_dim: value.embed_dim,
+        depth: value.depth,
         rows: value.rows.map(({ timm, hf, transform, timm_shape, hf_shape }) => ({ timm, hf, transform, timm_shape, hf_shape })),
         hf_only: value.hf_only.map(({ hf, hf_shape }) => ({ hf, hf_shape })),
       });
@@ -115,9 +128,13 @@ describe.skipIf(unavailable)('npm run make-fixtures (the official PyTorch code)'
     const out = () => join(scratch, 'seeded');
     beforeAll(() => generate(out(), seededCases, ['--seed', '7']), 300_000);
 
-    it.each(testBackends())('check-fixtures passes on every case on %s', async (backend) => {
-      const summary = await runChecks({ root: out(), backend });
-      expect(summary.cases.map((outcome) => `${outcome.case}: ${outcome.status}`).sort()).toEqual(seededCases.map((name) => `${name}: passed`).sort());
-    }, 600_000); // a safety net, not a speed check: train-trajectory takes a while on a busy machine
+    it.each(testBackends())(
+      'check-fixtures passes on every case on %s',
+      async (backend) => {
+        const summary = await runChecks({ root: out(), backend });
+        expect(summary.cases.map((outcome) => `${outcome.case}: ${outcome.status}`).sort()).toEqual(seededCases.map((name) => `${name}: passed`).sort());
+      },
+      600_000,
+    ); // a safety net, not a speed check: train-trajectory takes a while on a busy machine
   });
 });

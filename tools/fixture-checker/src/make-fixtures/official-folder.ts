@@ -10,7 +10,9 @@ import { findFixturesRoot } from '@pixelrepa/tensor/testing';
 export function findOfficialFolder(): string | undefined {
   const fixtures = findFixturesRoot();
   const candidates = [process.env.PIXELREPA_OFFICIAL, fixtures && join(fixtures, '..', 'perf', 'reference')];
-  return candidates.filter((value): value is string => Boolean(value)).map((value) => resolve(value))
+  return candidates
+    .filter((value): value is string => Boolean(value))
+    .map((value) => resolve(value))
     .find((folder) => existsSync(join(folder, 'model_pixelREPA.py')));
 }
 

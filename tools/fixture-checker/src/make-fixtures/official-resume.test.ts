@@ -20,10 +20,13 @@ const official = findOfficialFolder();
 const timm = process.env.PIXELREPA_TIMM && resolve(process.env.PIXELREPA_TIMM);
 
 function unavailableReason(): string | undefined {
-  if (process.env.PIXELREPA_OFFICIAL_RESUME !== '1') return 'a long check (JiT-B/16: a few GB of checkpoints, minutes on 2 cores): set PIXELREPA_OFFICIAL_RESUME=1 to run it';
+  if (process.env.PIXELREPA_OFFICIAL_RESUME !== '1')
+    return 'a long check (JiT-B/16: a few GB of checkpoints, minutes on 2 cores): set PIXELREPA_OFFICIAL_RESUME=1 to run it';
   if (!official) return 'no official PixelREPA checkout ($PIXELREPA_OFFICIAL, a checkout of kaist-cvml/PixelREPA at 5181608)';
-  if (!existsSync(join(official, 'main_pixelREPA.py')) || !existsSync(join(official, 'engine_pixelREPA.py'))) return `${official} has no main_pixelREPA.py / engine_pixelREPA.py`;
-  if (!timm || !existsSync(join(timm, 'timm', 'models', 'vision_transformer.py'))) return 'no timm checkout ($PIXELREPA_TIMM, huggingface/pytorch-image-models at v0.9.12)';
+  if (!existsSync(join(official, 'main_pixelREPA.py')) || !existsSync(join(official, 'engine_pixelREPA.py')))
+    return `${official} has no main_pixelREPA.py / engine_pixelREPA.py`;
+  if (!timm || !existsSync(join(timm, 'timm', 'models', 'vision_transformer.py')))
+    return 'no timm checkout ($PIXELREPA_TIMM, huggingface/pytorch-image-models at v0.9.12)';
   const python = findTorchPython();
   if (!python.python) return python.reason;
   const torchvision = spawnSync(python.python, ['-c', 'import torchvision'], { encoding: 'utf8' });
@@ -36,12 +39,26 @@ if (unavailable) console.warn(`official resume check skipped: ${unavailable}`);
 
 function context(cwd: string): { context: CommandContext; stderr: () => string } {
   let err = '';
-  return { context: { stdout: { write: () => {} }, stderr: { write: (text: string) => { err += text; } }, cwd, handleSignals: false }, stderr: () => err };
+  return {
+    context: {
+      stdout: { write: () => {} },
+      stderr: {
+        write: (text: string) => {
+          err += text;
+        },
+      },
+      cwd,
+      handleSignals: false,
+    },
+    stderr: () => err,
+  };
 }
 
 function python(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(findTorchPython().python!, [script, ...args], {
-    encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PIXELREPA_OFFICIAL: official, PIXELREPA_TIMM: timm },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, PIXELREPA_OFFICIAL: official, PIXELREPA_TIMM: timm },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -54,25 +71,68 @@ describe.skipIf(unavailable)('the official main_pixelREPA.py --resume reads pixe
     const made = python(['weights', weights(), '--seed', '3']);
     if (made.status !== 0) throw new Error(`check_official_resume.py weights failed:\n${made.stderr}`);
     const training = context(dir);
-    const code = await runCli(['train', '--backend', 'cpu', '--model', 'JiT-B/16', '--img_size', '32', '--class_num', '2', '--mta', 'MTA-B/16',
-      '--encoder', 'dinov2-vits14', '--encoder_weights', weights(), '--offline', '--data', 'procedural', '--data_length', '4',
-      '--batch_size', '2', '--steps', '1', '--warmup_epochs', '0', '--output_dir', join(dir, 'run')], training.context);
+    const code = await runCli(
+      [
+        'train',
+        '--backend',
+        'cpu',
+        '--model',
+        'JiT-B/16',
+        '--img_size',
+        '32',
+        '--class_num',
+        '2',
+        '--mta',
+        'MTA-B/16',
+        '--encoder',
+        'dinov2-vits14',
+        '--encoder_weights',
+        weights(),
+        '--offline',
+        '--data',
+        'procedural',
+        '--data_length',
+        '4',
+        '--batch_size',
+        '2',
+        '--steps',
+        '1',
+        '--warmup_epochs',
+        '0',
+        '--output_dir',
+        join(dir, 'run'),
+      ],
+      training.context,
+    );
     if (code !== 0) throw new Error(training.stderr());
   }, 1_800_000);
-  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('loads strictly with every tensor as we wrote it, repa_model.* as timm builds it, AdamW state in place, and trains a step', async () => {
     const out = join(dir, 'official', 'checkpoint-last.pth');
     const converting = context(dir);
     expect(await runCli(['convert', join(dir, 'run'), out, '--to', 'pth'], converting.context), converting.stderr()).toBe(0);
     expect(converting.stderr()).toContain('repa_model.* = vit_small_patch14_dinov2.lvd142m at 32 px, patch 16');
-    const ours = join(dir, 'run', 'checkpoints', readdirSync(join(dir, 'run', 'checkpoints')).find((name) => name.endsWith('.safetensors'))!);
+    const ours = join(
+      dir,
+      'run',
+      'checkpoints',
+      readdirSync(join(dir, 'run', 'checkpoints')).find((name) => name.endsWith('.safetensors'))!,
+    );
     const run = python(['check', out, '--ours', ours, '--encoder_weights', weights(), '--train_step']);
     const line = run.stdout.trim().split('\n').pop() ?? '';
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     const results = JSON.parse(line) as {
-      failures: string[]; start_epoch: number; model_keys: number; model_tensors_equal: number; repa_model_tensors: number;
-      repa_model_max_abs_diff_vs_timm: number; ema_params: number; adamw: { step: number; parameters_with_state: number; groups: number[] };
+      failures: string[];
+      start_epoch: number;
+      model_keys: number;
+      model_tensors_equal: number;
+      repa_model_tensors: number;
+      repa_model_max_abs_diff_vs_timm: number;
+      ema_params: number;
+      adamw: { step: number; parameters_with_state: number; groups: number[] };
       train_step: { loss: number; adamw_step: number[]; net_parameters_moved: number; ema1_entries_moved: number };
     };
     console.log(`official resume: ${line}`);

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 export const generatorScript = fileURLToPath(new URL('../../../make-fixtures/make_fixtures.py', import.meta.url));
 
 /** How to get what the generator needs, for messages. */
-export const installTorch = 'install PyTorch and numpy for Python 3 (Debian: apt-get install python3-torch; else pip install torch numpy), or point PYTHON at a python that has them';
+export const installTorch =
+  'install PyTorch and numpy for Python 3 (Debian: apt-get install python3-torch; else pip install torch numpy), or point PYTHON at a python that has them';
 
 /**
  * The first Python that imports torch and numpy: `$PYTHON`, then `python3`, then Debian's

@@ -56,9 +56,12 @@ export async function installConsumer(packed: PackedWorkspace, dir: string, name
   } catch (error) {
     const output = String((error as { stderr?: unknown }).stderr ?? (error as Error).message);
     const missing = /ENOTCACHED[\s\S]*?request to (\S+)/.exec(output)?.[1];
-    throw new Error(missing
-      ? `npm ci --offline found ${missing} missing from the npm cache: run \`npm ci\` in the workspace once (online) to fill the cache`
-      : `npm ci --offline in ${dir} failed:\n${output}`, { cause: error });
+    throw new Error(
+      missing
+        ? `npm ci --offline found ${missing} missing from the npm cache: run \`npm ci\` in the workspace once (online) to fill the cache`
+        : `npm ci --offline in ${dir} failed:\n${output}`,
+      { cause: error },
+    );
   }
 }
 
@@ -101,5 +104,9 @@ function npmEnvironment(): NodeJS.ProcessEnv {
  */
 export async function buildPackages(root: string): Promise<void> {
   const turbo = join(root, 'node_modules', '.bin', 'turbo');
-  await promisify(execFile)(turbo, ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], { cwd: root, env: npmEnvironment(), maxBuffer: 64 << 20 });
+  await promisify(execFile)(turbo, ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], {
+    cwd: root,
+    env: npmEnvironment(),
+    maxBuffer: 64 << 20,
+  });
 }

@@ -42,7 +42,11 @@ beforeAll(async () => {
   full = join(work, 'full');
   withoutSharp = join(work, 'without-sharp');
   await Promise.all([
-    installConsumer(packed, full, folders.map((folder) => `@pixelrepa/${folder}`)),
+    installConsumer(
+      packed,
+      full,
+      folders.map((folder) => `@pixelrepa/${folder}`),
+    ),
     installConsumer(packed, withoutSharp, ['@pixelrepa/align', '@pixelrepa/jit', '@pixelrepa/data', '@pixelrepa/nn', '@pixelrepa/tensor']),
   ]);
 }, 15 * minutes); // a real build when the dist is stale: minutes on a busy 2-core machine
@@ -52,39 +56,55 @@ afterAll(() => {
 });
 
 describe('the packed packages, installed from their tarballs', () => {
-  it('compute a PixelREPA loss with gradients (jit + align)', async () => {
-    const result = await runScript(withoutSharp, 'pixelrepa-loss.mjs');
-    expect(result.backend).toBe('cpu');
-    expect(result.finite).toBe(true);
-    expect(result.loss).toBeCloseTo((result.diffusion as number) + (result.weight as number) * (result.align as number), 5);
-    expect(result.align).toBeGreaterThan(0);
-    expect(result.gradients).toBe(result.parameters);
-    expect(result.nonZero).toBeGreaterThan(0);
-    expect(result.maskTokenGradient, 'the alignment loss reaches the JiT mask token').toBeGreaterThan(0);
-    expect(result.adapterGradient, 'the adapter learns').toBeGreaterThan(0);
-    expect(result.leaked).toBe(0);
-  }, 2 * minutes);
+  it(
+    'compute a PixelREPA loss with gradients (jit + align)',
+    async () => {
+      const result = await runScript(withoutSharp, 'pixelrepa-loss.mjs');
+      expect(result.backend).toBe('cpu');
+      expect(result.finite).toBe(true);
+      expect(result.loss).toBeCloseTo((result.diffusion as number) + (result.weight as number) * (result.align as number), 5);
+      expect(result.align).toBeGreaterThan(0);
+      expect(result.gradients).toBe(result.parameters);
+      expect(result.nonZero).toBeGreaterThan(0);
+      expect(result.maskTokenGradient, 'the alignment loss reaches the JiT mask token').toBeGreaterThan(0);
+      expect(result.adapterGradient, 'the adapter learns').toBeGreaterThan(0);
+      expect(result.leaked).toBe(0);
+    },
+    2 * minutes,
+  );
 
-  it('do not pull sharp for align + jit + data, whose Node entry then names the package to install', async () => {
-    expect(existsSync(join(withoutSharp, 'node_modules', 'sharp'))).toBe(false);
-    expect(existsSync(join(withoutSharp, 'node_modules', '@img'))).toBe(false);
-    expect(existsSync(join(full, 'node_modules', 'sharp')), 'the cli depends on sharp').toBe(true);
-    const result = await runScript(withoutSharp, 'data-without-sharp.mjs');
-    expect(result.browserExports).toBeGreaterThan(0);
-    expect(result.decodeError).toMatch(/"sharp", an optional peer dependency that is not installed: run `npm install sharp`/);
-  }, 2 * minutes);
+  it(
+    'do not pull sharp for align + jit + data, whose Node entry then names the package to install',
+    async () => {
+      expect(existsSync(join(withoutSharp, 'node_modules', 'sharp'))).toBe(false);
+      expect(existsSync(join(withoutSharp, 'node_modules', '@img'))).toBe(false);
+      expect(existsSync(join(full, 'node_modules', 'sharp')), 'the cli depends on sharp').toBe(true);
+      const result = await runScript(withoutSharp, 'data-without-sharp.mjs');
+      expect(result.browserExports).toBeGreaterThan(0);
+      expect(result.decodeError).toMatch(/"sharp", an optional peer dependency that is not installed: run `npm install sharp`/);
+    },
+    2 * minutes,
+  );
 
-  it('compute FID between two small image sets (metrics)', async () => {
-    const result = await runScript(full, 'fid.mjs');
-    expect(result.backend).toBe('wasm');
-    expect(result.count).toBe(2);
-    expect(Math.abs(result.fidSame as number)).toBeLessThan(1e-6);
-    expect(result.fidOther).toBeGreaterThan(1);
-  }, 2 * minutes);
+  it(
+    'compute FID between two small image sets (metrics)',
+    async () => {
+      const result = await runScript(full, 'fid.mjs');
+      expect(result.backend).toBe('wasm');
+      expect(result.count).toBe(2);
+      expect(Math.abs(result.fidSame as number)).toBeLessThan(1e-6);
+      expect(result.fidOther).toBeGreaterThan(1);
+    },
+    2 * minutes,
+  );
 
-  it('run the pixelrepa command from the cli package\'s bin', async () => {
-    const help = await run(full, join(full, 'node_modules', '.bin', 'pixelrepa'), ['--help']);
-    expect(help).toMatch(/^Usage: pixelrepa <command>/m);
-    for (const command of ['train', 'sample', 'eval', 'convert']) expect(help).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
-  }, 2 * minutes);
+  it(
+    "run the pixelrepa command from the cli package's bin",
+    async () => {
+      const help = await run(full, join(full, 'node_modules', '.bin', 'pixelrepa'), ['--help']);
+      expect(help).toMatch(/^Usage: pixelrepa <command>/m);
+      for (const command of ['train', 'sample', 'eval', 'convert']) expect(help).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
+    },
+    2 * minutes,
+  );
 });

@@ -65,10 +65,16 @@ export function consumerLockfile(projectName: string, tarballs: readonly Tarball
   while (queue.length > 0) {
     const path = queue.shift()!;
     const entry = workspace[sourceOf.get(path)!]!;
-    const optionalPeers = new Set(Object.entries(entry.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name));
+    const optionalPeers = new Set(
+      Object.entries(entry.peerDependenciesMeta ?? {})
+        .filter(([, meta]) => meta.optional)
+        .map(([name]) => name),
+    );
     const wanted: Array<[string, boolean]> = [
       ...Object.keys(entry.dependencies ?? {}).map((name): [string, boolean] => [name, true]),
-      ...Object.keys(entry.peerDependencies ?? {}).filter((name) => !optionalPeers.has(name)).map((name): [string, boolean] => [name, true]),
+      ...Object.keys(entry.peerDependencies ?? {})
+        .filter((name) => !optionalPeers.has(name))
+        .map((name): [string, boolean] => [name, true]),
       ...Object.keys(entry.optionalDependencies ?? {}).map((name): [string, boolean] => [name, false]),
     ];
     for (const [name, required] of wanted) {
@@ -82,7 +88,8 @@ export function consumerLockfile(projectName: string, tarballs: readonly Tarball
         continue; // an optional dependency for another platform
       }
       const { dev: _dev, devOptional, peer: _peer, ...rest } = workspace[found]!;
-      if (!found.startsWith('node_modules/')) throw new Error(`the workspace lock places ${name} at ${found}, inside a workspace: not reproducible in a consumer`);
+      if (!found.startsWith('node_modules/'))
+        throw new Error(`the workspace lock places ${name} at ${found}, inside a workspace: not reproducible in a consumer`);
       if (rest.link) throw new Error(`${found} is a link in the workspace lock: only @pixelrepa packages may be links`);
       place(found, found, devOptional ? { ...rest, optional: true } : rest);
     }

@@ -38,11 +38,16 @@ async function allSamples(dataset: SampleSource) {
 describe('prepare + openPackedCache', () => {
   it('writes center-cropped uint8 shards with classes, counts, checksums and the skip summary', async () => {
     expect(index).toMatchObject({
-      imageSize: 16, total: 12, classes: ['apple', 'banana', 'cherry', 'durian', 'empty-class'], counts: [5, 5, 2, 0, 0],
+      imageSize: 16,
+      total: 12,
+      classes: ['apple', 'banana', 'cherry', 'durian', 'empty-class'],
+      counts: [5, 5, 2, 0, 0],
       skipped: { total: 7, byReason: { 'not-an-image': 2, truncated: 1, unreadable: 1, 'unsupported-extension': 1, 'empty-class': 2 } },
     });
     expect(index.shards.map((s) => [s.file, s.firstIndex, s.count, s.bytes])).toEqual([
-      ['shard-00000.bin', 0, 5, 5 * imageBytes], ['shard-00001.bin', 5, 5, 5 * imageBytes], ['shard-00002.bin', 10, 2, 2 * imageBytes],
+      ['shard-00000.bin', 0, 5, 5 * imageBytes],
+      ['shard-00001.bin', 5, 5, 5 * imageBytes],
+      ['shard-00002.bin', 10, 2, 2 * imageBytes],
     ]);
     expect(index.shards.every((s) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
     expect(JSON.parse(await readFile(join(out, 'index.json'), 'utf8'))).toEqual(index);

@@ -69,7 +69,14 @@ export class PackedCache implements SampleSource {
   async close(): Promise<void> {
     const handles = [...this.handles.values()];
     this.handles.clear();
-    await Promise.all(handles.map((h) => h.then((handle) => handle.close(), () => undefined)));
+    await Promise.all(
+      handles.map((h) =>
+        h.then(
+          (handle) => handle.close(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   /** The shard holding sample `index` (binary search over first indices). */
@@ -120,7 +127,10 @@ export async function openPackedCache(dir: string, options: OpenPackedCacheOptio
   validatePackedIndex(index, indexPath);
   for (const file of [index.labels, ...index.shards]) {
     const path = join(dir, file.file);
-    const found = await stat(path).then((s) => s.size, () => -1);
+    const found = await stat(path).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (found !== file.bytes) {
       throw new DataIntegrityError(`${path}: expected ${file.bytes} bytes, found ${found < 0 ? 'no file' : `${found} bytes`}; re-run prepare`);
     }

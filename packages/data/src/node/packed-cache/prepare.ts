@@ -4,10 +4,7 @@ import { resolve, join } from 'node:path';
 import { DataLoader } from '../../loader/data-loader.js';
 import { formatSkipSummary } from '../../loader/skip-report.js';
 import { imageFolder } from '../image-folder.js';
-import {
-  indexFileName, labelsFileName, packedCacheFormat, packedCacheVersion, shardFileName,
-  type PackedCacheIndex, type PackedShard,
-} from './format.js';
+import { indexFileName, labelsFileName, packedCacheFormat, packedCacheVersion, shardFileName, type PackedCacheIndex, type PackedShard } from './format.js';
 
 export interface PrepareOptions {
   /** Side of the square images (ADM center crop). */

@@ -38,7 +38,13 @@ afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
 describe('fetchToCache', () => {
   it('downloads once with progress, then serves the cached file without the network', async () => {
     const progress: DownloadProgress[] = [];
-    const options = { url: `${hub.url}/plain/model.safetensors`, fileName: 'org/model/model.safetensors', cacheDir, sha256, onProgress: (p: DownloadProgress) => progress.push(p) };
+    const options = {
+      url: `${hub.url}/plain/model.safetensors`,
+      fileName: 'org/model/model.safetensors',
+      cacheDir,
+      sha256,
+      onProgress: (p: DownloadProgress) => progress.push(p),
+    };
     const path = await fetchToCache(options);
     expect(path).toBe(join(cacheDir, 'org/model/model.safetensors'));
     expect(readFileSync(path)).toEqual(Buffer.from(bytes));
@@ -92,10 +98,15 @@ describe('fetchToCache', () => {
     expect(existsSync(join(cacheDir, 'bad-hub.safetensors'))).toBe(false);
   });
 
-  it('resumes through the hub\'s redirect and still checks the announced hash', async () => {
+  it("resumes through the hub's redirect and still checks the announced hash", async () => {
     const path = await fetchToCache({ url: `${hub.url}/flaky-hub/model.safetensors`, fileName: 'flaky-hub.safetensors', cacheDir, ...fast });
     expect(readFileSync(`${path}.sha256`, 'utf8').trim()).toBe(sha256);
-    expect(hub.requests.map((r) => r.path)).toEqual(['/flaky-hub/model.safetensors', '/cdn/flaky-hub/model.safetensors', '/flaky-hub/model.safetensors', '/cdn/flaky-hub/model.safetensors']);
+    expect(hub.requests.map((r) => r.path)).toEqual([
+      '/flaky-hub/model.safetensors',
+      '/cdn/flaky-hub/model.safetensors',
+      '/flaky-hub/model.safetensors',
+      '/cdn/flaky-hub/model.safetensors',
+    ]);
   });
 
   it('re-downloads a cached file that fails the given checksum', async () => {
@@ -119,7 +130,10 @@ describe('fetchToCache', () => {
     try {
       await expect(fetchToCache({ url: `${hub.url}/plain/model.safetensors`, fileName: 'env.safetensors' })).rejects.toThrow(join(cacheDir, 'env.safetensors'));
     } finally {
-      for (const [key, value] of [['PIXELREPA_CACHE', saved.cache], ['PIXELREPA_OFFLINE', saved.offline]] as const) {
+      for (const [key, value] of [
+        ['PIXELREPA_CACHE', saved.cache],
+        ['PIXELREPA_OFFLINE', saved.offline],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
@@ -127,8 +141,9 @@ describe('fetchToCache', () => {
   });
 
   it('reports a missing file as an HTTP error without retrying', async () => {
-    await expect(fetchToCache({ url: `${hub.url}/nothing/model.safetensors`, fileName: 'none.safetensors', cacheDir }))
-      .rejects.toThrow(/HTTP 404 Not Found: no such file \(check the model name, repository and revision\)/);
+    await expect(fetchToCache({ url: `${hub.url}/nothing/model.safetensors`, fileName: 'none.safetensors', cacheDir })).rejects.toThrow(
+      /HTTP 404 Not Found: no such file \(check the model name, repository and revision\)/,
+    );
     expect(hub.requests).toHaveLength(1);
   });
 });

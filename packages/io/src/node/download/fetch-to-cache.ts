@@ -56,8 +56,8 @@ export async function fetchToCache(options: FetchToCacheOptions): Promise<string
   }
   if (isOffline(options.offline)) {
     throw new OfflineError(
-      `${options.fileName} is not in the cache and offline mode is on (offline option or PIXELREPA_OFFLINE=1): `
-      + `download ${options.url} and save it as ${target} (or set PIXELREPA_CACHE / cacheDir to the folder that has it)`,
+      `${options.fileName} is not in the cache and offline mode is on (offline option or PIXELREPA_OFFLINE=1): ` +
+        `download ${options.url} and save it as ${target} (or set PIXELREPA_CACHE / cacheDir to the folder that has it)`,
     );
   }
   mkdirSync(dirname(target), { recursive: true });
@@ -68,7 +68,9 @@ export async function fetchToCache(options: FetchToCacheOptions): Promise<string
     const actual = await sha256File(partial);
     if (actual !== expected) {
       rmSync(partial, { force: true });
-      throw new ChecksumError(`${options.url}: the downloaded file has SHA-256 ${actual}, expected ${expected}; it was deleted, run again to download it afresh`);
+      throw new ChecksumError(
+        `${options.url}: the downloaded file has SHA-256 ${actual}, expected ${expected}; it was deleted, run again to download it afresh`,
+      );
     }
   }
   renameSync(partial, target);
@@ -98,7 +100,9 @@ async function downloadResuming(options: FetchToCacheOptions, partial: string): 
       if (!(error instanceof Interrupted)) throw error;
       if (attempt >= retries) {
         const have = existsSync(partial) ? statSync(partial).size : 0;
-        throw new DownloadError(`${options.url}: interrupted ${attempt + 1} times (last: ${error.message}); ${have} bytes are kept in ${partial}, run again to resume`);
+        throw new DownloadError(
+          `${options.url}: interrupted ${attempt + 1} times (last: ${error.message}); ${have} bytes are kept in ${partial}, run again to resume`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay *= 2;

@@ -9,9 +9,13 @@ export interface BroadcastPlan {
   /** The operand that has the output's shape. */
   full: 'a' | 'b';
   outShape: number[];
-  P: number; Q: number; R: number;
+  P: number;
+  Q: number;
+  R: number;
   /** The other operand's element strides per level (0 where it is broadcast; sR is 0 or 1). */
-  sP: number; sQ: number; sR: number;
+  sP: number;
+  sQ: number;
+  sR: number;
 }
 
 /**
@@ -51,7 +55,18 @@ export function broadcastPlan(aShape: readonly number[], bShape: readonly number
   return { full: aFull ? 'a' : 'b', outShape, P: levels[0].size, Q: levels[1].size, R: levels[2].size, sP: strides[0], sQ: strides[1], sR: strides[2] };
 }
 
-export type BroadcastKernel = (full: number, small: number, out: number, P: number, Q: number, R: number, sP: number, sQ: number, sR: number, swap: number) => void;
+export type BroadcastKernel = (
+  full: number,
+  small: number,
+  out: number,
+  P: number,
+  Q: number,
+  R: number,
+  sP: number,
+  sQ: number,
+  sR: number,
+  swap: number,
+) => void;
 
 /** The four operations' modules on `memory`; throws where the engine has no WASM SIMD. */
 export function instantiateBroadcast(memory: WebAssembly.Memory): Record<BroadcastOp, BroadcastKernel> {

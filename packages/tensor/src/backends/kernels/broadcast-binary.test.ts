@@ -5,7 +5,10 @@ import { broadcastPlan, instantiateBroadcast, type BroadcastOp } from './broadca
 // element rounded once to float32 (Math.fround), as one IEEE float32 operation rounds it: equal bits.
 
 const apply: Record<BroadcastOp, (x: number, y: number) => number> = {
-  add: (x, y) => x + y, sub: (x, y) => x - y, mul: (x, y) => x * y, div: (x, y) => x / y,
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
 };
 
 /** Row-major index of `index` (in the output's shape) into an operand of `shape` (right-aligned, broadcast). */
@@ -38,7 +41,25 @@ describe('broadcast-binary.wat', () => {
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
   const kernels = instantiateBroadcast(memory);
   const cases: Array<[number[], number[]]> = [
-    [[37, 12], [12]], [[5], [9, 5]], [[4, 7, 10], [4, 1, 10]], [[6, 5, 1], [6, 5, 9]], [[3, 1, 1], [3, 4, 6]], [[2, 3, 5], [1]], [[1, 3, 1], [2, 3, 7]],
+    [[37, 12], [12]],
+    [[5], [9, 5]],
+    [
+      [4, 7, 10],
+      [4, 1, 10],
+    ],
+    [
+      [6, 5, 1],
+      [6, 5, 9],
+    ],
+    [
+      [3, 1, 1],
+      [3, 4, 6],
+    ],
+    [[2, 3, 5], [1]],
+    [
+      [1, 3, 1],
+      [2, 3, 7],
+    ],
   ];
   for (const op of ['add', 'sub', 'mul', 'div'] as const) {
     it(`${op}: every case equals the float32-rounded float64 result`, () => {

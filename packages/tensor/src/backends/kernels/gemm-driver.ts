@@ -109,7 +109,12 @@ export class WasmGemm {
    * @param Worker Node's worker_threads Worker to run a helper thread on shared memory, or undefined for one thread
    * @param variant force one kernel (tests); by default 'fma' where the engine validates it
    */
-  constructor(memory: WebAssembly.Memory, private readonly scratch: ScratchAllocator, Worker?: WorkerConstructor, variant?: 'fma' | 'plain') {
+  constructor(
+    memory: WebAssembly.Memory,
+    private readonly scratch: ScratchAllocator,
+    Worker?: WorkerConstructor,
+    variant?: 'fma' | 'plain',
+  ) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     this.variant = variant ?? (hasRelaxedSimd() ? 'fma' : 'plain');
     const source = this.variant === 'fma' ? (shared ? gemmFmaShared : gemmFmaUnshared) : shared ? gemmPlainShared : gemmPlainUnshared;
@@ -143,8 +148,28 @@ export class WasmGemm {
     // Until the helper has started (or if it never does), the calling thread does all the work.
     const split = this.helperReady ? this.split(batch, m, k, n) : undefined;
     const base = this.scratch(split ? 2 * perThread : perThread);
-    const words = (batch0: number, batch1: number, i0: number, i1: number, at: number): number[] =>
-      [a, b, c, ars, acs, brs, bcs, 4 * m * k, 4 * k * n, 4 * m * n, batch0, batch1, i0, i1, k, n, at, at + packA, KC, MC];
+    const words = (batch0: number, batch1: number, i0: number, i1: number, at: number): number[] => [
+      a,
+      b,
+      c,
+      ars,
+      acs,
+      brs,
+      bcs,
+      4 * m * k,
+      4 * k * n,
+      4 * m * n,
+      batch0,
+      batch1,
+      i0,
+      i1,
+      k,
+      n,
+      at,
+      at + packA,
+      KC,
+      MC,
+    ];
     if (!split) {
       runTask(this.kernel, words(0, batch, 0, m, base));
       return;
@@ -165,7 +190,12 @@ export class WasmGemm {
   }
 
   /** Halves of the work as [batch0, batch1, i0, i1], or undefined when too small to share. */
-  private split(batch: number, m: number, k: number, n: number): { own: [number, number, number, number]; helper: [number, number, number, number] } | undefined {
+  private split(
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+  ): { own: [number, number, number, number]; helper: [number, number, number, number] } | undefined {
     if (batch * m * k * n < 1 << 21) return undefined;
     if (batch >= 2) {
       const half = batch >> 1;

@@ -5,7 +5,14 @@ import { enableRelaxedSimd, hasRelaxedSimd, WasmGemm, type WorkerConstructor } f
 // gemm.wat through its driver on a memory of its own, against a float64 product. Each output may
 // differ from the float64 value by the float32 rounding of a K-term sum: |error| ≤ K · 2⁻²³ · Σ|a·b|.
 
-interface Case { batch: number; m: number; k: number; n: number; transposeA: boolean; transposeB: boolean }
+interface Case {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+}
 
 const cases: Case[] = [
   { batch: 1, m: 2304, k: 192, n: 64, transposeA: false, transposeB: false }, // a layer, large enough to split rows
@@ -57,10 +64,15 @@ describe('gemm.wat', () => {
         const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
         const scratchAt = 16;
         const dataAt = 8 << 20; // scratch below 8 MiB, operands above
-        const gemm = new WasmGemm(memory, (bytes) => {
-          expect(bytes).toBeLessThan(dataAt - scratchAt);
-          return scratchAt;
-        }, threads > 1 ? (Worker as unknown as WorkerConstructor) : undefined, variant);
+        const gemm = new WasmGemm(
+          memory,
+          (bytes) => {
+            expect(bytes).toBeLessThan(dataAt - scratchAt);
+            return scratchAt;
+          },
+          threads > 1 ? (Worker as unknown as WorkerConstructor) : undefined,
+          variant,
+        );
         expect(gemm.variant).toBe(variant);
         for (let waited = 0; threads > 1 && !gemm.helperReady && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
         expect(gemm.helperReady).toBe(threads > 1);

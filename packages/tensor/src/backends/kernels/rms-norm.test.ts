@@ -20,7 +20,7 @@ function reference(x: Float64Array, w: Float64Array, dy: Float64Array, rows: num
       const k = i * d + j;
       y[k] = w[j] * x[k] * r[i];
       // d/dx of w·x·r(x): r·w·dy − x·r³·Σ(w·dy·x)/d
-      dx[k] = r[i] * w[j] * dy[k] - x[k] * r[i] ** 3 * gx / d;
+      dx[k] = r[i] * w[j] * dy[k] - (x[k] * r[i] ** 3 * gx) / d;
       dw[j] += dy[k] * x[k] * r[i];
     }
   }
@@ -31,7 +31,12 @@ describe('rms-norm.wat', () => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
   const kernel = instantiateRmsNorm(memory);
 
-  for (const [rows, d] of [[1, 4], [7, 64], [2304, 192], [3, 768]]) {
+  for (const [rows, d] of [
+    [1, 4],
+    [7, 64],
+    [2304, 192],
+    [3, 768],
+  ]) {
     it(`rows ${rows}, d ${d}: forward and backward match float64`, () => {
       const eps = 1e-6;
       let seed = 11;
@@ -53,7 +58,13 @@ describe('rms-norm.wat', () => {
       view(offsets.x, n).set(x);
       view(offsets.w, d).set(w);
       view(offsets.dy, n).set(dy);
-      for (const [at, length] of [[offsets.y, n], [offsets.r, rows], [offsets.dx, n], [offsets.dw, d]]) view(at, length).fill(Number.NaN);
+      for (const [at, length] of [
+        [offsets.y, n],
+        [offsets.r, rows],
+        [offsets.dx, n],
+        [offsets.dw, d],
+      ])
+        view(at, length).fill(Number.NaN);
       kernel.forward(offsets.x, offsets.w, offsets.y, offsets.r, rows, d, eps);
       kernel.backward(offsets.x, offsets.w, offsets.r, offsets.dy, offsets.dx, offsets.dw, rows, d);
       const exact = reference(Float64Array.from(x), Float64Array.from(w), Float64Array.from(dy), rows, d, eps);
@@ -71,7 +82,7 @@ describe('rms-norm.wat', () => {
         const row = rowOf(i);
         let magnitude = 0;
         for (let j = 0; j < d; j++) magnitude += Math.abs(w[j] * dy[row * d + j] * x[row * d + j]);
-        return Math.abs(w[i % d] * dy[i]) * exact.r[row] + Math.abs(x[i]) * exact.r[row] ** 3 * magnitude / d;
+        return Math.abs(w[i % d] * dy[i]) * exact.r[row] + (Math.abs(x[i]) * exact.r[row] ** 3 * magnitude) / d;
       });
       within('dw', view(offsets.dw, d), exact.dw, (j) => {
         let magnitude = 0;

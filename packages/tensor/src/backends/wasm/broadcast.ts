@@ -7,7 +7,12 @@ export function installBroadcastBinary(): void {
   // Broadcasting float32 Add, Sub, Multiply, RealDiv (biases, adaLN's modulate and gate, RoPE's
   // tables, per-row factors): tfjs-backend-wasm walks a broadcast element by element with index
   // arithmetic; broadcast-binary.wat runs it in SIMD rows. Same operation per element, same bits.
-  for (const [name, op] of [[tf.Add, 'add'], [tf.Sub, 'sub'], [tf.Multiply, 'mul'], [tf.RealDiv, 'div']] as const) {
+  for (const [name, op] of [
+    [tf.Add, 'add'],
+    [tf.Sub, 'sub'],
+    [tf.Multiply, 'mul'],
+    [tf.RealDiv, 'div'],
+  ] as const) {
     replace(name, (native) => (args) => {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       const backend = args.backend as unknown as WasmBackend;
@@ -17,7 +22,18 @@ export function installBroadcastBinary(): void {
       if (!plan || !kernels) return native(args);
       const [full, small] = plan.full === 'a' ? [a, b] : [b, a];
       const out = backend.makeOutput(plan.outShape, 'float32');
-      kernels[op](offsetOf(backend, full), offsetOf(backend, small), offsetOf(backend, out), plan.P, plan.Q, plan.R, plan.sP, plan.sQ, plan.sR, plan.full === 'a' ? 0 : 1);
+      kernels[op](
+        offsetOf(backend, full),
+        offsetOf(backend, small),
+        offsetOf(backend, out),
+        plan.P,
+        plan.Q,
+        plan.R,
+        plan.sP,
+        plan.sQ,
+        plan.sR,
+        plan.full === 'a' ? 0 : 1,
+      );
       return out;
     });
   }

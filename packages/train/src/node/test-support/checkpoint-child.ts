@@ -9,10 +9,18 @@ await initBackend('cpu');
 const data = new DataLoader(proceduralDataset({ imageSize: 16, length: 64 }), { batchSize: 2, seed: 1 });
 const trainer = await Trainer.create({
   config: {
-    model: 'JiT-Tiny/4', modelOverrides: { inputSize: 16, depth: 2, hiddenSize: 96, numHeads: 2 }, objective: 'none',
-    steps: 10_000, batchSize: 2, checkpointEvery: 1, keepLast: 3,
+    model: 'JiT-Tiny/4',
+    modelOverrides: { inputSize: 16, depth: 2, hiddenSize: 96, numHeads: 2 },
+    objective: 'none',
+    steps: 10_000,
+    batchSize: 2,
+    checkpointEvery: 1,
+    keepLast: 3,
   },
-  data, outDir,
-  onEvent: (event) => { if (event.type === 'checkpoint') console.log(`checkpoint ${event.step}`); },
+  data,
+  outDir,
+  onEvent: (event) => {
+    if (event.type === 'checkpoint') console.log(`checkpoint ${event.step}`);
+  },
 });
 await trainer.run();

@@ -14,7 +14,7 @@ function batch(level, spread, seed) {
   let state = seed;
   for (let i = 0; i < images.length; i++) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    images[i] = Math.max(0, Math.min(255, Math.round(level + spread * (2 * state / 2 ** 32 - 1))));
+    images[i] = Math.max(0, Math.min(255, Math.round(level + spread * ((2 * state) / 2 ** 32 - 1))));
   }
   return [{ images, shape: [count, size, size, 3] }];
 }

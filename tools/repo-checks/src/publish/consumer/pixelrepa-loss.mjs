@@ -12,8 +12,13 @@ const targetWidth = 24;
 const objective = createObjective('pixelrepa', {
   adapter: 'MTA-B/16',
   adapterOverrides: {
-    inputSize: config.inputSize, patchSize: config.patchSize, hiddenSize: config.hiddenSize, numHeads: config.numHeads,
-    inContextLen: config.inContextLen, numClasses: config.numClasses, outChannels: targetWidth,
+    inputSize: config.inputSize,
+    patchSize: config.patchSize,
+    hiddenSize: config.hiddenSize,
+    numHeads: config.numHeads,
+    inContextLen: config.inContextLen,
+    numClasses: config.numClasses,
+    outChannels: targetWidth,
   },
   maskToken: jit.mask_token,
 });
@@ -53,7 +58,9 @@ const result = {
   finite: Object.values(norms).every(Number.isFinite),
   nonZero: Object.values(norms).filter((n) => n > 0).length,
   maskTokenGradient: norms[parameters.find(([, p]) => p === jit.mask_token)[0]],
-  adapterGradient: Object.entries(norms).filter(([name]) => name.startsWith('masked_transformer_adapter.')).reduce((sum, [, n]) => sum + n, 0),
+  adapterGradient: Object.entries(norms)
+    .filter(([name]) => name.startsWith('masked_transformer_adapter.'))
+    .reduce((sum, [, n]) => sum + n, 0),
 };
 tf.dispose([value, ...grads.values()]);
 result.leaked = tf.memory().numTensors - before;
