@@ -80,6 +80,27 @@ describe('--data fashion-mnist', () => {
   });
 });
 
+describe('--data_path', () => {
+  it('turns a dataset that does not fit the model into advice naming the flag', async () => {
+    const folder = join(dir, 'three-classes');
+    const data = proceduralDataset({ imageSize: 16, numClasses: 3, length: 3 });
+    for (let i = 0; i < data.length; i++) {
+      const { image, label } = data.render(i);
+      mkdirSync(join(folder, `c${label}`), { recursive: true });
+      await writePng(join(folder, `c${label}`, `${i}.png`), image.data, 16, 16);
+    }
+    await expect(openTrainingData({ dataPath: folder, imageSize: 16, numClasses: 2, workers: 0, warn })).rejects.toThrow(
+      `${folder} has 3 classes but the model has 2: pass --class_num 3`,
+    );
+    const missing = join(dir, 'nowhere');
+    const error = await openTrainingData({ dataPath: missing, imageSize: 16, numClasses: 2, warn }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(
+      `--data_path ${missing} is not a folder; expected an image folder (root/<class>/<image>) or a packed cache made by pixelrepa prepare`,
+    );
+  });
+});
+
 describe('pixelrepa eval --data fashion-mnist', () => {
   it('uses the test split of --data_path as the reference set', async () => {
     await initBackend('cpu');

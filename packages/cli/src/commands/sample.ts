@@ -8,7 +8,7 @@ import { defineFlags } from '../flags.js';
 import { wholeNumbers } from '../flag-checks.js';
 import { gridScale, writeGrid } from '@pixelrepa/data/node';
 import { createProgress } from '../progress.js';
-import { checkSampleSettings, isWrittenImage, sampleFileName, writePngAtomic } from '../sample-folder.js';
+import { checkSampleSettings, isWrittenImage, sampleFileName, writePngAtomic } from '@pixelrepa/data/node';
 import { generateImages, loadModelFromFlags, samplerSettings, samplingFlags, type ImageToGenerate } from '../sampling.js';
 import { shardFlags, shardFromFlag } from '../shard-flag.js';
 import { UsageError } from '../errors.js';

@@ -10,3 +10,5 @@ export { prepare, type PrepareOptions } from './packed-cache/prepare.js';
 export { PackedCache, openPackedCache, verifyPackedCache, type OpenPackedCacheOptions } from './packed-cache/packed-cache.js';
 export { packedCacheFormat, packedCacheVersion, type PackedCacheIndex, type PackedShard } from './packed-cache/format.js';
 export { openFashionMnist, debianFashionMnistRoot, FashionMnistFileError, type OpenFashionMnistOptions } from './fashion-mnist-files.js';
+export { openDataset, DatasetMismatchError, type DatasetSpec, type OpenDatasetOptions, type OpenedDataset } from './open-dataset.js';
+export { sampleFileName, writePngAtomic, isWrittenImage, checkSampleSettings } from './sample-folder.js';

@@ -1,11 +1,10 @@
-// The folder `pixelrepa sample` writes: one PNG per image named by its index in the sample set,
-// written atomically, and a record of the settings so that shards and reruns agree.
+// A folder of generated samples: one PNG per image named by its index in the sample set, written
+// atomically, and a record of the settings so that shards and reruns of one sample set agree.
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { writeFileAtomic } from '@pixelrepa/io/node';
-import { UsageError } from './errors.js';
-import { writePng } from '@pixelrepa/data/node';
+import { ImageInputError, writePng } from './image-files.js';
+import { loadSharp } from './load-sharp.js';
 
 /** `000012-class0004.png`: the index first, so a sorted listing is the sample set's order. */
 export function sampleFileName(index: number, label: number, total: number): string {
@@ -30,6 +29,7 @@ export async function writePngAtomic(path: string, pixels: Uint8Array, width: nu
 export async function isWrittenImage(path: string, size: number): Promise<boolean> {
   if (!existsSync(path)) return false;
   try {
+    const sharp = loadSharp();
     const { info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
     return info.width === size && info.height === size && info.channels === 3;
   } catch {
@@ -38,8 +38,9 @@ export async function isWrittenImage(path: string, size: number): Promise<boolea
 }
 
 /**
- * Records the settings in `samples.json` the first time, and refuses a folder written with other
- * settings (another checkpoint, seed, cfg, …): its images would not belong to one sample set.
+ * Records the settings in `samples.json` the first time, and refuses (ImageInputError) a folder
+ * written with other settings (another checkpoint, seed, cfg, …): its images would not belong to
+ * one sample set. The error names every setting that differs.
  */
 export function checkSampleSettings(folder: string, settings: Record<string, unknown>): void {
   const file = join(folder, 'samples.json');
@@ -52,13 +53,13 @@ export function checkSampleSettings(folder: string, settings: Record<string, unk
   try {
     recorded = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); remove it or choose another --output_dir`);
+    throw new ImageInputError(`${file} is not valid JSON (${(error as Error).message}); remove it or write the samples to another folder`);
   }
   const differing = [...new Set([...Object.keys(recorded), ...Object.keys(settings)])].filter(
     (key) => JSON.stringify(recorded[key]) !== JSON.stringify(settings[key]),
   );
   if (differing.length > 0) {
     const detail = differing.map((key) => `${key}: ${JSON.stringify(recorded[key])} there, ${JSON.stringify(settings[key])} now`).join('; ');
-    throw new UsageError(`${folder} holds samples made with other settings (${detail}); use the same flags as the other shards, or another --output_dir`);
+    throw new ImageInputError(`${folder} holds samples made with other settings (${detail}); use the same settings as the other shards, or another folder`);
   }
 }
