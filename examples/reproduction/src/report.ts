@@ -64,7 +64,7 @@ const pairs: Array<[Variant, Variant]> = [
   ['repa', 'pixelrepa'],
 ];
 lines.push(
-  "**Paired differences** (same seed, second − first; judge FD: negative = the second is better; accuracy in points). ✓ = counts: every seed agrees in sign and the mean exceeds either variant's sd over seeds.",
+  "**Paired differences** (same seed, second − first; judge FD: negative = the second is better; accuracy in points). ✓ = counts: every seed agrees in sign and the mean exceeds each variant's sd over seeds and the sd of the differences.",
   '',
 );
 lines.push(

@@ -31,6 +31,16 @@ describe('summaries over seeds', () => {
     expect(d).toMatchObject({ seeds: [0, 1, 2], n: 3, mean: -3, sd: 0, counts: true });
     // Mixed signs, and a mean smaller than either variant's sd.
     expect(pairedDifference(none, close).counts).toBe(false);
+    // Same sign and beyond each variant's sd, but the paired differences scatter more than their mean.
+    const scattered = new Map([
+      [0, 13.1],
+      [1, 11.05],
+      [2, 12.05],
+    ]);
+    const s = pairedDifference(none, scattered);
+    expect(s.mean).toBeGreaterThan(Math.max(summarize([10, 11, 12]).sd, summarize([13.1, 11.05, 12.05]).sd));
+    expect(s.sd).toBeGreaterThan(s.mean);
+    expect(s.counts).toBe(false);
     // One seed is never enough.
     expect(pairedDifference(new Map([[0, 1]]), new Map([[0, 5]])).counts).toBe(false);
   });

@@ -19,8 +19,9 @@ export interface PairedDifference extends Summary {
   /** Seeds where both variants have a value. */
   seeds: number[];
   /**
-   * The difference counts: every seed's difference has the same sign and the mean difference is
-   * larger than the spread over seeds of either variant (its sd). Needs at least 2 seeds.
+   * The difference counts: every seed's difference has the same sign, and the mean difference is
+   * larger than the spread over seeds of each variant (its sd) and than the sd of the paired
+   * differences themselves. Needs at least 2 seeds.
    */
   counts: boolean;
 }
@@ -32,7 +33,7 @@ export function pairedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<
   const summary = summarize(differences);
   const spread = Math.max(summarize(seeds.map((seed) => a.get(seed)!)).sd, summarize(seeds.map((seed) => b.get(seed)!)).sd);
   const sameSign = differences.every((d) => d > 0) || differences.every((d) => d < 0);
-  return { ...summary, seeds, counts: seeds.length >= 2 && sameSign && Math.abs(summary.mean) > spread };
+  return { ...summary, seeds, counts: seeds.length >= 2 && sameSign && Math.abs(summary.mean) > Math.max(spread, summary.sd) };
 }
 
 /** `12.3 ± 0.4` (sd omitted for one value). */
