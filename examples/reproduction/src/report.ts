@@ -1,7 +1,7 @@
 // The reproduction's report: reads docs/reproduction/results.jsonl (the default protocol's lines)
 // and rewrites the generated part of docs/reproduction.md (between its markers) and the plot.
 //   npm run -w @pixelrepa/example-reproduction report [-- --results <file> --doc <file> --plot <file>]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lineChartPng, type Series } from '../../quickstart/src/plot.js';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     protocol: { type: 'string', default: protocol.id },
     doc: { type: 'string', default: 'docs/reproduction.md' },
     plot: { type: 'string', default: 'docs/reproduction/fd.png' },
+    'step-cost': { type: 'string', default: 'docs/reproduction/step-cost.json' },
   },
 });
 const userPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
@@ -96,6 +97,33 @@ for (const variant of present) {
   lines.push(
     `| ${names[variant]} | ${formatSummary(perStep, 3)} | ${load.mean.toFixed(1)} | ${((perStep.mean * 750) / 60).toFixed(1)} min | ${((perStep.mean * lastStep) / 60).toFixed(1)} min |`,
   );
+}
+
+// Equal time: each step's cost measured with the variants taking turns in one process (step-cost.ts).
+const costPath = inRepository(values['step-cost']!);
+if (existsSync(costPath) && present.includes('none')) {
+  const cost = JSON.parse(readFileSync(costPath, 'utf8')) as {
+    protocol: string;
+    load_average: { mean: number };
+    machine: { cpu: string; cores: number; backend: string; threads: number };
+    variants: Record<Variant, { seconds_per_step: number; relative_to_none: number }>;
+  };
+  lines.push(
+    '',
+    `**At equal training time.** One step's cost measured with the variants taking turns in one process (\`step-cost\`; ${cost.machine.cpu}, ${cost.machine.cores} cores, ${cost.machine.backend} with ${cost.machine.threads} threads, load ${cost.load_average.mean.toFixed(1)}): ${present.map((variant) => `${names[variant]} ${(1000 * cost.variants[variant].seconds_per_step).toFixed(0)} ms (${cost.variants[variant].relative_to_none.toFixed(2)}×)`).join(', ')}. For the time vanilla JiT needs to reach a step, the judge FD of each variant at its last evaluation within that time (its step in brackets):`,
+    '',
+    `| JiT (none)'s time to step | ${present.map((variant) => names[variant]).join(' | ')} |`,
+    `| ---: | ${present.map(() => '---:').join(' | ')} |`,
+  );
+  for (const budget of steps) {
+    const cells = present.map((variant) => {
+      const reach = budget / cost.variants[variant].relative_to_none;
+      const step = steps.filter((s) => s <= reach + 1e-9).at(-1);
+      if (step === undefined) return 'none within it';
+      return `${formatSummary(summarize([...bySeed(variant, step, metrics[0].get).values()]), 2)} [${step}]`;
+    });
+    lines.push(`| ${budget} | ${cells.join(' | ')} |`);
+  }
 }
 const machines = [
   ...new Set(results.map((line) => `${line.cpu}, ${line.cores} cores, ${line.backend} with ${line.threads} thread${line.threads === 1 ? '' : 's'}`)),
