@@ -1,7 +1,7 @@
 // Dev tool: training steps with and without our fused wasm kernels, in one process, alternating
 // step by step, so that others' load on the machine hits both sides alike.
-// `npx tsx scripts/ab-fused-kernels.ts [preset] [batch] [rounds] [threads] [rmsnorm|broadcast|all]`:
-// the last argument says which to switch (setFusedKernels: RMSNorm; setWasmBroadcastKernels:
+// `npx tsx scripts/ab-fused-kernels.ts [preset] [batch] [rounds] [threads] [rmsnorm|swiglu|broadcast|all]`:
+// the last argument says which to switch (setFusedKernels: RMSNorm or SwiGLU; setWasmBroadcastKernels:
 // broadcasting Add/Sub/Multiply/RealDiv; default all). Prints each side's median and best step and
 // their ratio, with the load average before and after.
 import { loadavg } from 'node:os';
@@ -11,6 +11,7 @@ import { buildTrainingModules, resolveTrainConfig, trainStep } from '@pixelrepa/
 
 const [preset = 'JiT-Tiny/4', batchText = '32', roundsText = '6', threadsText = '2', which = 'all'] = process.argv.slice(2);
 const [batch, rounds] = [Number(batchText), Number(roundsText)];
+if (!['rmsnorm', 'swiglu', 'broadcast', 'all'].includes(which)) throw new Error(`switch one of rmsnorm, swiglu, broadcast, all (not ${which})`);
 await initBackend('wasm', { threads: Number(threadsText) });
 const model = jitConfig(preset);
 const rng = createRng(0);
@@ -23,8 +24,9 @@ const images = rng.uniform([batch, model.inputSize, model.inputSize, model.inCha
 const labels = rng.randint([batch], { high: model.numClasses });
 const target = rng.normal([batch, N, targetWidth]);
 async function step(fused: boolean): Promise<number> {
-  if (which !== 'broadcast') setFusedKernels(fused);
-  if (which !== 'rmsnorm') setWasmBroadcastKernels(fused);
+  if (which === 'all' || which === 'rmsnorm') setFusedKernels(fused, ['rmsNorm']);
+  if (which === 'all' || which === 'swiglu') setFusedKernels(fused, ['swiglu']);
+  if (which === 'all' || which === 'broadcast') setWasmBroadcastKernels(fused);
   const draws = { ...drawFlow(rng, images.shape), maskNoise: rng.uniform([batch, N]) };
   const start = performance.now();
   await trainStep(modules, { images, labels, target }, draws, 1e-4);

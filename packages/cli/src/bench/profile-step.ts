@@ -83,6 +83,8 @@ const kernelKinds: Record<string, WorkKind> = {
       'ZerosLike',
       'RmsNormWasm',
       'RmsNormGradWasm',
+      'SwigluWasm',
+      'SwigluGradWasm',
     ].map((name) => [name, 'elementwise' as WorkKind]),
   ),
   ...Object.fromEntries(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod', 'Sum'].map((name) => [name, 'reductions' as WorkKind])),
@@ -188,7 +190,7 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
-    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm and broadcasting kernels (before and after)" },
+    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm, SwiGLU and broadcasting kernels (before and after)" },
   }),
   examples: ['npm run bench -- profile-step', 'npm run bench -- profile-step --preset JiT-B/16 --threads 2', 'npm run bench -- profile-step --composite'],
   async run(values, { stderr }) {
