@@ -25,9 +25,9 @@ const fusedOp = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: (tensors: tf.T
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 /**
- * SwiGLU's gated product `silu(a) · b = (a · sigmoid(a)) · b`, a and b of one shape. On wasm,
- * for float32 with the last axis a multiple of 4, tfjs's Sigmoid then one fused kernel each way
- * (kernels/swiglu.wat; the forward is bit-identical to the composite ops); elsewhere the same
+ * SwiGLU's gated product `silu(a) · b = (a · sigmoid(a)) · b`. On wasm, for float32 a and b of one
+ * shape, tfjs's Sigmoid then one fused kernel each way (kernels/swiglu.wat; values and gradients
+ * bit-identical to the composite ops); elsewhere (other backends, broadcasting operands) the same
  * formula as tfjs ops.
  */
 export function swiglu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -35,7 +35,6 @@ export function swiglu(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
     fusedKernelsOn('swiglu') &&
     a.rank >= 1 &&
     a.size > 0 &&
-    a.shape[a.rank - 1] % 4 === 0 &&
     tf.util.arraysEqual(a.shape, b.shape) &&
     a.dtype === 'float32' &&
     b.dtype === 'float32' &&

@@ -5,7 +5,7 @@ import { swigluShared, swigluUnshared } from './swiglu-wasm.js';
 // swiglu.wat as two tfjs kernels of the wasm backend, run by ops/swiglu.ts's custom gradient:
 //   SwigluWasm      inputs a, s = sigmoid(a), b (one shape)   → y = (a · s) · b
 //   SwigluGradWasm  inputs a, s, b, dy                         → da, db
-// Float32 only, size a multiple of 4 (ops/swiglu.ts checks before calling).
+// Float32 only, a, s, b (and dy) of one shape, any size (ops/swiglu.ts checks before calling).
 
 export const swigluKernelName = 'SwigluWasm';
 export const swigluGradKernelName = 'SwigluGradWasm';

@@ -22,7 +22,7 @@ describe('swiglu.wat', () => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
   const kernel = instantiateSwiglu(memory);
 
-  for (const n of [4, 64, 4 * 72 * 512, 4 * 12]) {
+  for (const n of [1, 4, 7, 64, 170 * 3, 4 * 72 * 512 + 3]) {
     it(`n ${n}: forward and backward match float64`, () => {
       let seed = 7 + n;
       const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
@@ -58,9 +58,9 @@ describe('swiglu.wat', () => {
     });
   }
 
-  it('writes nothing past n', () => {
+  it('writes nothing past n (vector part and tail)', () => {
     const heap = new Float32Array(memory.buffer);
-    const n = 8;
+    const n = 11;
     const [a0, s0, b0, y0, dy0, da0, db0] = Array.from({ length: 7 }, (_, k) => 64 + 4 * (n + 4) * k);
     for (const at of [a0, s0, b0, dy0]) heap.subarray(at / 4, at / 4 + n).fill(0.5);
     for (const at of [y0, da0, db0]) heap.subarray(at / 4, at / 4 + n + 4).fill(-7);
