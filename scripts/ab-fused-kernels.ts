@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { drawFlow, jitConfig } from '@pixelrepa/jit';
 import { createRng, initBackend, recordKernels, setFusedKernels, setWasmBroadcastKernels, tf } from '@pixelrepa/tensor';
 import { buildTrainingModules, resolveTrainConfig, trainStep } from '@pixelrepa/train';
-import { kindOf } from '../packages/cli/src/bench/profile-step.ts';
+import { workKindOf } from '@pixelrepa/cli';
 
 const [preset = 'JiT-Tiny/4', batchText = '32', roundsText = '6', threadsText = '2', which = 'all', detail = ''] = process.argv.slice(2);
 const [batch, rounds] = [Number(batchText), Number(roundsText)];
@@ -35,7 +35,7 @@ async function step(fused: boolean): Promise<number> {
   const run = () => trainStep(modules, { images, labels, target }, draws, 1e-4);
   if (detail === 'kernels') {
     const { kernels } = await recordKernels(run);
-    const kernelMs = kernels.filter((k) => kindOf(k) === 'elementwise').reduce((sum, k) => sum + k.ms, 0);
+    const kernelMs = kernels.filter((k) => workKindOf(k) === 'elementwise').reduce((sum, k) => sum + k.ms, 0);
     elementwise[fused ? 'fused' : 'composite'].push(kernelMs);
   } else await run();
   const ms = performance.now() - start;

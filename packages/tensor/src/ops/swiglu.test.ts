@@ -75,10 +75,7 @@ describeEachBackend('swiglu', (backend) => {
     expect(kernels.some((k) => k.name.startsWith('Swiglu'))).toBe(false);
     const [av, bv] = [await a.data(), await b.data()];
     const [da, db] = [await result[0].data(), await result[1].data()];
-    expect(result.map((t) => t.shape)).toEqual([
-      [3, 8],
-      [8],
-    ]);
+    expect(result.map((t) => t.shape)).toEqual([[3, 8], [8]]);
     for (let j = 0; j < 8; j++) {
       let sum = 0;
       for (let i = 0; i < 3; i++) {
