@@ -1,16 +1,19 @@
 // Dev tool: training steps with and without our fused wasm kernels, in one process, alternating
 // step by step, so that others' load on the machine hits both sides alike.
-// `npx tsx scripts/ab-fused-kernels.ts [preset] [batch] [rounds] [threads] [rmsnorm|broadcast|all]`:
-// the last argument says which to switch (setFusedKernels: RMSNorm; setWasmBroadcastKernels:
+// `npx tsx scripts/ab-fused-kernels.ts [preset] [batch] [rounds] [threads] [rmsnorm|swiglu|broadcast|all]`:
+// the last argument says which to switch (setFusedKernels: RMSNorm or SwiGLU; setWasmBroadcastKernels:
 // broadcasting Add/Sub/Multiply/RealDiv; default all). Prints each side's median and best step and
-// their ratio, with the load average before and after.
+// their ratio, with the load average before and after. A sixth argument `kernels` also times every
+// kernel call (recordKernels) and prints each side's median elementwise kernel time (profile-step's kinds).
 import { loadavg } from 'node:os';
 import { drawFlow, jitConfig } from '@pixelrepa/jit';
-import { createRng, initBackend, setFusedKernels, setWasmBroadcastKernels, tf } from '@pixelrepa/tensor';
+import { createRng, initBackend, recordKernels, setFusedKernels, setWasmBroadcastKernels, tf } from '@pixelrepa/tensor';
 import { buildTrainingModules, resolveTrainConfig, trainStep } from '@pixelrepa/train';
+import { workKindOf } from '@pixelrepa/cli';
 
-const [preset = 'JiT-Tiny/4', batchText = '32', roundsText = '6', threadsText = '2', which = 'all'] = process.argv.slice(2);
+const [preset = 'JiT-Tiny/4', batchText = '32', roundsText = '6', threadsText = '2', which = 'all', detail = ''] = process.argv.slice(2);
 const [batch, rounds] = [Number(batchText), Number(roundsText)];
+if (!['rmsnorm', 'swiglu', 'broadcast', 'all'].includes(which)) throw new Error(`switch one of rmsnorm, swiglu, broadcast, all (not ${which})`);
 await initBackend('wasm', { threads: Number(threadsText) });
 const model = jitConfig(preset);
 const rng = createRng(0);
@@ -22,12 +25,19 @@ modules.objective?.train();
 const images = rng.uniform([batch, model.inputSize, model.inputSize, model.inChannels], { low: -1, high: 1 });
 const labels = rng.randint([batch], { high: model.numClasses });
 const target = rng.normal([batch, N, targetWidth]);
+const elementwise: Record<'fused' | 'composite', number[]> = { fused: [], composite: [] };
 async function step(fused: boolean): Promise<number> {
-  if (which !== 'broadcast') setFusedKernels(fused);
-  if (which !== 'rmsnorm') setWasmBroadcastKernels(fused);
+  if (which === 'all' || which === 'rmsnorm') setFusedKernels(fused, ['rmsNorm']);
+  if (which === 'all' || which === 'swiglu') setFusedKernels(fused, ['swiglu']);
+  if (which === 'all' || which === 'broadcast') setWasmBroadcastKernels(fused);
   const draws = { ...drawFlow(rng, images.shape), maskNoise: rng.uniform([batch, N]) };
   const start = performance.now();
-  await trainStep(modules, { images, labels, target }, draws, 1e-4);
+  const run = () => trainStep(modules, { images, labels, target }, draws, 1e-4);
+  if (detail === 'kernels') {
+    const { kernels } = await recordKernels(run);
+    const kernelMs = kernels.filter((k) => workKindOf(k) === 'elementwise').reduce((sum, k) => sum + k.ms, 0);
+    elementwise[fused ? 'fused' : 'composite'].push(kernelMs);
+  } else await run();
   const ms = performance.now() - start;
   tf.dispose([draws.dropU, draws.tNormal, draws.e, draws.maskNoise]);
   return ms;
@@ -35,6 +45,7 @@ async function step(fused: boolean): Promise<number> {
 const loadBefore = loadavg()[0];
 await step(true);
 await step(false);
+elementwise.fused.length = elementwise.composite.length = 0;
 const times: Record<'fused' | 'composite', number[]> = { fused: [], composite: [] };
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? [true, false] : [false, true];
@@ -54,6 +65,9 @@ console.log(
     ...summary,
     compositeOverFusedMedian: Number((median(times.composite) / median(times.fused)).toFixed(3)),
     compositeOverFusedBest: Number((Math.min(...times.composite) / Math.min(...times.fused)).toFixed(3)),
+    ...(detail === 'kernels' && {
+      elementwiseMedianMs: { fused: Math.round(median(elementwise.fused)), composite: Math.round(median(elementwise.composite)) },
+    }),
   }),
 );
 tf.dispose([images, labels, target]);

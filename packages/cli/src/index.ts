@@ -28,6 +28,7 @@ export { loadTargetEncoder, loadSmallViT } from './load-encoder.js';
 export { dinov2ParameterCount, dinov2ForwardMacs } from '@pixelrepa/encoders';
 export { mtaForwardMacs } from '@pixelrepa/adapter';
 export { benchmarks } from './bench/registry.js';
+export { kindOf as workKindOf, workKinds, type WorkKind } from './bench/profile-step.js';
 export { defineBenchmark, type Benchmark } from './bench/benchmark.js';
 export {
   measurePerBackend,

@@ -5,7 +5,7 @@ import { Attention } from './attention.js';
 import { LayerNorm, RMSNorm } from './norm.js';
 import { Rope2d, rotateHalf } from './rope.js';
 import { SwiGLU } from './swiglu.js';
-import { gelu } from './activations.js';
+import { gelu, silu } from './activations.js';
 import { Linear, linearChunks } from './linear.js';
 import { valueAndGrads } from './gradients.js';
 
@@ -86,6 +86,27 @@ describeEachBackend('layers', () => {
     attention.dispose();
     ffn.dispose();
     rope.dispose();
+  });
+
+  it('SwiGLU (hidden width a multiple of 4: the fused kernels on wasm) is w3(silu(a) · b), values and gradients', async () => {
+    const ffn = new SwiGLU({ dim: 16, hiddenDim: 96 });
+    expect(ffn.hidden).toBe(64);
+    const x = tf.randomNormal([2, 9, 16], 0, 1, 'float32', 7);
+    const byHand = () =>
+      tf.tidy(() => {
+        const [a, b] = linearChunks(ffn.w12, x, 2);
+        return tf.sum(tf.square(ffn.w3.forward(tf.mul(silu(a), b))));
+      });
+    const loss = () => tf.tidy(() => tf.sum(tf.square(ffn.forward(x))));
+    const before = liveTensors();
+    const ours = valueAndGrads(loss, ffn.namedParameters());
+    const theirs = valueAndGrads(byHand, ffn.namedParameters());
+    expect(await ours.value.data()).toEqual(await theirs.value.data());
+    for (const [name, grad] of theirs.grads) expect(Array.from(await ours.grads.get(name)!.data())).toEqual(Array.from(await grad.data()));
+    tf.dispose([ours.value, theirs.value, ...ours.grads.values(), ...theirs.grads.values()]);
+    expect(liveTensors()).toBe(before);
+    tf.dispose(x);
+    ffn.dispose();
   });
 
   it('GELU is the exact erf form', async () => {

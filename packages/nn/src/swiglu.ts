@@ -1,7 +1,6 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { swiglu, tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
 import { Linear, linearChunks } from './linear.js';
-import { silu } from './activations.js';
 import type { RandomSource } from './init.js';
 import { dropout } from './dropout.js';
 
@@ -22,7 +21,10 @@ export function swigluHiddenWidth(dim: number, mlpRatio: number): number {
   return Math.floor((Math.floor(dim * mlpRatio) * 2) / 3);
 }
 
-/** SwiGLU feed-forward: `w3(silu(a) · b)` with `[a | b] = w12(x)`. */
+/**
+ * SwiGLU feed-forward: `w3(silu(a) · b)` with `[a | b] = w12(x)`; the gated product is tensor's
+ * `swiglu` (one fused kernel each way on wasm).
+ */
 export class SwiGLU extends Module {
   readonly w12: Linear;
   readonly w3: Linear;
@@ -40,7 +42,7 @@ export class SwiGLU extends Module {
   forward(x: Tensor, seed?: number): Tensor {
     return tf.tidy(() => {
       const [gate, linear] = linearChunks(this.w12, x, 2);
-      let hidden = tf.mul(silu(gate), linear);
+      let hidden = swiglu(gate, linear);
       if (this.training && this.config.drop) hidden = dropout(hidden, this.config.drop, seed);
       return this.w3.forward(hidden);
     });

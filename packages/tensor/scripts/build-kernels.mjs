@@ -39,6 +39,7 @@ const outputs = {
   'adamw-wasm.ts': await assemble(wabt, 'adamw.wat', [['adamw', (t) => t]]),
   'ema-wasm.ts': await assemble(wabt, 'ema.wat', [['ema', (t) => t]]),
   'rms-norm-wasm.ts': await assemble(wabt, 'rms-norm.wat', [['rmsNorm', (t) => t]]),
+  'swiglu-wasm.ts': await assemble(wabt, 'swiglu.wat', [['swiglu', (t) => t]]),
   'broadcast-binary-wasm.ts': await assemble(
     wabt,
     'broadcast-binary.wat',

@@ -22,7 +22,9 @@ export {
 export { Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed } from './random/index.js';
 export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
 export { dense } from './ops/dense.js';
-export { rmsNorm, setFusedKernels } from './ops/rms-norm.js';
+export { rmsNorm } from './ops/rms-norm.js';
+export { swiglu } from './ops/swiglu.js';
+export { setFusedKernels, type FusedOp } from './ops/fused.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
 export { setWasmGemmRouting, setWasmBroadcastKernels } from './backends/wasm-kernels.js';
 export { recordKernels, type KernelRecord } from './profile.js';

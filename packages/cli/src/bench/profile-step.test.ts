@@ -32,6 +32,7 @@ describe('profile-step', () => {
     ).toBe('attention');
     expect(kindOf({ name: 'Softmax', inputShapes: [[32, 3, 72, 72]] })).toBe('attention');
     expect(kindOf({ name: 'Multiply', inputShapes: [[2], [2]] })).toBe('elementwise');
+    expect(kindOf({ name: 'SwigluGradWasm', inputShapes: [[2], [2], [2], [2]] })).toBe('elementwise');
     expect(kindOf({ name: 'Sum', inputShapes: [[2, 2]] })).toBe('reductions');
     expect(kindOf({ name: 'Transpose', inputShapes: [[2, 2]] })).toBe('copies');
     expect(kindOf({ name: 'OneHot', inputShapes: [[2]] })).toBe('other kernels');

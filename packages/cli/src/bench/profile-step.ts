@@ -83,6 +83,8 @@ const kernelKinds: Record<string, WorkKind> = {
       'ZerosLike',
       'RmsNormWasm',
       'RmsNormGradWasm',
+      'SwigluWasm',
+      'SwigluGradWasm',
     ].map((name) => [name, 'elementwise' as WorkKind]),
   ),
   ...Object.fromEntries(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod', 'Sum'].map((name) => [name, 'reductions' as WorkKind])),
@@ -153,9 +155,14 @@ export function stepByKind(
   return { ms, other };
 }
 
+/** What `--composite_only` may switch off: our fused ops and the broadcasting binary kernels. */
+const switchable = ['rmsNorm', 'swiglu', 'broadcast'] as const;
+type Switchable = (typeof switchable)[number];
+
 interface Settings extends CaseSettings {
   targetWidth: number;
-  composite: boolean;
+  /** Which of ours run as tfjs's ops and kernels instead (all of them for `--composite`). */
+  composite: Switchable[];
 }
 
 interface Profile {
@@ -188,20 +195,30 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
-    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm and broadcasting kernels (before and after)" },
+    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm, SwiGLU and broadcasting kernels (before and after)" },
+    composite_only: { type: 'string', value: 'list', description: `as --composite for only these, comma-separated (${switchable.join(', ')})` },
   }),
-  examples: ['npm run bench -- profile-step', 'npm run bench -- profile-step --preset JiT-B/16 --threads 2', 'npm run bench -- profile-step --composite'],
+  examples: [
+    'npm run bench -- profile-step',
+    'npm run bench -- profile-step --preset JiT-B/16 --threads 2',
+    'npm run bench -- profile-step --composite',
+    'npm run bench -- profile-step --composite_only swiglu',
+  ],
   async run(values, { stderr }) {
+    const only = values.composite_only?.split(',').map((name) => name.trim()) ?? [];
+    const unknown = only.filter((name) => !(switchable as readonly string[]).includes(name));
+    if (unknown.length) throw new Error(`--composite_only: unknown ${unknown.join(', ')} (one of ${switchable.join(', ')})`);
+    const composite = values.composite ? [...switchable] : (only as Switchable[]);
     const cases = modelCases(values, defaults);
     cases.forEach((c) => jitConfig(c.preset));
-    const results = await measurePerBackend<Settings, Profile & { fusedKernels: boolean }>({
+    const results = await measurePerBackend<Settings, Profile & { fusedKernels: boolean; compositeOps: Switchable[] }>({
       name: 'profile-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (_target, c): Settings => ({
         ...c,
         runs: values.runs,
         warmUp: true,
         targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
-        composite: values.composite ?? false,
+        composite,
       })),
       measure,
       stderr,
@@ -212,10 +229,11 @@ export const profileStepBenchmark = defineBenchmark({
   },
 });
 
-async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean }> {
-  setFusedKernels(!composite);
-  setWasmBroadcastKernels(!composite);
-  benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps${composite ? ', composite ops' : ''}`);
+async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean; compositeOps: Switchable[] }> {
+  setFusedKernels(!composite.includes('rmsNorm'), ['rmsNorm']);
+  setFusedKernels(!composite.includes('swiglu'), ['swiglu']);
+  setWasmBroadcastKernels(!composite.includes('broadcast'));
+  benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps${composite.length ? `, composite ops for ${composite.join(', ')}` : ''}`);
   const training = trainingCase(preset, batch, targetWidth);
   try {
     await training.step();
@@ -247,7 +265,8 @@ async function measure({ preset, batch, runs, targetWidth, composite }: Settings
     const mean = (ms: number) => round(ms / runs, 1);
     return {
       runs,
-      fusedKernels: !composite,
+      fusedKernels: composite.length === 0,
+      compositeOps: composite,
       stepMs: mean(stepMs),
       byKind: workKinds.map((kind) => ({ kind, ms: mean(total[kind]), share: round(total[kind] / stepMs, 3) })),
       otherKernels: Object.fromEntries(Object.entries(other).map(([name, ms]) => [name, mean(ms)])),

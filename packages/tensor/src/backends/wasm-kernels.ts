@@ -3,6 +3,7 @@
 // BatchMatMul to float32 rounding order; the broadcasting binaries bit for bit).
 import * as tf from '@tensorflow/tfjs-core';
 import { rmsNormKernels } from './kernels/rms-norm-kernel.js';
+import { swigluKernels } from './kernels/swiglu-kernel.js';
 
 import { installBatchMatMul } from './wasm/batch-matmul.js';
 import { installBroadcastBinary } from './wasm/broadcast.js';
@@ -19,8 +20,8 @@ export { setWasmGemmRouting } from './wasm/batch-matmul.js';
 export function installWasmKernels(): void {
   // tfjs's own Transpose and Multiply, taken before our broadcasting Multiply replaces it.
   const natives = { transpose: tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc, multiply: tf.getKernel(tf.Multiply, 'wasm')!.kernelFunc };
-  // Fused kernels of our own ops (ops/rms-norm.ts), registered under names of their own.
-  for (const kernel of rmsNormKernels) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
+  // Fused kernels of our own ops (ops/rms-norm.ts, ops/swiglu.ts), registered under names of their own.
+  for (const kernel of [...rmsNormKernels, ...swigluKernels]) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
   installIdentity();
   installSum();
   installBroadcastBinary();

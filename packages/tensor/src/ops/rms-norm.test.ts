@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { tf } from '../index.js';
 import { recordKernels } from '../profile.js';
 import { describeEachBackend, liveTensors } from '../testing/index.js';
-import { rmsNorm, setFusedKernels } from './rms-norm.js';
+import { setFusedKernels } from './fused.js';
+import { rmsNorm } from './rms-norm.js';
 
 // The op against its composite form (setFusedKernels(false)) on every backend: on wasm the fused
 // kernels must run and agree to float32 rounding; elsewhere the composite runs and agrees exactly.

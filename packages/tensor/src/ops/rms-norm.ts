@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rmsNormGradKernelName, rmsNormKernelName, wasmRmsNormReady } from '../backends/kernels/rms-norm-kernel.js';
-
-let fused = true;
-/** Development switch (benchmarks, A/B runs): false makes `rmsNorm` use the composite ops everywhere. */
-export function setFusedKernels(enabled: boolean): void {
-  fused = enabled;
-}
+import { fusedKernelsOn } from './fused.js';
 
 /** The composite form (every backend without the fused kernel): w · (x · rsqrt(mean(x²) + eps)). */
 function composite(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
@@ -44,7 +39,7 @@ function fusedOp(eps: number): (x: tf.Tensor, weight: tf.Tensor) => tf.Tensor {
 export function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
   const d = x.shape[x.shape.length - 1];
   const canFuse =
-    fused &&
+    fusedKernelsOn('rmsNorm') &&
     x.rank >= 1 &&
     d % 4 === 0 &&
     x.dtype === 'float32' &&
