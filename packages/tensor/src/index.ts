@@ -24,5 +24,6 @@ export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
 export { dense } from './ops/dense.js';
 export { rmsNorm, setFusedKernels } from './ops/rms-norm.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
+export { HOST_STATE_ARENA_MAX_BYTES, HostStateArena, hostStateArenaBytes, hostStateArenaSupported } from './ops/host-state.js';
 export { setWasmGemmRouting, setWasmBroadcastKernels } from './backends/wasm-kernels.js';
 export { recordKernels, type KernelRecord } from './profile.js';
