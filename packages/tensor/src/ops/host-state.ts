@@ -36,7 +36,7 @@ export function hostStateArenaSupported(): boolean {
   return simd;
 }
 
-function decode(base64: string): Uint8Array {
+function decode(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
