@@ -26,7 +26,9 @@ function run(hostArena: boolean, weightDecay: number): { values: Map<string, Flo
   const optimizer = adamwInit(parameters, { placement: 'host', hostArena });
   const emas = [new Ema(jit, 0.9, { placement: 'host', hostArena }), new Ema(jit, 0.8, { placement: 'host', hostArena })];
   for (let step = 0; step < 4; step++) {
-    const grads = new Map<string, Tensor>(parameters.map(({ name, parameter }, i) => [name, tf.randomNormal(parameter.value.shape, 0, 0.1, 'float32', 1 + 100 * step + i)]));
+    const grads = new Map<string, Tensor>(
+      parameters.map(({ name, parameter }, i) => [name, tf.randomNormal(parameter.value.shape, 0, 0.1, 'float32', 1 + 100 * step + i)]),
+    );
     adamwUpdate(optimizer, parameters, grads, 2e-3 * (step + 1));
     tf.dispose([...grads.values()]);
     Ema.updateAll(emas);

@@ -84,9 +84,7 @@ export class HostStateArena {
       throw new RangeError(`a host state arena needs whole, non-negative sizes (blocks ${blocks.join(', ')}, staging ${stagingFloats})`);
     }
     if (this.bytes > HOST_STATE_ARENA_MAX_BYTES) {
-      throw new RangeError(
-        `host state of ${(this.bytes / 2 ** 30).toFixed(2)} GiB does not fit one WASM memory (4 GiB at most): split it into several arenas`,
-      );
+      throw new RangeError(`host state of ${(this.bytes / 2 ** 30).toFixed(2)} GiB does not fit one WASM memory (4 GiB at most): split it into several arenas`);
     }
     const pages = Math.max(1, this.bytes / PAGE);
     // `maximum` as the kernels' import declares it; the memory is never grown.
@@ -148,17 +146,7 @@ export class HostStateArena {
     const [first, second] = emas;
     const [e1, e2] = [this.at(first.e), second ? this.at(second.e) : 0];
     this.stage(value, this.pIn);
-    this.kernels.ema(
-      this.pIn,
-      e1,
-      e2,
-      value.size,
-      emas.length,
-      first.keep,
-      first.take,
-      second?.keep ?? 0,
-      second?.take ?? 0,
-    );
+    this.kernels.ema(this.pIn, e1, e2, value.size, emas.length, first.keep, first.take, second?.keep ?? 0, second?.take ?? 0);
   }
 
   /** The byte offset of a view of this arena. */
