@@ -17,7 +17,10 @@ function seeded(seed: number) {
 }
 
 /** Four AdamW steps and EMA updates with fixed gradients; every value the run ends with. */
-function run(hostArena: boolean, weightDecay: number): { values: Map<string, Float32Array>; live: number; arenas: number; emasInArenas: boolean[] } {
+async function run(
+  hostArena: boolean,
+  weightDecay: number,
+): Promise<{ values: Map<string, Float32Array>; live: number; arenas: number; emasInArenas: boolean[] }> {
   const jit = new JiT(jitConfig('JiT-Tiny/4', { depth: 1, hiddenSize: 32, numHeads: 2, bottleneckDim: 8, inContextLen: 2, inContextStart: 1, inputSize: 16 }), {
     random: seeded(1),
   });
@@ -42,7 +45,7 @@ function run(hostArena: boolean, weightDecay: number): { values: Map<string, Flo
       moment.dispose();
     }
   }
-  emas.forEach((ema, i) => values.set(`ema${i}`, (ema as unknown as { host: Float32Array }).host.slice()));
+  for (const [i, ema] of emas.entries()) values.set(`ema${i}`, await ema.data());
   const arenas = optimizer.arenas.length;
   const emasInArenas = emas.map((ema) => ema.inArena);
   disposeAdamW(optimizer);
@@ -54,9 +57,9 @@ function run(hostArena: boolean, weightDecay: number): { values: Map<string, Flo
 
 describeEachBackend('host state in arenas', () => {
   for (const weightDecay of [0.05, 0]) {
-    it(`AdamW and both EMAs give the JS loop's bits, step after step (weight decay ${weightDecay}), and leave no tensors behind`, () => {
-      const arena = run(true, weightDecay);
-      const loop = run(false, weightDecay);
+    it(`AdamW and both EMAs give the JS loop's bits, step after step (weight decay ${weightDecay}), and leave no tensors behind`, async () => {
+      const arena = await run(true, weightDecay);
+      const loop = await run(false, weightDecay);
       expect(arena.arenas).toBe(1);
       expect(arena.emasInArenas).toEqual([true, true]);
       expect(loop.arenas).toBe(0);
