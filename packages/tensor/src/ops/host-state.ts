@@ -24,6 +24,8 @@ interface ArenaKernels {
 }
 
 let simd: boolean | undefined;
+/** The two kernels, compiled once (each arena instantiates them against its memory). */
+let modules: WebAssembly.Module[] | undefined;
 /** Whether this runtime runs the arena's WASM SIMD kernels (else callers keep their JS loops). */
 export function hostStateArenaSupported(): boolean {
   if (simd === undefined) {
@@ -87,11 +89,15 @@ export class HostStateArena {
       throw new RangeError(`host state of ${(this.bytes / 2 ** 30).toFixed(2)} GiB does not fit one WASM memory (4 GiB at most): split it into several arenas`);
     }
     const pages = Math.max(1, this.bytes / PAGE);
-    // `maximum` as the kernels' import declares it; the memory is never grown.
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
+    try {
+      // `maximum` as the kernels' import declares it; the memory is never grown.
+      this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
+    } catch (error) {
+      throw new RangeError(`could not allocate ${(this.bytes / 2 ** 30).toFixed(2)} GiB of host state: ${(error as Error).message}`);
+    }
     const env = { env: { memory: this.memory } };
-    const load = (base64: string) => new WebAssembly.Instance(new WebAssembly.Module(decode(base64)), env).exports;
-    this.kernels = { ...load(adamwUnshared), ...load(emaUnshared) } as unknown as ArenaKernels;
+    modules ??= [adamwUnshared, emaUnshared].map((base64) => new WebAssembly.Module(decode(base64)));
+    this.kernels = Object.assign({}, ...modules.map((module) => new WebAssembly.Instance(module, env).exports)) as ArenaKernels;
     let at = 0;
     this.views = blocks.map((n) => {
       const view = new Float32Array(this.memory.buffer, 4 * at, n);
