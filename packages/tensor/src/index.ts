@@ -26,5 +26,6 @@ export { rmsNorm } from './ops/rms-norm.js';
 export { swiglu } from './ops/swiglu.js';
 export { setFusedKernels, type FusedOp } from './ops/fused.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
+export { HOST_STATE_ARENA_MAX_BYTES, HostStateArena, hostStateArenaBytes, hostStateArenaSupported } from './ops/host-state.js';
 export { setWasmGemmRouting, setWasmBroadcastKernels } from './backends/wasm-kernels.js';
 export { recordKernels, type KernelRecord } from './profile.js';

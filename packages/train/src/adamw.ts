@@ -1,4 +1,4 @@
-import { adamwInPlace, tf, type Tensor } from '@pixelrepa/tensor';
+import { adamwInPlace, HOST_STATE_ARENA_MAX_BYTES, HostStateArena, hostStateArenaBytes, tf, type AdamWScalars, type Tensor } from '@pixelrepa/tensor';
 import type { Parameter } from '@pixelrepa/nn';
 
 const f32 = Math.fround;
@@ -19,7 +19,9 @@ export interface OptimizedParameter {
 
 /**
  * Where optimiser moments and EMAs live: `device` — tensors on the backend (fast); `host` —
- * Float32Arrays in JS memory, updated in JS with the same float32 arithmetic (bit-identical).
+ * Float32Arrays off the backend, in host state arenas (WebAssembly memories of their own, updated
+ * by the same WASM SIMD kernels as the device state on wasm) or, where the runtime has no WASM
+ * SIMD, plain arrays updated by a JS loop; the same float32 arithmetic either way (bit-identical).
  * `host` keeps 4 floats per parameter off WASM's 4 GB heap: JiT-B/16 + MTA-B/16 need ~2.6 GB of
  * moments and EMAs, which leaves too little for training on the heap.
  */
@@ -38,6 +40,15 @@ export interface AdamWState {
   expAvgSq: Map<string, Moment>;
   /** Each parameter's shape in our layout (host moments are flat). */
   shapes: Map<string, number[]>;
+  /** Host placement: the arenas the moments are views of (none: plain arrays, the JS loop). */
+  arenas: HostStateArena[];
+}
+
+/** Options of `adamwInit`. */
+export interface AdamWInitOptions {
+  placement?: StatePlacement;
+  /** Host placement: moments in host state arenas (WASM SIMD passes; default) or plain arrays (JS loop). */
+  hostArena?: boolean;
 }
 
 /**
@@ -55,20 +66,88 @@ export function weightDecayGroups(named: Array<[string, Parameter]>, weightDecay
 }
 
 /** Zero moments for every parameter, on the device (default) or on the host. */
-export function adamwInit(parameters: OptimizedParameter[], { placement = 'device' }: { placement?: StatePlacement } = {}): AdamWState {
+export function adamwInit(parameters: OptimizedParameter[], { placement = 'device', hostArena = true }: AdamWInitOptions = {}): AdamWState {
+  const shapes = new Map(parameters.map(({ name, parameter }) => [name, [...parameter.value.shape]]));
+  if (placement === 'host') {
+    const { expAvg, expAvgSq, arenas } = hostMoments(parameters, hostArena);
+    return { step: 0, placement, expAvg, expAvgSq, shapes, arenas };
+  }
   // The zero tensors are freed; the variables (which share their data) stay.
   const zeros = () =>
     new Map<string, Moment>(
       parameters.map(({ name, parameter }) => {
-        if (placement === 'host') return [name, new Float32Array(parameter.value.size)];
         const initial = tf.zerosLike(parameter.value);
         const variable = tf.variable(initial, false);
         initial.dispose();
         return [name, variable];
       }),
     );
-  const shapes = new Map(parameters.map(({ name, parameter }) => [name, [...parameter.value.shape]]));
-  return { step: 0, placement, expAvg: zeros(), expAvgSq: zeros(), shapes };
+  return { step: 0, placement, expAvg: zeros(), expAvgSq: zeros(), shapes, arenas: [] };
+}
+
+/**
+ * Zero host moments: both moments of consecutive parameters in one arena, as many parameters per
+ * arena as fit one WASM memory (4 GiB); plain arrays where the runtime has no WASM SIMD or
+ * `hostArena` is false.
+ */
+function hostMoments(
+  parameters: OptimizedParameter[],
+  hostArena: boolean,
+): { expAvg: Map<string, Float32Array>; expAvgSq: Map<string, Float32Array>; arenas: HostStateArena[] } {
+  const expAvg = new Map<string, Float32Array>();
+  const expAvgSq = new Map<string, Float32Array>();
+  const arenas: HostStateArena[] = [];
+  const plain = (from: number) => {
+    for (const { name, parameter } of parameters.slice(from)) {
+      expAvg.set(name, new Float32Array(parameter.value.size));
+      expAvgSq.set(name, new Float32Array(parameter.value.size));
+    }
+  };
+  if (!hostArena) {
+    plain(0);
+    return { expAvg, expAvgSq, arenas };
+  }
+  for (const [start, end] of hostArenaRuns(parameters.map(({ parameter }) => parameter.value.size))) {
+    const sizes = parameters.slice(start, end).map(({ parameter }) => parameter.value.size);
+    const arena = HostStateArena.create([...sizes, ...sizes], Math.max(...sizes));
+    if (!arena) {
+      plain(start);
+      break;
+    }
+    arenas.push(arena);
+    parameters.slice(start, end).forEach(({ name }, i) => {
+      expAvg.set(name, arena.views[i]);
+      expAvgSq.set(name, arena.views[sizes.length + i]);
+    });
+  }
+  return { expAvg, expAvgSq, arenas };
+}
+
+/**
+ * How parameters of these sizes are split over arenas: [start, end) runs of consecutive parameters,
+ * each as long as both moments of its parameters and a staging area for its largest fit one WASM
+ * memory (4 GiB).
+ */
+export function hostArenaRuns(sizes: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  let start = 0;
+  while (start < sizes.length) {
+    let end = start;
+    let floats = 0;
+    let largest = 0;
+    for (; end < sizes.length; end++) {
+      const next = floats + sizes[end];
+      const nextLargest = Math.max(largest, sizes[end]);
+      // Both moments of each parameter (each block rounded up to 4 floats: at most 3 more each).
+      if (hostStateArenaBytes([2 * next + 6 * (end + 1 - start)], nextLargest) > HOST_STATE_ARENA_MAX_BYTES) break;
+      floats = next;
+      largest = nextLargest;
+    }
+    if (end === start) throw new RangeError(`AdamW: the moments of a parameter of ${sizes[start]} values alone exceed one WASM memory (4 GiB)`);
+    runs.push([start, end]);
+    start = end;
+  }
+  return runs;
 }
 
 /**
@@ -94,13 +173,7 @@ export function adamwUpdate(
     if (!grad) throw new Error(`AdamW: no gradient for ${name}`);
     const m = state.expAvg.get(name)!;
     const v = state.expAvgSq.get(name)!;
-    if (m instanceof Float32Array && v instanceof Float32Array) {
-      hostUpdate(parameter, grad, m, v, { lr, weightDecay, beta1, beta2, eps, stepSize, bias2Sqrt });
-      continue;
-    }
-    if (m instanceof Float32Array || v instanceof Float32Array) throw new Error(`AdamW: the moments of ${name} are on different placements`);
-    // On wasm: one fused pass (same float32 operations, same bits); elsewhere the tf ops below.
-    const fused = adamwInPlace(parameter.variable, grad, m, v, {
+    const scalars: AdamWScalars = {
       decay: f32(1 - lr * weightDecay),
       b1: f32(beta1),
       c1: f32(1 - beta1),
@@ -110,7 +183,17 @@ export function adamwUpdate(
       eps: f32(eps),
       step: f32(-stepSize),
       decays: weightDecay !== 0,
-    });
+    };
+    if (m instanceof Float32Array && v instanceof Float32Array) {
+      // One WASM SIMD pass in the moments' arena; the JS loop for plain arrays.
+      const arena = state.arenas.find((a) => a.owns(m));
+      if (arena && arena.owns(v)) arena.adamw(parameter.variable, grad, m, v, scalars);
+      else hostUpdate(parameter, grad, m, v, scalars);
+      continue;
+    }
+    if (m instanceof Float32Array || v instanceof Float32Array) throw new Error(`AdamW: the moments of ${name} are on different placements`);
+    // On wasm: one fused pass (same float32 operations, same bits); elsewhere the tf ops below.
+    const fused = adamwInPlace(parameter.variable, grad, m, v, scalars);
     if (fused) continue;
     tf.tidy(() => {
       // Scalars are rounded to float32 as torch rounds them; per parameter (a flat buffer would need
@@ -127,33 +210,15 @@ export function adamwUpdate(
   }
 }
 
-interface HostStep {
-  lr: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  stepSize: number;
-  bias2Sqrt: number;
-}
-
 /**
- * The device update's arithmetic on host arrays, each operation rounded to float32 as the kernels
- * round it (float64 then `fround` is exact IEEE float32 for + − × ÷ √), so both placements give
- * the same bits.
+ * The device update's arithmetic on plain host arrays (where no WASM SIMD runs), each operation
+ * rounded to float32 as the kernels round it (float64 then `fround` is exact IEEE float32 for
+ * + − × ÷ √), so every placement gives the same bits.
  */
-function hostUpdate(parameter: OptimizedParameter['parameter'], grad: Tensor, m: Float32Array, v: Float32Array, h: HostStep): void {
+function hostUpdate(parameter: OptimizedParameter['parameter'], grad: Tensor, m: Float32Array, v: Float32Array, s: AdamWScalars): void {
   const g = grad.dataSync() as Float32Array;
   const p = Float32Array.from(parameter.value.dataSync() as Float32Array);
-  const decay = f32(1 - h.lr * h.weightDecay);
-  const b1 = f32(h.beta1),
-    c1 = f32(1 - h.beta1),
-    b2 = f32(h.beta2),
-    c2 = f32(1 - h.beta2);
-  const bias2 = f32(h.bias2Sqrt),
-    eps = f32(h.eps),
-    step = f32(-h.stepSize);
-  const decays = h.weightDecay !== 0;
+  const { decay, b1, c1, b2, c2, bias2, eps, step, decays } = s;
   for (let i = 0; i < p.length; i++) {
     const gi = g[i];
     const mi = f32(f32(m[i] * b1) + f32(gi * c1));
@@ -191,4 +256,5 @@ export function setAdamwMoments(state: AdamWState, which: 'expAvg' | 'expAvgSq',
 
 export function disposeAdamW(state: AdamWState): void {
   for (const map of [state.expAvg, state.expAvgSq]) for (const moment of map.values()) if (!(moment instanceof Float32Array)) moment.dispose();
+  // Host arenas are WebAssembly memories: freed with the last reference to them.
 }

@@ -1,4 +1,4 @@
-import { emaInPlace, tf, type Tensor } from '@pixelrepa/tensor';
+import { emaInPlace, HOST_STATE_ARENA_MAX_BYTES, HostStateArena, hostStateArenaBytes, tf, type Tensor } from '@pixelrepa/tensor';
 import type { Module } from '@pixelrepa/nn';
 import type { StatePlacement } from './adamw.js';
 
@@ -8,19 +8,22 @@ const f32 = Math.fround;
  * An exponential moving average of every parameter of a module (frozen ones included, as the
  * reference's `update_ema` walks `net.parameters()`): `e ← e·decay + p·(1 − decay)` in float32.
  * On the device the averages live in one flat variable, so an update is a few kernels whatever the
- * model size; on the host (`placement: 'host'`) in one Float32Array, updated in JS with the same
- * float32 arithmetic, off WASM's heap.
+ * model size; on the host (`placement: 'host'`) in one Float32Array off the backend's memory: a
+ * view of a host state arena (a WebAssembly memory of its own, updated by the same WASM SIMD kernel
+ * as the device averages on wasm) or, without WASM SIMD or with `hostArena: false`, a plain array
+ * updated by a JS loop; the same float32 arithmetic everywhere.
  */
 export class Ema {
   readonly placement: StatePlacement;
   private readonly device?: tf.Variable;
   private readonly host?: Float32Array;
+  private readonly arena?: HostStateArena;
   private readonly slots: Array<{ name: string; offset: number; size: number; shape: number[] }>;
 
   constructor(
     readonly module: Module,
     readonly decay: number,
-    { placement = 'device' }: { placement?: StatePlacement } = {},
+    { placement = 'device', hostArena = true }: { placement?: StatePlacement; hostArena?: boolean } = {},
   ) {
     this.placement = placement;
     let offset = 0;
@@ -30,7 +33,11 @@ export class Ema {
       return slot;
     });
     if (placement === 'host') {
-      this.host = new Float32Array(offset);
+      const largest = Math.max(0, ...this.slots.map((slot) => slot.size));
+      // One arena (4 GiB at most); plain arrays past that or without WASM SIMD.
+      const fits = hostStateArenaBytes([offset], largest) <= HOST_STATE_ARENA_MAX_BYTES;
+      this.arena = hostArena && fits ? (HostStateArena.create([offset], largest) ?? undefined) : undefined;
+      this.host = this.arena ? this.arena.views[0] : new Float32Array(offset);
       module.namedParameters().forEach(([, p], i) => this.host!.set(p.value.dataSync() as Float32Array, this.slots[i].offset));
     } else {
       this.device = tf.tidy(() => tf.variable(this.parameters(), false));
@@ -40,6 +47,11 @@ export class Ema {
   /** The module's current parameters as one [P] vector. */
   private parameters(): Tensor {
     return tf.tidy(() => tf.concat(this.module.namedParameters().map(([, p]) => tf.reshape(p.value, [-1]))));
+  }
+
+  /** Whether host averages live in a host state arena (WASM SIMD passes) rather than a plain array. */
+  get inArena(): boolean {
+    return this.arena !== undefined;
   }
 
   update(): void {
@@ -70,17 +82,25 @@ export class Ema {
       }
     }
     for (const [module, group] of hosts) {
-      let offset = 0;
-      for (const [, p] of module.namedParameters()) {
+      // Arena EMAs: one WASM SIMD pass each per parameter. The rest: the JS loop, one read of each
+      // parameter for all of them.
+      const inArenas = group.filter((ema) => ema.arena);
+      const plain = group.filter((ema) => !ema.arena);
+      module.namedParameters().forEach(([, p], i) => {
+        for (const ema of inArenas) {
+          const { offset, size } = ema.slots[i];
+          ema.arena!.ema(p.value, [{ e: ema.host!.subarray(offset, offset + size), keep: f32(ema.decay), take: f32(1 - ema.decay) }]);
+        }
+        if (plain.length === 0) return;
         const values = p.value.dataSync() as Float32Array;
-        for (const ema of group) {
+        const offset = plain[0].slots[i].offset;
+        for (const ema of plain) {
           const host = ema.host!;
           const keep = f32(ema.decay);
           const take = f32(1 - ema.decay);
-          for (let i = 0; i < values.length; i++) host[offset + i] = f32(host[offset + i] * keep) + f32(values[i] * take);
+          for (let j = 0; j < values.length; j++) host[offset + j] = f32(host[offset + j] * keep) + f32(values[j] * take);
         }
-        offset += values.length;
-      }
+      });
     }
   }
 

@@ -63,30 +63,33 @@ async function weightsOf(trainer: Trainer): Promise<Map<string, Float32Array>> {
 }
 
 describeEachBackend('Trainer', () => {
-  it('resumes exactly: 2n steps equal n steps + resume + n steps', async () => {
-    const encoder = standInEncoder();
-    const full = await Trainer.create({ config: config(8), data: loader(), encoder, outDir: tempDir() });
-    await full.run();
-    const a = await weightsOf(full);
-    full.dispose();
+  for (const statePlacement of ['auto', 'host'] as const) {
+    it(`resumes exactly${statePlacement === 'host' ? ' with host-placed moments and EMAs (arenas)' : ''}: 2n steps equal n steps + resume + n steps`, async () => {
+      const encoder = standInEncoder();
+      const full = await Trainer.create({ config: config(8), data: loader(), encoder, outDir: tempDir(), statePlacement });
+      await full.run();
+      const a = await weightsOf(full);
+      full.dispose();
 
-    const dir = tempDir();
-    const first = await Trainer.create({ config: config(4), data: loader(), encoder, outDir: dir });
-    await first.run();
-    first.dispose();
-    const second = await Trainer.create({ config: config(8), data: loader(), encoder, outDir: dir, resume: dir });
-    expect(second.step).toBe(4);
-    await second.run();
-    const b = await weightsOf(second);
-    second.dispose();
-    for (const [name, value] of a) {
-      const other = b.get(name)!;
-      const worst = Math.max(...value.map((v, i) => Math.abs(v - other[i])));
-      expect(worst, name).toBeLessThanOrEqual(1e-6);
-    }
-    expect(listCheckpoints(join(dir, 'checkpoints')).length).toBe(2); // keepLast
-    encoder.dispose();
-  });
+      const dir = tempDir();
+      const first = await Trainer.create({ config: config(4), data: loader(), encoder, outDir: dir, statePlacement });
+      expect(first.modules.optimizer.placement).toBe(statePlacement === 'host' ? 'host' : 'device');
+      await first.run();
+      first.dispose();
+      const second = await Trainer.create({ config: config(8), data: loader(), encoder, outDir: dir, resume: dir, statePlacement });
+      expect(second.step).toBe(4);
+      await second.run();
+      const b = await weightsOf(second);
+      second.dispose();
+      for (const [name, value] of a) {
+        const other = b.get(name)!;
+        const worst = Math.max(...value.map((v, i) => Math.abs(v - other[i])));
+        expect(worst, name).toBeLessThanOrEqual(1e-6);
+      }
+      expect(listCheckpoints(join(dir, 'checkpoints')).length).toBe(2); // keepLast
+      encoder.dispose();
+    });
+  }
 
   it('keeps the live tensor count and memory flat over 50 steps', async () => {
     const encoder = standInEncoder();
