@@ -20,6 +20,7 @@ export {
   type DawnBackend,
 } from './backend.js';
 export { Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed } from './random/index.js';
+export { explainHeapExhaustion, HeapExhaustedError } from './backends/heap-exhausted.js';
 export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
 export { dense } from './ops/dense.js';
 export { rmsNorm } from './ops/rms-norm.js';

@@ -6,7 +6,7 @@
 // `measurePerBackend`, the child starts its one backend, measures, prints one result line and exits.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { backendNames, initBackend, type BackendInfo, type BackendName } from '@pixelrepa/tensor';
+import { backendNames, explainHeapExhaustion, initBackend, type BackendInfo, type BackendName } from '@pixelrepa/tensor';
 import type { OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defineFlags } from '../flags.js';
@@ -151,7 +151,7 @@ async function runChild<S, M extends object>(task: PerBackendTask<S, M>, request
     try {
       result = { ...started, ...(await task.measure(settings, info, target)) };
     } catch (error) {
-      result = { ...started, failed: (error as Error).message } as TargetResult<M>;
+      result = { ...started, failed: (explainHeapExhaustion(error, `${target.id}`) as Error).message } as TargetResult<M>;
     }
   }
   result = { ...result!, peak_rss_mib: peakRssMiB() };

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tf, createRng, rngFromState, type Rng, type Tensor } from '@pixelrepa/tensor';
+import { tf, createRng, explainHeapExhaustion, rngFromState, type Rng, type Tensor } from '@pixelrepa/tensor';
 import { drawFlow } from '@pixelrepa/jit';
 import { batchLabelsTensor, batchToFloatTensor, type DataLoader, type Uint8Batch } from '@pixelrepa/data';
 import { resolveTrainConfig, peakLearningRate, type TrainConfig } from '../config.js';
@@ -133,7 +133,12 @@ export class Trainer {
         await new Promise((resolve) => setImmediate(resolve));
         const tick = performance.now();
         const lr = learningRate(this.step / stepsPerEpoch, schedule);
-        const result = await this.trainOnBatch(batch, lr, encoder);
+        let result: StepResult;
+        try {
+          result = await this.trainOnBatch(batch, lr, encoder);
+        } catch (error) {
+          throw explainHeapExhaustion(error, `training step ${this.step + 1} (batch ${batch.shape[0]})`);
+        }
         this.step++;
         const seconds = (performance.now() - tick) / 1000;
         const event = {
