@@ -1,5 +1,5 @@
-// One call from "which data" to a sample source that fits the model: an image folder, a packed
-// cache made by `prepare`, Fashion-MNIST's official files or the procedural dataset.
+// One call that opens any dataset (procedural, Fashion-MNIST, an image folder or a packed cache) and checks it
+// against the model (image size, classes).
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fashionMnistClasses, fashionMnistFiles, fashionMnistSize, type FashionMnistSplit } from '../fashion-mnist/fashion-mnist.js';
