@@ -1,8 +1,12 @@
 import { tf, type Tensor } from '@pixelrepa/tensor';
 
-/** `x / max(‖x‖₂, eps)` over the last axis (torch `F.normalize`). [..., D] → [..., D] */
+/**
+ * `x / max(‖x‖₂, eps)` over the last axis (torch `F.normalize`). [..., D] → [..., D]
+ * The norm is sqrt(sum(x²)): the same values and gradients as `tf.norm` (which squares through
+ * `pow(abs(x), 2)`, an exact square too) without its Abs, Pow and Cast kernels and their gradients.
+ */
 export function normalize(x: Tensor, eps = 1e-12): Tensor {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), eps)));
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.sqrt(tf.sum(tf.square(x), -1, true)), eps)));
 }
 
 /**

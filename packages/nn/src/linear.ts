@@ -58,8 +58,8 @@ export class Linear extends Module {
 
 /**
  * The output of `linear` in `chunks` equal parts along the last axis (`linear(x).chunk(n, -1)`).
- * The backward pass of a slice pads its gradient back to the sliced tensor's size, and tfjs keeps
- * every such tensor until the whole backward pass ends. So this slices whichever is smaller: the
+ * The backward pass of a split concatenates its gradients back to the split tensor's size, and tfjs
+ * keeps every such tensor until the whole backward pass ends. So this splits whichever is smaller: the
  * weight (one product per chunk; its gradients are weight-sized) when there are more rows than
  * input features, else the output of one product (activation-sized gradients) — for JiT-B/16 at
  * batch 1 the weight route would hold gigabytes. Both give the same values.
@@ -74,9 +74,13 @@ export function linearChunks(linear: Linear, x: Tensor, chunks: number): Tensor[
   return tf.tidy(() => {
     const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
     const shape = [...x.shape.slice(0, -1), width];
-    return Array.from({ length: chunks }, (_, i) => {
-      let y: Tensor = dense(flat, tf.slice(linear.weight.value, [0, i * width], [inFeatures, width]) as tf.Tensor2D);
-      if (linear.bias) y = tf.add(y, tf.slice(linear.bias.value, [i * width], [width]));
+    // One split (its gradient is one concat) rather than a slice per chunk (each slice's gradient
+    // pads back to the whole weight).
+    const weights = tf.split(linear.weight.value, chunks, 1) as tf.Tensor2D[];
+    const biases = linear.bias ? tf.split(linear.bias.value, chunks, 0) : undefined;
+    return weights.map((weight, i) => {
+      let y: Tensor = dense(flat, weight);
+      if (biases) y = tf.add(y, biases[i]!);
       return tf.reshape(y, shape);
     });
   });

@@ -2,11 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, tf, initBackend, setWasmBroadcastKernels } from '../index.js';
 import { recordKernels } from '../profile.js';
 
-/** Sum over the leading `k` axes of a row-major array of `shape`, in float64. */
-function leadingSum(values: Float32Array, shape: number[], k: number): Float64Array {
-  const rest = shape.slice(k).reduce((a, b) => a * b, 1);
-  const out = new Float64Array(rest);
-  for (let i = 0; i < values.length; i++) out[i % rest] += values[i];
+/** Sum over the axes [first, first + k) of a row-major array of `shape`, in float64. */
+function blockSum(values: Float32Array, shape: number[], first: number, k: number): Float64Array {
+  const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+  const [reduce, rest] = [size(shape.slice(first, first + k)), size(shape.slice(first + k))];
+  const out = new Float64Array(size(shape.slice(0, first)) * rest);
+  for (let i = 0; i < values.length; i++) out[Math.floor(i / (reduce * rest)) * rest + (i % rest)] += values[i];
   return out;
 }
 
@@ -46,31 +47,50 @@ describe('wasm kernel replacements', () => {
     }
   });
 
-  it('Sum over leading axes (the XNNPACK route) matches a float64 sum, with and without keepDims', () => {
-    const cases: Array<{ shape: number[]; axis: number | number[] }> = [
-      { shape: [2304, 512], axis: 0 },
-      { shape: [32, 72, 192], axis: [0, 1] },
-      { shape: [7, 5, 3], axis: [1, 0] },
-      { shape: [7, 5, 3], axis: [-3] },
+  it('Sum over leading or middle axes (our route) matches a float64 sum, with and without keepDims', () => {
+    const cases: Array<{ shape: number[]; axis: number | number[]; first: number; k: number }> = [
+      { shape: [2304, 512], axis: 0, first: 0, k: 1 },
+      { shape: [32, 72, 192], axis: [0, 1], first: 0, k: 2 },
+      { shape: [7, 5, 3], axis: [1, 0], first: 0, k: 2 },
+      { shape: [7, 5, 3], axis: [-3], first: 0, k: 1 },
+      { shape: [32, 72, 192], axis: 1, first: 1, k: 1 }, // adaLN: [B, T, C] → [B, 1, C]
+      { shape: [3, 4, 9, 16], axis: [2, 1], first: 1, k: 2 },
+      { shape: [3, 9, 5], axis: 1, first: 1, k: 1 }, // rest 5: the native kernel
     ];
-    for (const { shape, axis } of cases) {
+    for (const { shape, axis, first, k } of cases) {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37) * 3);
-      const k = Array.isArray(axis) ? axis.length : 1;
-      const expected = leadingSum(values, shape, k);
+      const expected = blockSum(values, shape, first, k);
       const x = tf.tensor(values, shape);
       for (const keepDims of [false, true]) {
         const before = tf.memory().numTensors;
         const sum = tf.sum(x, axis, keepDims);
-        expect(sum.shape).toEqual(keepDims ? [...shape.slice(0, k).map(() => 1), ...shape.slice(k)] : shape.slice(k));
+        const kept = shape.map((d, i) => (i >= first && i < first + k ? 1 : d));
+        expect(sum.shape).toEqual(keepDims ? kept : kept.filter((_, i) => i < first || i >= first + k));
         const got = sum.dataSync();
-        const scale = Math.sqrt(shape.slice(0, k).reduce((a, b) => a * b, 1));
+        expect(got.length).toBe(expected.length);
+        const scale = Math.sqrt(shape.slice(first, first + k).reduce((a, b) => a * b, 1));
         for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThan(1e-5 * scale * 3);
         sum.dispose();
         expect(tf.memory().numTensors).toBe(before);
       }
       x.dispose();
     }
+  });
+
+  it('Cast to the same dtype shares data; other casts convert', () => {
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const same = tf.cast(x, 'float32');
+    expect(same.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.25, 3]);
+    const ints = tf.cast(same, 'int32');
+    expect(ints.dataId).not.toBe(same.dataId);
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    const bytes = tf.memory().numBytes;
+    same.dispose();
+    expect(tf.memory().numBytes).toBe(bytes - 12);
+    ints.dispose();
   });
 
   it('products (our GEMM where M % 4 = 0 and N % 8 = 0, a multiply where K = 1, else tfjs) match a float64 product, 2-D and batched, transposes included', () => {

@@ -7,6 +7,7 @@ import { swigluKernels } from './kernels/swiglu-kernel.js';
 
 import { installBatchMatMul } from './wasm/batch-matmul.js';
 import { installBroadcastBinary } from './wasm/broadcast.js';
+import { installCast } from './wasm/cast.js';
 import { installIdentity } from './wasm/identity.js';
 import { installSum } from './wasm/sum.js';
 
@@ -23,6 +24,7 @@ export function installWasmKernels(): void {
   // Fused kernels of our own ops (ops/rms-norm.ts, ops/swiglu.ts), registered under names of their own.
   for (const kernel of [...rmsNormKernels, ...swigluKernels]) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
   installIdentity();
+  installCast();
   installSum();
   installBroadcastBinary();
   installBatchMatMul(natives);
