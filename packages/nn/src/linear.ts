@@ -1,4 +1,4 @@
-import { dense, tf, type Tensor } from '@pixelrepa/tensor';
+import { dense, denseChunks, tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
 import { identityLayout, type Layout, type Parameter } from './parameter.js';
 import { init, tfRandomSource, type RandomSource } from './init.js';
@@ -57,30 +57,22 @@ export class Linear extends Module {
 }
 
 /**
- * The output of `linear` in `chunks` equal parts along the last axis (`linear(x).chunk(n, -1)`).
- * The backward pass of a split concatenates its gradients back to the split tensor's size, and tfjs
- * keeps every such tensor until the whole backward pass ends. So this splits whichever is smaller: the
- * weight (one product per chunk; its gradients are weight-sized) when there are more rows than
- * input features, else the output of one product (activation-sized gradients) — for JiT-B/16 at
- * batch 1 the weight route would hold gigabytes. Both give the same values.
- * x: [..., in] → chunks × [..., out / chunks]
+ * The output of `linear` in `chunks` equal parts along the last axis (`linear(x).chunk(n, -1)`):
+ * one product per chunk on the chunk's columns of the weight (`denseChunks`: on wasm nothing is
+ * split or copied; elsewhere the product's output is split). Its gradient joins the chunks'
+ * gradients once (activation-sized, like any layer's), so no chunk's gradient is padded back to
+ * the whole. x: [..., in] → chunks × [..., out / chunks]
  */
 export function linearChunks(linear: Linear, x: Tensor, chunks: number): Tensor[] {
   const { inFeatures, outFeatures } = linear;
   if (outFeatures % chunks !== 0) throw new Error(`cannot split ${outFeatures} outputs into ${chunks} equal chunks`);
-  const rows = x.size / inFeatures;
-  if (rows <= inFeatures) return tf.tidy(() => tf.split(linear.forward(x), chunks, -1));
   const width = outFeatures / chunks;
   return tf.tidy(() => {
     const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
     const shape = [...x.shape.slice(0, -1), width];
-    // One split (its gradient is one concat) rather than a slice per chunk (each slice's gradient
-    // pads back to the whole weight).
-    const weights = tf.split(linear.weight.value, chunks, 1) as tf.Tensor2D[];
     const biases = linear.bias ? tf.split(linear.bias.value, chunks, 0) : undefined;
-    return weights.map((weight, i) => {
-      let y: Tensor = dense(flat, weight);
-      if (biases) y = tf.add(y, biases[i]!);
+    return denseChunks(flat, linear.weight.value as tf.Tensor2D, chunks).map((block, i) => {
+      const y = biases ? tf.add(block, biases[i]!) : block;
       return tf.reshape(y, shape);
     });
   });

@@ -22,7 +22,7 @@ export {
 export { Rng, createRng, rngFromState, RandomStream, createRandomStream, philox4x32, type RandomState, type Seed } from './random/index.js';
 export { explainHeapExhaustion, HeapExhaustedError } from './backends/heap-exhausted.js';
 export { keysCubic, KEYS_CUBIC_A } from './math/keys-cubic.js';
-export { dense } from './ops/dense.js';
+export { dense, denseChunks } from './ops/dense.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { swiglu } from './ops/swiglu.js';
 export { setFusedKernels, type FusedOp } from './ops/fused.js';

@@ -8,6 +8,7 @@ import { swigluKernels } from './kernels/swiglu-kernel.js';
 import { installBatchMatMul } from './wasm/batch-matmul.js';
 import { installBroadcastBinary } from './wasm/broadcast.js';
 import { installCast } from './wasm/cast.js';
+import { denseChunksGradient, denseChunksKernel } from './wasm/dense-chunks.js';
 import { installIdentity } from './wasm/identity.js';
 import { installSum } from './wasm/sum.js';
 
@@ -22,7 +23,8 @@ export function installWasmKernels(): void {
   // tfjs's own Transpose and Multiply, taken before our broadcasting Multiply replaces it.
   const natives = { transpose: tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc, multiply: tf.getKernel(tf.Multiply, 'wasm')!.kernelFunc };
   // Fused kernels of our own ops (ops/rms-norm.ts, ops/swiglu.ts), registered under names of their own.
-  for (const kernel of [...rmsNormKernels, ...swigluKernels]) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
+  for (const kernel of [...rmsNormKernels, ...swigluKernels, denseChunksKernel]) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
+  if (!tf.getGradient(denseChunksGradient.kernelName)) tf.registerGradient(denseChunksGradient);
   installIdentity();
   installCast();
   installSum();

@@ -4,9 +4,10 @@ import { gemmFmaShared, gemmFmaUnshared, gemmPlainShared, gemmPlainUnshared } fr
 // Drives gemm.wat over tfjs-backend-wasm's heap: C[b] = op(A[b]) · op(B[b]) for b < batch, where op
 // transposes an operand stored transposed. K is cut into KC-deep blocks and M into MC-row blocks so
 // that one packed B panel (KC × 8) stays in L1 and the packed A block (MC × KC) in L2. With a helper
-// thread (Node, shared memory), the batches, or else the rows of M, are split in two: the helper
-// runs one half in a worker on the same memory while the calling thread runs the other, each
-// packing into its own scratch.
+// thread (Node, shared memory), the batches, or else the columns of N (when B is the larger operand,
+// so that each thread packs only its half of it: a batch-1 layer's weight), or else the rows of M,
+// are split in two: the helper runs one half in a worker on the same memory while the calling
+// thread runs the other, each packing into its own scratch.
 
 const KC = 256;
 const MC = 64;
@@ -22,6 +23,8 @@ export interface GemmCall {
   n: number;
   transposeA: boolean;
   transposeB: boolean;
+  /** Row stride of B in floats when B is not transposed and its rows are longer than n (columns of a wider matrix); default n. */
+  ldb?: number;
 }
 
 interface GemmExports {
@@ -30,26 +33,26 @@ interface GemmExports {
   block(pa: number, pb: number, c: number, ldc: number, mc: number, n: number, kc: number, accumulate: number): void;
 }
 
-// Task words (Uint32): a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, KC, MC.
-const TASK_WORDS = 20;
+// Task words (Uint32): a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, KC, MC, j0, j1.
+const TASK_WORDS = 22;
 
 /**
  * Runs one task. Also the helper worker's code (through its source text), so it refers to nothing
  * outside itself and declares no named inner functions.
  */
 function runTask(kernel: GemmExports, t: ArrayLike<number>): void {
-  const [a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, kcMax, mcMax] = Array.from(t);
+  const [a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, kcMax, mcMax, j0, j1] = Array.from(t);
   for (let bi = batch0; bi < batch1; bi++) {
     const ab = a + bi * aStride;
-    const bb = b + bi * bStride;
-    const cb = c + bi * cStride;
+    const bb = b + bi * bStride + 4 * j0 * bcs; // columns j0 .. j1 of B and C
+    const cb = c + bi * cStride + 4 * j0;
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = Math.min(kcMax, K - pc);
-      kernel.pack_b(bb, brs, bcs, pc, kc, N, pb);
+      kernel.pack_b(bb, brs, bcs, pc, kc, j1 - j0, pb);
       for (let ic = i0; ic < i1; ic += mcMax) {
         const mc = Math.min(mcMax, i1 - ic);
         kernel.pack_a(ab, ars, acs, ic, mc, pc, kc, pa);
-        kernel.block(pa, pb, cb + 4 * ic * N, N, mc, N, kc, pc > 0 ? 1 : 0);
+        kernel.block(pa, pb, cb + 4 * ic * N, N, mc, j1 - j0, kc, pc > 0 ? 1 : 0);
       }
     }
   }
@@ -93,6 +96,9 @@ export function enableRelaxedSimd(): void {
     // No v8 module (another runtime): the plain-SIMD kernel is used.
   }
 }
+
+/** One thread's share: batches batch0 .. batch1, rows i0 .. i1, columns j0 .. j1. */
+type Part = [batch0: number, batch1: number, i0: number, i1: number, j0: number, j1: number];
 
 export type ScratchAllocator = (bytes: number) => number;
 export type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => { unref(): void };
@@ -139,16 +145,16 @@ export class WasmGemm {
     return m % 4 === 0 && n % 8 === 0 && m > 0 && n > 0 && k > 0;
   }
 
-  run({ a, b, c, batch, m, k, n, transposeA, transposeB }: GemmCall): void {
+  run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb }: GemmCall): void {
     const [ars, acs] = transposeA ? [1, m] : [k, 1];
-    const [brs, bcs] = transposeB ? [1, k] : [n, 1];
+    const [brs, bcs] = transposeB ? [1, k] : [ldb ?? n, 1];
     const packA = MC * KC * 4;
     const packB = KC * n * 4;
     const perThread = packA + packB;
     // Until the helper has started (or if it never does), the calling thread does all the work.
     const split = this.helperReady ? this.split(batch, m, k, n) : undefined;
     const base = this.scratch(split ? 2 * perThread : perThread);
-    const words = (batch0: number, batch1: number, i0: number, i1: number, at: number): number[] => [
+    const words = ([batch0, batch1, i0, i1, j0, j1]: Part, at: number): number[] => [
       a,
       b,
       c,
@@ -157,7 +163,7 @@ export class WasmGemm {
       brs,
       bcs,
       4 * m * k,
-      4 * k * n,
+      4 * k * (transposeB ? n : (ldb ?? n)),
       4 * m * n,
       batch0,
       batch1,
@@ -169,18 +175,20 @@ export class WasmGemm {
       at + packA,
       KC,
       MC,
+      j0,
+      j1,
     ];
     if (!split) {
-      runTask(this.kernel, words(0, batch, 0, m, base));
+      runTask(this.kernel, words([0, batch, 0, m, 0, n], base));
       return;
     }
     const helper = this.helper!;
-    helper.task.set(words(...split.helper, base + perThread));
+    helper.task.set(words(split.helper, base + perThread));
     helper.seq = (helper.seq + 1) | 0;
     Atomics.store(helper.flags, 0, helper.seq);
     Atomics.notify(helper.flags, 0);
     try {
-      runTask(this.kernel, words(...split.own, base));
+      runTask(this.kernel, words(split.own, base));
     } finally {
       // Wait on the value just read: reading it twice could miss the helper's one notify.
       for (let done = Atomics.load(helper.flags, 1); done !== helper.seq; done = Atomics.load(helper.flags, 1)) {
@@ -189,21 +197,21 @@ export class WasmGemm {
     }
   }
 
-  /** Halves of the work as [batch0, batch1, i0, i1], or undefined when too small to share. */
-  private split(
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-  ): { own: [number, number, number, number]; helper: [number, number, number, number] } | undefined {
+  /** Halves of the work, or undefined when too small to share. */
+  private split(batch: number, m: number, k: number, n: number): { own: Part; helper: Part } | undefined {
     if (batch * m * k * n < 1 << 21) return undefined;
     if (batch >= 2) {
       const half = batch >> 1;
-      return { own: [0, half, 0, m], helper: [half, batch, 0, m] };
+      return { own: [0, half, 0, m, 0, n], helper: [half, batch, 0, m, 0, n] };
+    }
+    if (n > m && n >= 16) {
+      // B (k × n) is the larger operand: each thread packs only its half of it.
+      const half = (n >> 4) << 3;
+      return { own: [0, 1, 0, m, 0, half], helper: [0, 1, 0, m, half, n] };
     }
     if (m < 32) return undefined;
     const half = (m >> 3) << 2;
-    return { own: [0, 1, 0, half], helper: [0, 1, half, m] };
+    return { own: [0, 1, 0, half, 0, n], helper: [0, 1, half, m, 0, n] };
   }
 }
 

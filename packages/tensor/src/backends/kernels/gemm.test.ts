@@ -12,6 +12,8 @@ interface Case {
   n: number;
   transposeA: boolean;
   transposeB: boolean;
+  /** B's row stride when it is the first n columns of a wider matrix (not transposed, batch 1). */
+  ldb?: number;
 }
 
 const cases: Case[] = [
@@ -21,22 +23,24 @@ const cases: Case[] = [
   { batch: 1, m: 68, k: 33, n: 24, transposeA: false, transposeB: true }, // an input gradient dy·Wᵀ
   { batch: 7, m: 72, k: 64, n: 72, transposeA: false, transposeB: true }, // attention q·kᵀ, an odd batch split
   { batch: 3, m: 8, k: 5, n: 8, transposeA: true, transposeB: true },
+  { batch: 1, m: 64, k: 300, n: 1024, transposeA: false, transposeB: false }, // n > m: two threads split the columns
+  { batch: 1, m: 36, k: 300, n: 96, transposeA: false, transposeB: false, ldb: 200 }, // columns of a wider weight (a chunk)
 ];
 
-function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB }: Case, at: number): void {
+function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB, ldb = n }: Case, at: number): void {
   const heap = new Float32Array(memory.buffer);
   const a = at;
   const b = a + 4 * batch * m * k;
-  const c = b + 4 * batch * k * n;
+  const c = b + 4 * batch * k * ldb;
   let seed = 7;
   const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
   for (let i = 0; i < batch * m * k; i++) heap[a / 4 + i] = random();
-  for (let i = 0; i < batch * k * n; i++) heap[b / 4 + i] = random();
+  for (let i = 0; i < batch * k * ldb; i++) heap[b / 4 + i] = random();
   heap.fill(Number.NaN, c / 4, c / 4 + batch * m * n); // every output must be written
-  gemm.run({ a, b, c, batch, m, k, n, transposeA, transposeB });
+  gemm.run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb });
   for (let p = 0; p < batch; p++) {
     const A = (i: number, j: number): number => heap[a / 4 + p * m * k + (transposeA ? j * m + i : i * k + j)];
-    const B = (i: number, j: number): number => heap[b / 4 + p * k * n + (transposeB ? j * k + i : i * n + j)];
+    const B = (i: number, j: number): number => heap[b / 4 + p * k * n + (transposeB ? j * k + i : i * ldb + j)];
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let exact = 0;

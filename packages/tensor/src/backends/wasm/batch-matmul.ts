@@ -64,7 +64,7 @@ export function setWasmGemmRouting(enabled: boolean): void {
 
 /** Our GEMM on the backend's memory (once per memory); null where WASM SIMD or the memory is unavailable. */
 const gemms = new WeakMap<WebAssembly.Memory, WasmGemm | null>();
-function wasmGemm(backend: WasmBackend): WasmGemm | null {
+export function wasmGemm(backend: WasmBackend): WasmGemm | null {
   const memory = heapOf(backend);
   if (!memory) return null;
   let gemm = gemms.get(memory);
