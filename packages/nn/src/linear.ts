@@ -49,8 +49,7 @@ export class Linear extends Module {
     return tf.tidy(() => {
       const shape = x.shape;
       const flat = shape.length === 2 ? x : tf.reshape(x, [-1, this.inFeatures]);
-      let y: Tensor = dense(flat as tf.Tensor2D, this.weight.value as tf.Tensor2D);
-      if (this.bias) y = tf.add(y, this.bias.value);
+      const y = dense(flat as tf.Tensor2D, this.weight.value as tf.Tensor2D, this.bias?.value as tf.Tensor1D | undefined);
       return shape.length === 2 ? y : tf.reshape(y, [...shape.slice(0, -1), this.outFeatures]);
     });
   }
@@ -70,11 +69,8 @@ export function linearChunks(linear: Linear, x: Tensor, chunks: number): Tensor[
   return tf.tidy(() => {
     const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D;
     const shape = [...x.shape.slice(0, -1), width];
-    const biases = linear.bias ? tf.split(linear.bias.value, chunks, 0) : undefined;
-    return denseChunks(flat, linear.weight.value as tf.Tensor2D, chunks).map((block, i) => {
-      const y = biases ? tf.add(block, biases[i]!) : block;
-      return tf.reshape(y, shape);
-    });
+    const bias = linear.bias?.value as tf.Tensor1D | undefined;
+    return denseChunks(flat, linear.weight.value as tf.Tensor2D, chunks, bias).map((block) => tf.reshape(block, shape));
   });
 }
 

@@ -25,23 +25,25 @@ export interface GemmCall {
   transposeB: boolean;
   /** Row stride of B in floats when B is not transposed and its rows are longer than n (columns of a wider matrix); default n. */
   ldb?: number;
+  /** Where a bias [n] to add to every row of C starts (bytes; 0 or absent: none). */
+  bias?: number;
 }
 
 interface GemmExports {
   pack_a(a: number, ars: number, acs: number, i0: number, mc: number, k0: number, kc: number, dst: number): void;
   pack_b(b: number, brs: number, bcs: number, k0: number, kc: number, n: number, dst: number): void;
-  block(pa: number, pb: number, c: number, ldc: number, mc: number, n: number, kc: number, accumulate: number): void;
+  block(pa: number, pb: number, c: number, ldc: number, mc: number, n: number, kc: number, accumulate: number, bias: number): void;
 }
 
-// Task words (Uint32): a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, KC, MC, j0, j1.
-const TASK_WORDS = 22;
+// Task words (Uint32): a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, KC, MC, j0, j1, bias.
+const TASK_WORDS = 23;
 
 /**
  * Runs one task. Also the helper worker's code (through its source text), so it refers to nothing
  * outside itself and declares no named inner functions.
  */
 function runTask(kernel: GemmExports, t: ArrayLike<number>): void {
-  const [a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, kcMax, mcMax, j0, j1] = Array.from(t);
+  const [a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, kcMax, mcMax, j0, j1, bias] = Array.from(t);
   for (let bi = batch0; bi < batch1; bi++) {
     const ab = a + bi * aStride;
     const bb = b + bi * bStride + 4 * j0 * bcs; // columns j0 .. j1 of B and C
@@ -52,7 +54,8 @@ function runTask(kernel: GemmExports, t: ArrayLike<number>): void {
       for (let ic = i0; ic < i1; ic += mcMax) {
         const mc = Math.min(mcMax, i1 - ic);
         kernel.pack_a(ab, ars, acs, ic, mc, pc, kc, pa);
-        kernel.block(pa, pb, cb + 4 * ic * N, N, mc, j1 - j0, kc, pc > 0 ? 1 : 0);
+        // The bias (if any) with the last K block only, columns j0 .. j1 of it.
+        kernel.block(pa, pb, cb + 4 * ic * N, N, mc, j1 - j0, kc, pc > 0 ? 1 : 0, bias && pc + kc >= K ? bias + 4 * j0 : 0);
       }
     }
   }
@@ -145,7 +148,7 @@ export class WasmGemm {
     return m % 4 === 0 && n % 8 === 0 && m > 0 && n > 0 && k > 0;
   }
 
-  run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb }: GemmCall): void {
+  run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias = 0 }: GemmCall): void {
     const [ars, acs] = transposeA ? [1, m] : [k, 1];
     const [brs, bcs] = transposeB ? [1, k] : [ldb ?? n, 1];
     const packA = MC * KC * 4;
@@ -177,6 +180,7 @@ export class WasmGemm {
       MC,
       j0,
       j1,
+      bias,
     ];
     if (!split) {
       runTask(this.kernel, words([0, batch, 0, m, 0, n], base));

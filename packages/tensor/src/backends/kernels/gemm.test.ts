@@ -14,6 +14,8 @@ interface Case {
   transposeB: boolean;
   /** B's row stride when it is the first n columns of a wider matrix (not transposed, batch 1). */
   ldb?: number;
+  /** Add a bias [n] to every row (with the last K block). */
+  bias?: boolean;
 }
 
 const cases: Case[] = [
@@ -25,9 +27,12 @@ const cases: Case[] = [
   { batch: 3, m: 8, k: 5, n: 8, transposeA: true, transposeB: true },
   { batch: 1, m: 64, k: 300, n: 1024, transposeA: false, transposeB: false }, // n > m: two threads split the columns
   { batch: 1, m: 36, k: 300, n: 96, transposeA: false, transposeB: false, ldb: 200 }, // columns of a wider weight (a chunk)
+  { batch: 1, m: 2304, k: 600, n: 64, transposeA: false, transposeB: false, bias: true }, // a layer with its bias, rows split, K blocks
+  { batch: 1, m: 64, k: 300, n: 1024, transposeA: false, transposeB: false, bias: true }, // columns split: each thread its half of the bias
+  { batch: 1, m: 36, k: 300, n: 96, transposeA: false, transposeB: false, ldb: 200, bias: true },
 ];
 
-function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB, ldb = n }: Case, at: number): void {
+function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB, ldb = n, bias = false }: Case, at: number): void {
   const heap = new Float32Array(memory.buffer);
   const a = at;
   const b = a + 4 * batch * m * k;
@@ -36,21 +41,23 @@ function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, tra
   const random = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
   for (let i = 0; i < batch * m * k; i++) heap[a / 4 + i] = random();
   for (let i = 0; i < batch * k * ldb; i++) heap[b / 4 + i] = random();
+  const biasAt = c + 4 * batch * m * n;
+  for (let j = 0; j < n; j++) heap[biasAt / 4 + j] = bias ? random() * 4 : 0;
   heap.fill(Number.NaN, c / 4, c / 4 + batch * m * n); // every output must be written
-  gemm.run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb });
+  gemm.run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias: bias ? biasAt : 0 });
   for (let p = 0; p < batch; p++) {
     const A = (i: number, j: number): number => heap[a / 4 + p * m * k + (transposeA ? j * m + i : i * k + j)];
     const B = (i: number, j: number): number => heap[b / 4 + p * k * n + (transposeB ? j * k + i : i * ldb + j)];
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let exact = 0;
-        let magnitude = 0;
+        let exact = heap[biasAt / 4 + j];
+        let magnitude = Math.abs(exact);
         for (let q = 0; q < k; q++) {
           exact += A(i, q) * B(q, j);
           magnitude += Math.abs(A(i, q) * B(q, j));
         }
         const got = heap[c / 4 + p * m * n + i * n + j];
-        if (!(Math.abs(got - exact) <= k * 2 ** -23 * magnitude)) {
+        if (!(Math.abs(got - exact) <= (k + 1) * 2 ** -23 * magnitude)) {
           throw new Error(`C[${p}][${i}][${j}] = ${got}, float64 ${exact} (case ${JSON.stringify({ batch, m, k, n, transposeA, transposeB })})`);
         }
       }

@@ -6,7 +6,9 @@
 ;;   pack_a  copies A[i0 .. i0+mc, k0 .. k0+kc] into panels of 4 rows: pa[(p·kc + k)·4 + r] = A(i0+4p+r, k0+k)
 ;;   pack_b  copies B[k0 .. k0+kc, 0 .. n] into panels of 8 columns:  pb[(q·kc + k)·8 + c] = B(k0+k, 8q+c)
 ;;   block   runs the 4×8 register-blocked micro-kernel over every (panel q, panel p):
-;;           C[4p .. 4p+4, 8q .. 8q+8] = (accumulate ? C : 0) + Σ_k pa[p][k] ⊗ pb[q][k], k in order.
+;;           C[4p .. 4p+4, 8q .. 8q+8] = (accumulate ? C : 0) + Σ_k pa[p][k] ⊗ pb[q][k], k in order,
+;;           then, where bias ≠ 0 (the caller passes it with the last K block only), + bias[8q .. 8q+8]
+;;           on every row: one rounded add after the whole sum, as a separate Add of a layer's bias.
 ;; Needs mc % 4 == 0 and n % 8 == 0 (the caller checks). Products and sums are fused multiply-adds
 ;; (f32x4.relaxed_madd: one rounding on CPUs with FMA, mul then add elsewhere); scripts/build-kernels.mjs
 ;; also assembles a plain-SIMD variant (f32x4.mul then f32x4.add) for engines without relaxed SIMD.
@@ -104,7 +106,7 @@
   )
 
   (func (export "block") (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mc i32)
-    (param $n i32) (param $kc i32) (param $accumulate i32)
+    (param $n i32) (param $kc i32) (param $accumulate i32) (param $bias i32)
     (local $p i32) (local $q i32) (local $k i32) (local $ap i32) (local $bp i32) (local $cp i32)
     (local $rowBytes i32) (local $panelA i32) (local $panelB i32)
     (local $b0 v128) (local $b1 v128) (local $x v128)
@@ -159,6 +161,14 @@
           (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
           (local.set $k (i32.sub (local.get $k) (i32.const 1)))
           (br $loopK)))
+        (if (local.get $bias)
+          (then
+            (local.set $b0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $q) (i32.const 2)))))
+            (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $q) (i32.const 2)))))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0))) (local.set $c01 (f32x4.add (local.get $c01) (local.get $b1)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0))) (local.set $c11 (f32x4.add (local.get $c11) (local.get $b1)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0))) (local.set $c21 (f32x4.add (local.get $c21) (local.get $b1)))
+            (local.set $c30 (f32x4.add (local.get $c30) (local.get $b0))) (local.set $c31 (f32x4.add (local.get $c31) (local.get $b1)))))
         (local.set $cp (i32.add (local.get $c)
           (i32.shl (i32.add (i32.mul (local.get $p) (local.get $ldc)) (local.get $q)) (i32.const 2))))
         (v128.store (local.get $cp) (local.get $c00)) (v128.store offset=16 (local.get $cp) (local.get $c01))

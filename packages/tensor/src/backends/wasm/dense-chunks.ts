@@ -6,10 +6,12 @@ import { wasmGemm } from './batch-matmul.js';
 // `a @ b` cut into `chunks` equal column blocks (a layer's q/k/v or SwiGLU's two halves) as one
 // kernel of the wasm backend: our GEMM runs once per block, reading that block's columns of b in
 // place (row stride n) and writing the block's own output, so no output is split (copied) after.
-//   DenseChunksWasm  inputs a [M, K], b [K, N]; attrs chunks  → chunks × [M, N / chunks]
+//   DenseChunksWasm  inputs a [M, K], b [K, N], bias [N] (optional); attrs chunks → chunks × [M, N / chunks]
 // Every value is the one the whole product gives (each output depends only on its row of a, its
-// column of b and the same k order). Its gradient is the composite's (split's concat, then dense's
-// two products), so values and gradients equal tf.split(dense(a, b), chunks, 1) bit for bit.
+// column of b and the same k order); the bias is one add after the whole sum (gemm.wat's
+// epilogue), as a separate Add. Its gradient is the composite's (split's concat, then dense's two
+// products, the bias's column sums), so values and gradients equal
+// tf.split(tf.add(dense(a, b), bias), chunks, 1) bit for bit.
 
 export const denseChunksKernelName = 'DenseChunksWasm';
 
@@ -24,7 +26,7 @@ export const denseChunksKernel: tf.KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const heap = backend as unknown as WasmBackend;
-    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { a, b, bias } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
     const { chunks } = attrs as unknown as { chunks: number };
     const [m, k] = a.shape;
     const n = b.shape[1];
@@ -33,19 +35,21 @@ export const denseChunksKernel: tf.KernelConfig = {
     return Array.from({ length: chunks }, (_, i) => {
       const out = heap.makeOutput([m, width], 'float32');
       const [aAt, bAt, cAt] = [offsetOf(heap, a), offsetOf(heap, b) + 4 * i * width, offsetOf(heap, out)];
-      gemm.run({ a: aAt, b: bAt, c: cAt, batch: 1, m, k, n: width, transposeA: false, transposeB: false, ldb: n });
+      const biasAt = bias ? offsetOf(heap, bias) + 4 * i * width : 0;
+      gemm.run({ a: aAt, b: bAt, c: cAt, batch: 1, m, k, n: width, transposeA: false, transposeB: false, ldb: n, bias: biasAt });
       return out;
     });
   },
 };
 
-/** The gradient: the blocks' gradients joined (split's gradient), then dense's `dy @ bᵀ` and `aᵀ @ dy`. */
+/** The gradient: the blocks' gradients joined (split's gradient), then dense's `dy @ bᵀ` and `aᵀ @ dy`, the bias's column sums. */
 export const denseChunksGradient: tf.GradConfig = {
   kernelName: denseChunksKernelName,
   inputsToSave: ['a', 'b'],
   gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
     const [a, b] = saved;
-    const dy = tf.concat(dys as tf.Tensor[], 1);
-    return { a: () => tf.matMul(dy, b, false, true), b: () => tf.matMul(a, dy, true, false) };
+    // One output (chunks = 1, a layer with its bias) comes as a tensor, several as a list.
+    const dy = Array.isArray(dys) ? (dys.length === 1 ? dys[0] : tf.concat(dys, 1)) : dys;
+    return { a: () => tf.matMul(dy, b, false, true), b: () => tf.matMul(a, dy, true, false), bias: () => tf.sum(dy, 0) };
   },
 };
