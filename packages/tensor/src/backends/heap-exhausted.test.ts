@@ -35,6 +35,9 @@ describe('explainHeapExhaustion', () => {
       expect(e.limitBytes).toBe(2 ** 32);
       expect(explainHeapExhaustion(other)).toBe(other);
       expect(explainHeapExhaustion(e)).toBe(e);
+      // Emscripten's abort when malloc cannot grow the heap (JiT-B/16 at batch 4 ends so).
+      const aborted = new WebAssembly.RuntimeError('Aborted(). Build with -sASSERTIONS for more info.');
+      expect(explainHeapExhaustion(aborted, 'this step')).toBeInstanceOf(HeapExhaustedError);
     }
   });
 });

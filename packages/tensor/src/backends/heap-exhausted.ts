@@ -17,7 +17,8 @@ export class HeapExhaustedError extends Error {
   }
 }
 
-const symptoms = /memory access out of bounds|out of memory|cannot enlarge memory|could not allocate|array buffer allocation failed/i;
+// Emscripten's runtime aborts ("Aborted()") when its malloc cannot grow the heap any further.
+const symptoms = /memory access out of bounds|out of memory|cannot enlarge memory|could not allocate|array buffer allocation failed|^Aborted\(/i;
 
 function heapBytes(): number | undefined {
   const backend = tf.backend() as unknown as { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } };
