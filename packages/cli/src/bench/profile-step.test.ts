@@ -33,6 +33,16 @@ describe('profile-step', () => {
     expect(kindOf({ name: 'Softmax', inputShapes: [[32, 3, 72, 72]] })).toBe('attention');
     expect(kindOf({ name: 'Multiply', inputShapes: [[2], [2]] })).toBe('elementwise');
     expect(kindOf({ name: 'SwigluGradWasm', inputShapes: [[2], [2], [2], [2]] })).toBe('elementwise');
+    expect(
+      kindOf({
+        name: 'RopeGradWasm',
+        inputShapes: [
+          [2, 3, 5, 8],
+          [5, 8],
+          [5, 8],
+        ],
+      }),
+    ).toBe('elementwise');
     expect(kindOf({ name: 'Sum', inputShapes: [[2, 2]] })).toBe('reductions');
     expect(kindOf({ name: 'Transpose', inputShapes: [[2, 2]] })).toBe('copies');
     expect(kindOf({ name: 'OneHot', inputShapes: [[2]] })).toBe('other kernels');

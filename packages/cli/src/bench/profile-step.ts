@@ -85,6 +85,8 @@ const kernelKinds: Record<string, WorkKind> = {
       'RmsNormGradWasm',
       'SwigluWasm',
       'SwigluGradWasm',
+      'RopeWasm',
+      'RopeGradWasm',
     ].map((name) => [name, 'elementwise' as WorkKind]),
   ),
   ...Object.fromEntries(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod', 'Sum'].map((name) => [name, 'reductions' as WorkKind])),
@@ -156,7 +158,7 @@ export function stepByKind(
 }
 
 /** What `--composite_only` may switch off: our fused ops and the broadcasting binary kernels. */
-const switchable = ['rmsNorm', 'swiglu', 'broadcast'] as const;
+const switchable = ['rmsNorm', 'swiglu', 'rope', 'broadcast'] as const;
 type Switchable = (typeof switchable)[number];
 
 interface Settings extends CaseSettings {
@@ -195,7 +197,10 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
-    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm, SwiGLU and broadcasting kernels (before and after)" },
+    composite: {
+      type: 'boolean',
+      description: "run tfjs's ops and kernels instead of our fused RMSNorm, SwiGLU, RoPE and broadcasting kernels (before and after)",
+    },
     composite_only: { type: 'string', value: 'list', description: `as --composite for only these, comma-separated (${switchable.join(', ')})` },
   }),
   examples: [
@@ -232,6 +237,7 @@ export const profileStepBenchmark = defineBenchmark({
 async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean; compositeOps: Switchable[] }> {
   setFusedKernels(!composite.includes('rmsNorm'), ['rmsNorm']);
   setFusedKernels(!composite.includes('swiglu'), ['swiglu']);
+  setFusedKernels(!composite.includes('rope'), ['rope']);
   setWasmBroadcastKernels(!composite.includes('broadcast'));
   benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps${composite.length ? `, composite ops for ${composite.join(', ')}` : ''}`);
   const training = trainingCase(preset, batch, targetWidth);
