@@ -1,8 +1,8 @@
 // Dev tool: training steps with and without our fused wasm kernels, in one process, alternating
 // step by step, so that others' load on the machine hits both sides alike.
-// `npx tsx scripts/ab-fused-kernels.ts [preset] [batch] [rounds] [threads] [rmsnorm|swiglu|densechunks|broadcast|all]`:
-// the last argument says which to switch (setFusedKernels: RMSNorm, SwiGLU or the chunked/biased dense
-// products; setWasmBroadcastKernels:
+// `npx tsx scripts/ab-fused-kernels.ts [preset] [batch] [rounds] [threads] [rmsnorm|swiglu|rope|densechunks|broadcast|all]`:
+// the last argument says which to switch (setFusedKernels: RMSNorm, SwiGLU, RoPE or the chunked/biased
+// dense products; setWasmBroadcastKernels:
 // broadcasting Add/Sub/Multiply/RealDiv; default all). Prints each side's median and best step and
 // their ratio, with the load average before and after. A sixth argument `kernels` also times every
 // kernel call (recordKernels) and prints each side's median elementwise kernel time (profile-step's kinds).
@@ -14,8 +14,8 @@ import { workKindOf } from '@pixelrepa/cli';
 
 const [preset = 'JiT-Tiny/4', batchText = '32', roundsText = '6', threadsText = '2', which = 'all', detail = ''] = process.argv.slice(2);
 const [batch, rounds] = [Number(batchText), Number(roundsText)];
-if (!['rmsnorm', 'swiglu', 'densechunks', 'broadcast', 'all'].includes(which))
-  throw new Error(`switch one of rmsnorm, swiglu, densechunks, broadcast, all (not ${which})`);
+if (!['rmsnorm', 'swiglu', 'rope', 'densechunks', 'broadcast', 'all'].includes(which))
+  throw new Error(`switch one of rmsnorm, swiglu, rope, densechunks, broadcast, all (not ${which})`);
 await initBackend('wasm', { threads: Number(threadsText) });
 const model = jitConfig(preset);
 const rng = createRng(0);
@@ -31,6 +31,7 @@ const elementwise: Record<'fused' | 'composite', number[]> = { fused: [], compos
 async function step(fused: boolean): Promise<number> {
   if (which === 'all' || which === 'rmsnorm') setFusedKernels(fused, ['rmsNorm']);
   if (which === 'all' || which === 'swiglu') setFusedKernels(fused, ['swiglu']);
+  if (which === 'all' || which === 'rope') setFusedKernels(fused, ['rope']);
   if (which === 'all' || which === 'densechunks') setFusedKernels(fused, ['denseChunks']);
   if (which === 'all' || which === 'broadcast') setWasmBroadcastKernels(fused);
   const draws = { ...drawFlow(rng, images.shape), maskNoise: rng.uniform([batch, N]) };

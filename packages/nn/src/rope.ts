@@ -1,4 +1,7 @@
-import { dense, tf, type Tensor } from '@pixelrepa/tensor';
+import { rope, tf, type Tensor } from '@pixelrepa/tensor';
+
+// Adjacent-pair rotation (x₀, x₁, …) → (−x₁, x₀, …), now in the tensor package beside `rope`.
+export { rotateHalf } from '@pixelrepa/tensor';
 
 const f32 = Math.fround;
 
@@ -47,39 +50,12 @@ export function ropeTables2d(headDim: number, gridSize: number, prefix = 0): Rop
   return { cos, sin, rows, headDim };
 }
 
-/** R with x·R = rotateHalf(x): R[2i+1, 2i] = −1, R[2i, 2i+1] = 1 (cached per size). */
-const rotations = new Map<number, Float32Array>();
-function rotationMatrix(size: number): Float32Array {
-  let matrix = rotations.get(size);
-  if (!matrix) {
-    matrix = new Float32Array(size * size);
-    for (let i = 0; i < size; i += 2) {
-      matrix[(i + 1) * size + i] = -1;
-      matrix[i * size + i + 1] = 1;
-    }
-    rotations.set(size, matrix);
-  }
-  return matrix;
-}
-
 /**
- * Adjacent-pair rotation: (x₀, x₁, x₂, x₃, …) → (−x₁, x₀, −x₃, x₂, …). Computed as a product with
- * a signed permutation matrix — exact (one ±1 per column), and a fast 2-D matmul on every backend
- * (its gradient, the inverse rotation, too). x: [..., D] → [..., D]
+ * `x·cos + rotateHalf(x)·sin`: the tensor package's `rope` (on wasm one fused kernel each way,
+ * bit-identical to the composite ops). x: [B, H, N, Dh], cos/sin: [N, Dh] → [B, H, N, Dh]
  */
-export function rotateHalf(x: Tensor): Tensor {
-  return tf.tidy(() => {
-    const shape = x.shape;
-    const last = shape[shape.length - 1];
-    if (last % 2 !== 0) throw new Error(`rotateHalf needs an even last dimension, got ${last}`);
-    const flat = tf.reshape(x, [-1, last]) as tf.Tensor2D;
-    return tf.reshape(dense(flat, tf.tensor2d(rotationMatrix(last), [last, last])), shape);
-  });
-}
-
-/** `x·cos + rotateHalf(x)·sin`. x: [B, H, N, Dh], cos/sin: [N, Dh] → [B, H, N, Dh] */
 export function applyRope(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
-  return tf.tidy(() => tf.add(tf.mul(x, cos), tf.mul(rotateHalf(x), sin)));
+  return rope(x, cos, sin);
 }
 
 /** Tables as tensors, kept alive until `dispose()`. */

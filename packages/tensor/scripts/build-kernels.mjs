@@ -40,6 +40,7 @@ const outputs = {
   'ema-wasm.ts': await assemble(wabt, 'ema.wat', [['ema', (t) => t]]),
   'rms-norm-wasm.ts': await assemble(wabt, 'rms-norm.wat', [['rmsNorm', (t) => t]]),
   'swiglu-wasm.ts': await assemble(wabt, 'swiglu.wat', [['swiglu', (t) => t]]),
+  'rope-wasm.ts': await assemble(wabt, 'rope.wat', [['rope', (t) => t]]),
   'broadcast-binary-wasm.ts': await assemble(
     wabt,
     'broadcast-binary.wat',

@@ -31,8 +31,19 @@ describe('profile-step', () => {
       }),
     ).toBe('attention');
     expect(kindOf({ name: 'Softmax', inputShapes: [[32, 3, 72, 72]] })).toBe('attention');
+    expect(kindOf({ name: 'DenseChunksWasm', inputShapes: [[288, 768], [768, 2304], [2304]] })).toBe('GEMM');
     expect(kindOf({ name: 'Multiply', inputShapes: [[2], [2]] })).toBe('elementwise');
     expect(kindOf({ name: 'SwigluGradWasm', inputShapes: [[2], [2], [2], [2]] })).toBe('elementwise');
+    expect(
+      kindOf({
+        name: 'RopeGradWasm',
+        inputShapes: [
+          [2, 3, 5, 8],
+          [5, 8],
+          [5, 8],
+        ],
+      }),
+    ).toBe('elementwise');
     expect(kindOf({ name: 'Sum', inputShapes: [[2, 2]] })).toBe('reductions');
     expect(kindOf({ name: 'Transpose', inputShapes: [[2, 2]] })).toBe('copies');
     expect(kindOf({ name: 'OneHot', inputShapes: [[2]] })).toBe('other kernels');

@@ -85,6 +85,8 @@ const kernelKinds: Record<string, WorkKind> = {
       'RmsNormGradWasm',
       'SwigluWasm',
       'SwigluGradWasm',
+      'RopeWasm',
+      'RopeGradWasm',
     ].map((name) => [name, 'elementwise' as WorkKind]),
   ),
   ...Object.fromEntries(['All', 'Any', 'ArgMax', 'ArgMin', 'Max', 'Mean', 'Min', 'Prod', 'Sum'].map((name) => [name, 'reductions' as WorkKind])),
@@ -115,6 +117,7 @@ const kernelKinds: Record<string, WorkKind> = {
 
 /** The kind of one kernel call. */
 export function kindOf(kernel: Pick<KernelRecord, 'name' | 'inputShapes'>): WorkKind {
+  if (kernel.name === 'DenseChunksWasm') return 'GEMM'; // a layer's product (in chunks, with its bias)
   if (kernel.name === 'BatchMatMul') {
     const batch = kernel.inputShapes[0].slice(0, -2).reduce((n, d) => n * d, 1);
     return batch > 1 ? 'attention' : 'GEMM';
@@ -156,7 +159,7 @@ export function stepByKind(
 }
 
 /** What `--composite_only` may switch off: our fused ops and the broadcasting binary kernels. */
-const switchable = ['rmsNorm', 'swiglu', 'broadcast'] as const;
+const switchable = ['rmsNorm', 'swiglu', 'rope', 'denseChunks', 'broadcast'] as const;
 type Switchable = (typeof switchable)[number];
 
 interface Settings extends CaseSettings {
@@ -195,7 +198,10 @@ export const profileStepBenchmark = defineBenchmark({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
-    composite: { type: 'boolean', description: "run tfjs's ops and kernels instead of our fused RMSNorm, SwiGLU and broadcasting kernels (before and after)" },
+    composite: {
+      type: 'boolean',
+      description: "run tfjs's ops and kernels instead of our fused RMSNorm, SwiGLU, RoPE and broadcasting kernels (before and after)",
+    },
     composite_only: { type: 'string', value: 'list', description: `as --composite for only these, comma-separated (${switchable.join(', ')})` },
   }),
   examples: [
@@ -232,6 +238,8 @@ export const profileStepBenchmark = defineBenchmark({
 async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean; compositeOps: Switchable[] }> {
   setFusedKernels(!composite.includes('rmsNorm'), ['rmsNorm']);
   setFusedKernels(!composite.includes('swiglu'), ['swiglu']);
+  setFusedKernels(!composite.includes('rope'), ['rope']);
+  setFusedKernels(!composite.includes('denseChunks'), ['denseChunks']);
   setWasmBroadcastKernels(!composite.includes('broadcast'));
   benchNote(`${preset} ×${batch}: building, then 1 + ${runs} steps${composite.length ? `, composite ops for ${composite.join(', ')}` : ''}`);
   const training = trainingCase(preset, batch, targetWidth);

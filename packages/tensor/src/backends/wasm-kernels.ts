@@ -3,6 +3,7 @@
 // BatchMatMul to float32 rounding order; the broadcasting binaries bit for bit).
 import * as tf from '@tensorflow/tfjs-core';
 import { rmsNormKernels } from './kernels/rms-norm-kernel.js';
+import { ropeKernels } from './kernels/rope-kernel.js';
 import { swigluKernels } from './kernels/swiglu-kernel.js';
 
 import { installBatchMatMul } from './wasm/batch-matmul.js';
@@ -22,8 +23,9 @@ export { setWasmGemmRouting } from './wasm/batch-matmul.js';
 export function installWasmKernels(): void {
   // tfjs's own Transpose and Multiply, taken before our broadcasting Multiply replaces it.
   const natives = { transpose: tf.getKernel(tf.Transpose, 'wasm')!.kernelFunc, multiply: tf.getKernel(tf.Multiply, 'wasm')!.kernelFunc };
-  // Fused kernels of our own ops (ops/rms-norm.ts, ops/swiglu.ts), registered under names of their own.
-  for (const kernel of [...rmsNormKernels, ...swigluKernels, denseChunksKernel]) if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
+  // Fused kernels of our own ops (ops/rms-norm.ts, ops/swiglu.ts, ops/rope.ts), registered under names of their own.
+  for (const kernel of [...rmsNormKernels, ...swigluKernels, ...ropeKernels, denseChunksKernel])
+    if (!tf.getKernel(kernel.kernelName, 'wasm')) tf.registerKernel(kernel);
   if (!tf.getGradient(denseChunksGradient.kernelName)) tf.registerGradient(denseChunksGradient);
   installIdentity();
   installCast();

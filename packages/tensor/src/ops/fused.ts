@@ -2,12 +2,12 @@
 // tfjs ops on every backend, as it does wherever its kernel is missing.
 
 /** The ops with a fused wasm kernel of their own. */
-export type FusedOp = 'rmsNorm' | 'swiglu' | 'denseChunks';
+export type FusedOp = 'rmsNorm' | 'swiglu' | 'denseChunks' | 'rope';
 
-const enabled: Record<FusedOp, boolean> = { rmsNorm: true, swiglu: true, denseChunks: true };
+const enabled: Record<FusedOp, boolean> = { rmsNorm: true, swiglu: true, denseChunks: true, rope: true };
 
 /** Switches the fused kernels of `ops` (default all) on or off. */
-export function setFusedKernels(on: boolean, ops: readonly FusedOp[] = ['rmsNorm', 'swiglu', 'denseChunks']): void {
+export function setFusedKernels(on: boolean, ops: readonly FusedOp[] = ['rmsNorm', 'swiglu', 'denseChunks', 'rope']): void {
   for (const op of ops) enabled[op] = on;
 }
 
