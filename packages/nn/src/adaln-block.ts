@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '@pixelrepa/tensor';
+import { remat, tf, type Tensor } from '@pixelrepa/tensor';
 import { Module } from './module.js';
 import { Attention } from './attention.js';
 import { Linear } from './linear.js';
@@ -33,10 +33,20 @@ export class AdaLNBlock extends Module {
   readonly norm2: RMSNorm;
   readonly mlp: SwiGLU;
   readonly adaLN_modulation: Sequential;
+  /**
+   * Recompute this block's intermediates in the backward pass instead of keeping them (see
+   * `remat`): a training step then holds the block's input, not its ~40 activations of [B, N, D]
+   * size. Ignored when recording intermediates and while dropout is active (it would draw new masks).
+   */
+  remat = false;
+  readonly hiddenSize: number;
+  private readonly dropping: boolean;
 
   constructor(config: AdaLNBlockConfig) {
     super();
     const { hiddenSize, numHeads, mlpRatio, attnDrop, projDrop, random } = config;
+    this.hiddenSize = hiddenSize;
+    this.dropping = attnDrop > 0 || projDrop > 0;
     this.norm1 = this.addModule('norm1', new RMSNorm(hiddenSize, 1e-6));
     this.attn = this.addModule('attn', new Attention({ dim: hiddenSize, numHeads, qkvBias: true, qkNorm: true, attnDrop, projDrop, random }));
     this.norm2 = this.addModule('norm2', new RMSNorm(hiddenSize, 1e-6));
@@ -49,6 +59,16 @@ export class AdaLNBlock extends Module {
 
   /** x: [B, N, D], c: [B, D], rope tables with N rows → [B, N, D] */
   forward(x: Tensor, c: Tensor, rope: Rope2d, record?: Recorder, prefix = ''): Tensor {
+    if (this.remat && !record && !(this.training && this.dropping)) {
+      const trainable = this.namedParameters()
+        .filter(([, p]) => p.variable.trainable)
+        .map(([, p]) => p.variable);
+      return remat((xIn, cIn) => this.compute(xIn, cIn, rope), [x, c], trainable);
+    }
+    return this.compute(x, c, rope, record, prefix);
+  }
+
+  private compute(x: Tensor, c: Tensor, rope: Rope2d, record?: Recorder, prefix = ''): Tensor {
     return tf.tidy(() => {
       const modulation = this.adaLN_modulation.forward(c);
       record?.(`${prefix}.adaLN_modulation`, modulation);
@@ -61,4 +81,18 @@ export class AdaLNBlock extends Module {
       return gatedResidual(h, gateMlp, mlpOut);
     });
   }
+}
+
+/** Sets `remat` on every `AdaLNBlock` under `root` (the JiT's blocks, the adapter's); returns how many. */
+export function setBlockRemat(root: Module, on: boolean): number {
+  let count = 0;
+  const visit = (module: Module) => {
+    if (module instanceof AdaLNBlock) {
+      module.remat = on;
+      count++;
+    }
+    for (const [, child] of module.namedChildren()) visit(child);
+  };
+  visit(root);
+  return count;
 }

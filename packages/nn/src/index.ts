@@ -18,7 +18,7 @@ export { ropeTables2d, rotateHalf, applyRope, Rope2d, type RopeTables } from './
 export { timestepEmbedding, timestepFrequencies, TimestepEmbedder } from './timestep.js';
 export { LabelEmbedder } from './label-embedder.js';
 export { tensorStateDict, rawStateDict, type TorchTensorLike } from './convert.js';
-export { AdaLNBlock, type AdaLNBlockConfig, type Recorder } from './adaln-block.js';
+export { AdaLNBlock, setBlockRemat, type AdaLNBlockConfig, type Recorder } from './adaln-block.js';
 export { initializeAdaLN, namedModules, type AdaLNInitRules } from './adaln-init.js';
 export { ModuleList } from './module-list.js';
 export { valueAndGrads, type ValueAndGrads } from './gradients.js';

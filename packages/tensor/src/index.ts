@@ -26,6 +26,7 @@ export { dense, denseChunks } from './ops/dense.js';
 export { rmsNorm } from './ops/rms-norm.js';
 export { swiglu } from './ops/swiglu.js';
 export { rope, rotateHalf } from './ops/rope.js';
+export { remat } from './ops/remat.js';
 export { setFusedKernels, type FusedOp } from './ops/fused.js';
 export { adamwInPlace, emaInPlace, type AdamWScalars } from './ops/in-place-updates.js';
 export { HOST_STATE_ARENA_MAX_BYTES, HostStateArena, hostStateArenaBytes, hostStateArenaSupported } from './ops/host-state.js';

@@ -6,10 +6,11 @@ import { PixelRepaObjective } from '@pixelrepa/align';
 import { Ema } from './ema.js';
 import { adamwInit, adamwMoment, disposeAdamW, setAdamwMoments, weightDecayGroups, type StatePlacement } from './adamw.js';
 import { trainStep } from './step.js';
-import { resolveStatePlacement } from './setup.js';
+import { blockValuesPerImage, resolveRemat, resolveStatePlacement } from './setup.js';
+import { setBlockRemat } from '@pixelrepa/nn';
 
 /** Five PixelREPA steps (weight decay on) from fixed weights and draws; everything the run holds afterwards. */
-async function run(placement: StatePlacement): Promise<{ values: Map<string, Float32Array>; live: number }> {
+async function run(placement: StatePlacement, remat = false): Promise<{ values: Map<string, Float32Array>; live: number; losses: number[] }> {
   const jit = new JiT(jitConfig('JiT-Tiny/4', { depth: 2, hiddenSize: 32, numHeads: 2, bottleneckDim: 8, inContextLen: 2, inContextStart: 1, inputSize: 16 }), {
     random: seeded(1),
   });
@@ -20,6 +21,7 @@ async function run(placement: StatePlacement): Promise<{ values: Map<string, Flo
     random: seeded(2),
   });
   jit.train();
+  expect(setBlockRemat(jit, remat) + setBlockRemat(objective, remat)).toBe(4);
   const parameters = weightDecayGroups([...jit.namedParameters().map(([n, p]) => [`net.${n}`, p] as [string, typeof p]), ...objective.namedParameters()], 0.05);
   const optimizer = adamwInit(parameters, { placement });
   const emas = [new Ema(jit, 0.9, { placement }), new Ema(jit, 0.8, { placement })];
@@ -31,10 +33,11 @@ async function run(placement: StatePlacement): Promise<{ values: Map<string, Flo
   const labels = tf.tensor1d([1, 7], 'int32');
   const target = tf.randomNormal([2, 16, 8], 0, 1, 'float32', 6);
   let live = 0;
+  const losses: number[] = [];
   for (let i = 0; i < 5; i++) {
     if (i === 1) live = liveTensors();
     const draws = { ...drawFlow(random, images.shape), maskNoise: tf.randomUniform([2, 16], 0, 1, 'float32', i) };
-    await trainStep({ jit, objective, flow, parameters, optimizer, emas }, { images, labels, target }, draws, 2e-3);
+    losses.push((await trainStep({ jit, objective, flow, parameters, optimizer, emas }, { images, labels, target }, draws, 2e-3)).loss);
     tf.dispose([draws.dropU, draws.tNormal, draws.e, draws.maskNoise]);
   }
   live = liveTensors() - live;
@@ -53,7 +56,7 @@ async function run(placement: StatePlacement): Promise<{ values: Map<string, Flo
   tf.dispose([images, labels, target]);
   objective.dispose();
   jit.dispose();
-  return { values, live };
+  return { values, live, losses };
 }
 
 function seeded(seed: number) {
@@ -108,6 +111,34 @@ describeEachBackend('optimiser state placement', (backend) => {
     device.dispose();
     host.dispose();
     expect(liveTensors()).toBe(before);
+    jit.dispose();
+  });
+
+  it('remat (blocks recompute their activations in the backward pass) trains the same run', async () => {
+    const plain = await run('device');
+    const recomputed = await run('device', true);
+    expect(recomputed.live).toBe(0);
+    // The first forward pass is the same computation; later ones see weights that differ by the
+    // rounding of the conditioning's gradient, summed per block first (see remat).
+    expect(recomputed.losses[0]).toBe(plain.losses[0]);
+    recomputed.losses.forEach((loss, i) => expect(loss).toBeCloseTo(plain.losses[i], 4));
+    for (const [name, values] of plain.values) {
+      const other = recomputed.values.get(name)!;
+      const scale = Math.max(1e-3, ...values.map(Math.abs));
+      let worst = 0;
+      for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(values[i] - other[i]));
+      expect(worst / scale, name).toBeLessThan(1e-4);
+    }
+  });
+
+  it('auto turns remat on only when a step would crowd a limited heap (wasm)', () => {
+    const b16 = { blockValues: 14 * 288 * 768, trainable: 155e6, deviceStateBytes: 0 };
+    expect(resolveRemat('auto', { ...b16, batch: 1 })).toBe(false);
+    expect(resolveRemat('auto', { ...b16, batch: 4 })).toBe(backend === 'wasm');
+    expect(resolveRemat(true, { ...b16, batch: 1 })).toBe(true);
+    expect(resolveRemat(false, { ...b16, batch: 64 })).toBe(false);
+    const jit = new JiT(jitConfig('JiT-Tiny/4', { depth: 3, hiddenSize: 16, numHeads: 2, bottleneckDim: 4, inContextLen: 0, inContextStart: 0, inputSize: 8 }));
+    expect(blockValuesPerImage([jit], jit.numPatches)).toBe(3 * 4 * 16);
     jit.dispose();
   });
 

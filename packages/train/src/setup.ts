@@ -1,6 +1,6 @@
 import { JiT, type FlowMatchingConfig, type JiTConfig } from '@pixelrepa/jit';
 import { createObjective, type AlignmentObjective, type ObjectiveConfigs, type ObjectiveName } from '@pixelrepa/align';
-import type { Parameter, RandomSource } from '@pixelrepa/nn';
+import { AdaLNBlock, namedModules, setBlockRemat, type Module, type Parameter, type RandomSource } from '@pixelrepa/nn';
 import { backendCapabilities } from '@pixelrepa/tensor';
 import { adamwInit, disposeAdamW, weightDecayGroups, type AdamWState, type OptimizedParameter, type StatePlacement } from './adamw.js';
 import { Ema } from './ema.js';
@@ -15,6 +15,8 @@ export interface TrainingModules {
   /** EMAs of the JiT weights: [decay1 (used for sampling), decay2]. */
   emas: [Ema, Ema];
   flow: FlowMatchingConfig;
+  /** Whether the blocks recompute their activations in the backward pass (`BuildOptions.remat`). */
+  remat: boolean;
   dispose(): void;
 }
 
@@ -33,6 +35,12 @@ export interface BuildOptions {
    * else `device`.
    */
   statePlacement?: StatePlacement | 'auto';
+  /**
+   * Recompute each transformer block's activations in the backward pass instead of keeping them
+   * (`remat`: one more forward pass of the blocks, a fraction of the memory). `auto` (default): on
+   * when the step's estimated heap (`estimateStepHeapBytes`) would pass 90 % of a limited heap (wasm).
+   */
+  remat?: boolean | 'auto';
 }
 
 /** The share of a limited heap (1 GiB of WASM's 4 GiB) that moments and EMAs may take on the device. */
@@ -44,6 +52,41 @@ export function resolveStatePlacement(placement: StatePlacement | 'auto', traina
   const bytes = 4 * (2 * trainable + 2 * averaged);
   const { heapLimitBytes } = backendCapabilities();
   return heapLimitBytes !== undefined && bytes > STATE_HEAP_SHARE * heapLimitBytes ? 'host' : 'device';
+}
+
+/**
+ * Heap bytes a training step keeps per image and per value of a transformer block's [N, D] stream
+ * without remat: tfjs keeps every intermediate of the forward pass until the backward pass ends
+ * (~90 floats per value: the MLP's wider tensors and the attention maps included). Measured on wasm
+ * with JiT-B/16 + MTA (14 blocks × 288 tokens × 768 = 3.1 M values per image): the heap grew
+ * 1100 MiB per image without remat, 118 MiB with it; 1540 MiB at no images for 155 M parameters.
+ */
+const STEP_BYTES_PER_BLOCK_VALUE = 370;
+/** With remat: the blocks' inputs, one block's intermediates while it is differentiated, the loss's tensors. */
+const REMAT_STEP_BYTES_PER_BLOCK_VALUE = 40;
+/** Heap per trainable parameter besides activations: the value, its gradient, the backward pass's temporaries. */
+const STEP_BYTES_PER_PARAMETER = 10.5;
+/** The share of a limited heap a step may be estimated to need before `remat: 'auto'` turns on. */
+const REMAT_HEAP_SHARE = 0.9;
+
+/** Tokens × width summed over every transformer block (JiT and adapter) for one image. */
+export function blockValuesPerImage(roots: Module[], tokens: number): number {
+  let values = 0;
+  for (const root of roots) for (const [, module] of namedModules(root)) if (module instanceof AdaLNBlock) values += tokens * module.hiddenSize;
+  return values;
+}
+
+/** A rough estimate of the heap a training step of `batch` images takes (parameters and state on the device excluded). */
+export function estimateStepHeapBytes({ batch, blockValues, trainable, remat }: { batch: number; blockValues: number; trainable: number; remat: boolean }): number {
+  return trainable * STEP_BYTES_PER_PARAMETER + batch * blockValues * (remat ? REMAT_STEP_BYTES_PER_BLOCK_VALUE : STEP_BYTES_PER_BLOCK_VALUE);
+}
+
+/** Whether `remat: 'auto'` turns block recomputation on for a step of this size on the active backend. */
+export function resolveRemat(remat: boolean | 'auto', step: { batch: number; blockValues: number; trainable: number; deviceStateBytes: number }): boolean {
+  if (remat !== 'auto') return remat;
+  const { heapLimitBytes } = backendCapabilities();
+  if (heapLimitBytes === undefined) return false;
+  return step.deviceStateBytes + estimateStepHeapBytes({ ...step, remat: false }) > REMAT_HEAP_SHARE * heapLimitBytes;
 }
 
 interface ObjectiveContext {
@@ -82,7 +125,7 @@ const objectiveConfigs: { [N in ObjectiveName]: (context: ObjectiveContext) => O
   }),
 };
 
-export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto' }: BuildOptions = {}): TrainingModules {
+export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto', remat = 'auto' }: BuildOptions = {}): TrainingModules {
   const model = trainConfigModel(config);
   const jit = new JiT(model, { random });
   let objective: AlignmentObjective | undefined;
@@ -97,11 +140,16 @@ export function buildTrainingModules(config: TrainConfig, { targetWidth, random,
   ];
   const parameters = weightDecayGroups(named, config.weight_decay);
   const averaged = jit.namedParameters().reduce((n, [, p]) => n + p.value.size, 0);
-  const placement = resolveStatePlacement(
-    statePlacement,
-    parameters.reduce((n, p) => n + p.parameter.value.size, 0),
-    averaged,
-  );
+  const trainable = parameters.reduce((n, p) => n + p.parameter.value.size, 0);
+  const placement = resolveStatePlacement(statePlacement, trainable, averaged);
+  const roots: Module[] = objective ? [jit, objective] : [jit];
+  const recompute = resolveRemat(remat, {
+    batch: config.batchSize,
+    blockValues: blockValuesPerImage(roots, jit.numPatches + model.inContextLen),
+    trainable,
+    deviceStateBytes: placement === 'device' ? 4 * (2 * trainable + 2 * averaged) : 0,
+  });
+  roots.forEach((root) => setBlockRemat(root, recompute));
   const optimizer = adamwInit(parameters, { placement });
   const emas: [Ema, Ema] = [new Ema(jit, config.ema_decay1, { placement }), new Ema(jit, config.ema_decay2, { placement })];
   const flow: FlowMatchingConfig = {
@@ -119,6 +167,7 @@ export function buildTrainingModules(config: TrainConfig, { targetWidth, random,
     optimizer,
     emas,
     flow,
+    remat: recompute,
     dispose() {
       disposeAdamW(optimizer);
       emas.forEach((ema) => ema.dispose());

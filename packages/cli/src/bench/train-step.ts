@@ -9,6 +9,7 @@ import { backendTargets, benchNote, measurePerBackend } from './per-backend.js';
 
 interface Settings extends CaseSettings {
   targetWidth: number;
+  remat: boolean | 'auto';
 }
 
 const defaults: ModelCase[] = [
@@ -29,6 +30,13 @@ export const trainStepBenchmark = defineBenchmark({
   flags: defineFlags({
     ...modelCaseFlags,
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
+    remat: {
+      type: 'string',
+      value: 'when',
+      default: 'auto',
+      choices: ['auto', 'on', 'off'],
+      description: "recompute the blocks' activations in the backward pass (as the trainer's --remat; auto = when the step would crowd wasm's heap)",
+    },
   }),
   examples: ['pixelrepa bench train-step', 'pixelrepa bench train-step --preset JiT-Tiny/4 --batch 64 --backend cpu,wasm --threads 1,2'],
   async run(values, { stderr }) {
@@ -40,6 +48,7 @@ export const trainStepBenchmark = defineBenchmark({
         ...c,
         ...caseRuns(target, values.runs),
         targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
+        remat: values.remat === 'auto' ? 'auto' : values.remat === 'on',
       })),
       measure,
       stderr,
@@ -54,11 +63,11 @@ export const trainStepBenchmark = defineBenchmark({
 });
 
 /** A training setup for the step benchmarks: the modules in training mode and one step on fixed inputs with fresh draws. */
-export function trainingCase(preset: string, batch: number, targetWidth: number) {
+export function trainingCase(preset: string, batch: number, targetWidth: number, remat: boolean | 'auto' = 'auto') {
   const model = jitConfig(preset);
   const rng = createRng(0);
   const N = (model.inputSize / model.patchSize) ** 2;
-  const modules = buildTrainingModules(resolveTrainConfig({ model: preset, steps: 1, batchSize: batch, objective: 'pixelrepa' }), { targetWidth, random: rng });
+  const modules = buildTrainingModules(resolveTrainConfig({ model: preset, steps: 1, batchSize: batch, objective: 'pixelrepa' }), { targetWidth, random: rng, remat });
   modules.jit.train();
   modules.objective?.train();
   const images = rng.uniform([batch, model.inputSize, model.inputSize, model.inChannels], { low: -1, high: 1 });
@@ -89,13 +98,13 @@ export function defaultTargetWidth(preset: string): number {
   return preset === 'JiT-Tiny/4' ? smallViTProcedural.embedDim : 768;
 }
 
-async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): Promise<object> {
+async function measure({ preset, batch, runs, warmUp, targetWidth, remat }: Settings): Promise<object> {
   const model = jitConfig(preset);
   benchNote(`${preset} ×${batch}: building, then ${warmUp ? '1 + ' : ''}${runs} steps`);
   const buildStart = performance.now();
-  const training = trainingCase(preset, batch, targetWidth);
+  const training = trainingCase(preset, batch, targetWidth, remat);
   const { modules } = training;
-  benchNote(`${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}`);
+  benchNote(`${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}${modules.remat ? '; blocks recompute their activations (remat)' : ''}`);
   const buildSeconds = (performance.now() - buildStart) / 1000;
   const once = async () => {
     const seconds = await training.step();
@@ -109,6 +118,7 @@ async function measure({ preset, batch, runs, warmUp, targetWidth }: Settings): 
       targetWidth,
       runs,
       statePlacement: modules.optimizer.placement,
+      remat: modules.remat,
       imagesPerSecond: round(batch / seconds, 3),
       medianMsPerStep: round(seconds * 1000, 1),
       approxGflopsPerSecond: round((3 * 2 * jitForwardMacs(model) * batch) / seconds / 1e9, 2),

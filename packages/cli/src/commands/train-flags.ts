@@ -262,6 +262,15 @@ export const trainFlags = defineFlags({
     description:
       "where AdamW moments and EMAs live: device tensors, or host memory (off wasm's 4 GB heap; same numbers); auto = host on wasm when they exceed 1 GiB",
   },
+  remat: {
+    type: 'string',
+    value: 'when',
+    default: 'auto',
+    choices: ['auto', 'on', 'off'],
+    group: 'Run',
+    description:
+      "recompute each block's activations in the backward pass instead of keeping them (one more forward pass, a fraction of the memory; same numbers up to rounding); auto = on when the step would crowd wasm's 4 GB heap",
+  },
   checkpoint_every: {
     type: 'integer',
     min: 1,

@@ -91,6 +91,7 @@ export const trainCommand = defineCommand(
         resume: resumePath,
         signal: signals?.signal,
         statePlacement: values.state_placement as 'auto' | 'device' | 'host',
+        remat: values.remat === 'auto' ? 'auto' : values.remat === 'on',
         onEvent: (event) => {
           progress = showEvent(event, progress, stderr);
         },
