@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamwShared, adamwUnshared } from '../backends/kernels/adamw-wasm.js';
 import { emaShared, emaUnshared } from '../backends/kernels/ema-wasm.js';
+import { instantiateOn, onEachHeap, type WasmBackend } from '../backends/wasm/heap.js';
 
 // Optimiser and EMA updates as one WASM SIMD pass per parameter on tfjs-backend-wasm's heap
 // (kernels/adamw.wat, kernels/ema.wat) instead of a dozen elementwise kernels and their temporary
@@ -36,24 +37,17 @@ interface UpdateKernels {
   ema(p: number, e1: number, e2: number, n: number, count: number, keep1: number, take1: number, keep2: number, take2: number): void;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, UpdateKernels | null>();
+const kernelsOn = onEachHeap(
+  (memory) =>
+    ({
+      ...instantiateOn<WebAssembly.Exports>(memory, { shared: adamwShared, unshared: adamwUnshared }),
+      ...instantiateOn<WebAssembly.Exports>(memory, { shared: emaShared, unshared: emaUnshared }),
+    }) as unknown as UpdateKernels,
+);
 function wasmKernels(): { backend: WasmHeapBackend; kernels: UpdateKernels } | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as WasmHeapBackend;
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!memory) return null;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const load = (base64: string): WebAssembly.Exports =>
-        new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))), { env: { memory } }).exports;
-      kernels = { ...load(shared ? adamwShared : adamwUnshared), ...load(shared ? emaShared : emaUnshared) } as unknown as UpdateKernels;
-    } catch {
-      kernels = null;
-    }
-    instances.set(memory, kernels);
-  }
+  const kernels = kernelsOn(backend as unknown as WasmBackend);
   return kernels ? { backend, kernels } : null;
 }
 

@@ -1,4 +1,5 @@
 import * as b64 from './broadcast-binary-wasm.js';
+import { instantiateOn } from '../wasm/heap.js';
 
 // broadcast-binary.wat: which broadcasts it takes (`broadcastPlan`) and its modules on a memory.
 
@@ -70,15 +71,11 @@ export type BroadcastKernel = (
 
 /** The four operations' modules on `memory`; throws where the engine has no WASM SIMD. */
 export function instantiateBroadcast(memory: WebAssembly.Memory): Record<BroadcastOp, BroadcastKernel> {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const load = (base64: string) => {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as BroadcastKernel;
-  };
+  const load = (shared: string, unshared: string) => instantiateOn<{ run: BroadcastKernel }>(memory, { shared, unshared }).run;
   return {
-    add: load(shared ? b64.addBroadcastShared : b64.addBroadcastUnshared),
-    sub: load(shared ? b64.subBroadcastShared : b64.subBroadcastUnshared),
-    mul: load(shared ? b64.mulBroadcastShared : b64.mulBroadcastUnshared),
-    div: load(shared ? b64.divBroadcastShared : b64.divBroadcastUnshared),
+    add: load(b64.addBroadcastShared, b64.addBroadcastUnshared),
+    sub: load(b64.subBroadcastShared, b64.subBroadcastUnshared),
+    mul: load(b64.mulBroadcastShared, b64.mulBroadcastUnshared),
+    div: load(b64.divBroadcastShared, b64.divBroadcastUnshared),
   };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { instantiateOn, offsetOf, onEachHeap, wasmKernelReady, type WasmBackend } from '../wasm/heap.js';
 import { rmsNormShared, rmsNormUnshared } from './rms-norm-wasm.js';
 
 // rms-norm.wat as two tfjs kernels of the wasm backend, run by ops/rms-norm.ts's custom gradient:
@@ -16,41 +17,17 @@ export interface RmsNormExports {
 
 /** rms-norm.wat instantiated on `memory` (shared or not); throws where the engine has no WASM SIMD. */
 export function instantiateRmsNorm(memory: WebAssembly.Memory): RmsNormExports {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = Uint8Array.from(atob(shared ? rmsNormShared : rmsNormUnshared), (c) => c.charCodeAt(0));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as RmsNormExports;
+  return instantiateOn<RmsNormExports>(memory, { shared: rmsNormShared, unshared: rmsNormUnshared });
 }
 
-interface HeapBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-/** The kernel on a backend's heap (once per memory); null where the engine has no WASM SIMD. */
-const instances = new WeakMap<WebAssembly.Memory, RmsNormExports | null>();
-function kernelOn(backend: HeapBackend): RmsNormExports | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!memory) return null;
-  let kernel = instances.get(memory);
-  if (kernel === undefined) {
-    try {
-      kernel = instantiateRmsNorm(memory);
-    } catch {
-      kernel = null;
-    }
-    instances.set(memory, kernel);
-  }
-  return kernel;
-}
+const kernelOn = onEachHeap(instantiateRmsNorm);
 
 /** Whether the active backend runs the fused kernels (wasm with SIMD, kernels installed). */
 export function wasmRmsNormReady(): boolean {
-  if (tf.getBackend() !== 'wasm' || tf.getKernel(rmsNormKernelName, 'wasm') === undefined) return false;
-  return kernelOn(tf.backend() as unknown as HeapBackend) !== null;
+  return wasmKernelReady(rmsNormKernelName, kernelOn);
 }
 
-const at = (backend: HeapBackend, info: tf.TensorInfo) => backend.dataIdMap.get(info.dataId)!.memoryOffset;
+const at = (backend: WasmBackend, info: tf.TensorInfo) => offsetOf(backend, info);
 
 /** The two kernel configs for the wasm backend (run only where `wasmRmsNormReady()`). */
 export const rmsNormKernels: tf.KernelConfig[] = [
@@ -58,7 +35,7 @@ export const rmsNormKernels: tf.KernelConfig[] = [
     kernelName: rmsNormKernelName,
     backendName: 'wasm',
     kernelFunc: ({ inputs, attrs, backend }) => {
-      const heap = backend as unknown as HeapBackend;
+      const heap = backend as unknown as WasmBackend;
       const { x, weight } = inputs as { x: tf.TensorInfo; weight: tf.TensorInfo };
       const d = x.shape[x.shape.length - 1];
       const rows = tf.util.sizeFromShape(x.shape) / d;
@@ -72,7 +49,7 @@ export const rmsNormKernels: tf.KernelConfig[] = [
     kernelName: rmsNormGradKernelName,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend }) => {
-      const heap = backend as unknown as HeapBackend;
+      const heap = backend as unknown as WasmBackend;
       const { x, weight, r, dy } = inputs as { x: tf.TensorInfo; weight: tf.TensorInfo; r: tf.TensorInfo; dy: tf.TensorInfo };
       const d = x.shape[x.shape.length - 1];
       const rows = tf.util.sizeFromShape(x.shape) / d;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOf, offsetOf, type WasmBackend } from '../wasm/heap.js';
+import { instantiateOn, offsetOf, onEachHeap, wasmKernelReady, type WasmBackend } from '../wasm/heap.js';
 import { ropeShared, ropeUnshared } from './rope-wasm.js';
 
 // rope.wat as two tfjs kernels of the wasm backend, run by ops/rope.ts's custom gradient:
@@ -18,32 +18,14 @@ export interface RopeExports {
 
 /** rope.wat instantiated on `memory` (shared or not); throws where the engine has no WASM SIMD. */
 export function instantiateRope(memory: WebAssembly.Memory): RopeExports {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = Uint8Array.from(atob(shared ? ropeShared : ropeUnshared), (c) => c.charCodeAt(0));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as RopeExports;
+  return instantiateOn<RopeExports>(memory, { shared: ropeShared, unshared: ropeUnshared });
 }
 
-/** The kernel on a backend's heap (once per memory); null where the engine has no WASM SIMD. */
-const instances = new WeakMap<WebAssembly.Memory, RopeExports | null>();
-function kernelOn(backend: WasmBackend): RopeExports | null {
-  const memory = backend.wasm ? heapOf(backend) : undefined;
-  if (!memory) return null;
-  let kernel = instances.get(memory);
-  if (kernel === undefined) {
-    try {
-      kernel = instantiateRope(memory);
-    } catch {
-      kernel = null;
-    }
-    instances.set(memory, kernel);
-  }
-  return kernel;
-}
+const kernelOn = onEachHeap(instantiateRope);
 
 /** Whether the active backend runs the fused kernels (wasm with SIMD, kernels installed). */
 export function wasmRopeReady(): boolean {
-  if (tf.getBackend() !== 'wasm' || tf.getKernel(ropeKernelName, 'wasm') === undefined) return false;
-  return kernelOn(tf.backend() as unknown as WasmBackend) !== null;
+  return wasmKernelReady(ropeKernelName, kernelOn);
 }
 
 /** Runs `pass` of rope.wat on `input` ([outer, N, D] contiguous) with the tables → a tensor of input's shape. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOf, offsetOf, type WasmBackend } from '../wasm/heap.js';
+import { instantiateOn, offsetOf, onEachHeap, wasmKernelReady, type WasmBackend } from '../wasm/heap.js';
 import { swigluShared, swigluUnshared } from './swiglu-wasm.js';
 
 // swiglu.wat as two tfjs kernels of the wasm backend, run by ops/swiglu.ts's custom gradient:
@@ -17,32 +17,14 @@ export interface SwigluExports {
 
 /** swiglu.wat instantiated on `memory` (shared or not); throws where the engine has no WASM SIMD. */
 export function instantiateSwiglu(memory: WebAssembly.Memory): SwigluExports {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = Uint8Array.from(atob(shared ? swigluShared : swigluUnshared), (c) => c.charCodeAt(0));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SwigluExports;
+  return instantiateOn<SwigluExports>(memory, { shared: swigluShared, unshared: swigluUnshared });
 }
 
-/** The kernel on a backend's heap (once per memory); null where the engine has no WASM SIMD. */
-const instances = new WeakMap<WebAssembly.Memory, SwigluExports | null>();
-function kernelOn(backend: WasmBackend): SwigluExports | null {
-  const memory = backend.wasm ? heapOf(backend) : undefined;
-  if (!memory) return null;
-  let kernel = instances.get(memory);
-  if (kernel === undefined) {
-    try {
-      kernel = instantiateSwiglu(memory);
-    } catch {
-      kernel = null;
-    }
-    instances.set(memory, kernel);
-  }
-  return kernel;
-}
+const kernelOn = onEachHeap(instantiateSwiglu);
 
 /** Whether the active backend runs the fused kernels (wasm with SIMD, kernels installed). */
 export function wasmSwigluReady(): boolean {
-  if (tf.getBackend() !== 'wasm' || tf.getKernel(swigluKernelName, 'wasm') === undefined) return false;
-  return kernelOn(tf.backend() as unknown as WasmBackend) !== null;
+  return wasmKernelReady(swigluKernelName, kernelOn);
 }
 
 /** The two kernel configs for the wasm backend (run only where `wasmSwigluReady()`). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { broadcastPlan, instantiateBroadcast, type BroadcastKernel, type BroadcastOp } from '../kernels/broadcast-binary-kernel.js';
-import { heapOf, offsetOf, replace, type WasmBackend } from './heap.js';
+import { broadcastPlan, instantiateBroadcast } from '../kernels/broadcast-binary-kernel.js';
+import { offsetOf, onEachHeap, replace, type WasmBackend } from './heap.js';
 
 /** Broadcasting float32 Add, Sub, Multiply, RealDiv on broadcast-binary.wat. */
 export function installBroadcastBinary(): void {
@@ -46,18 +46,4 @@ export function setWasmBroadcastKernels(enabled: boolean): void {
 }
 
 /** broadcast-binary.wat on the backend's memory (once per memory); null where WASM SIMD is unavailable. */
-const broadcasts = new WeakMap<WebAssembly.Memory, Record<BroadcastOp, BroadcastKernel> | null>();
-function broadcastKernels(backend: WasmBackend): Record<BroadcastOp, BroadcastKernel> | null {
-  const memory = heapOf(backend);
-  if (!memory) return null;
-  let kernels = broadcasts.get(memory);
-  if (kernels === undefined) {
-    try {
-      kernels = instantiateBroadcast(memory);
-    } catch {
-      kernels = null;
-    }
-    broadcasts.set(memory, kernels);
-  }
-  return kernels;
-}
+const broadcastKernels = onEachHeap(instantiateBroadcast);

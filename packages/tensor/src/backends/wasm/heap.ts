@@ -43,3 +43,42 @@ export function replace(name: string, make: (native: tf.KernelFunc) => tf.Kernel
   tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ ...kernel, kernelFunc: make(kernel.kernelFunc), pixelrepa: true } as Marked);
 }
+
+/** Whether `memory` is shared (threaded builds): the kernel binaries come in a build for each. */
+export function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The exports of a kernel module (base64, one build for shared memory, one for plain) instantiated on `memory`; throws where the engine has no WASM SIMD. */
+export function instantiateOn<E>(memory: WebAssembly.Memory, binaries: { shared: string; unshared: string }): E {
+  const bytes = Uint8Array.from(atob(isShared(memory) ? binaries.shared : binaries.unshared), (c) => c.charCodeAt(0));
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as E;
+}
+
+/**
+ * `instantiate` on a backend's heap, once per memory (a heap that grows keeps its memory object);
+ * null, remembered, where the backend exposes no memory or `instantiate` throws (no WASM SIMD).
+ */
+export function onEachHeap<E>(instantiate: (memory: WebAssembly.Memory) => E): (backend: WasmBackend) => E | null {
+  const instances = new WeakMap<WebAssembly.Memory, E | null>();
+  return (backend) => {
+    const memory = backend.wasm ? heapOf(backend) : undefined;
+    if (!memory) return null;
+    let kernel = instances.get(memory);
+    if (kernel === undefined) {
+      try {
+        kernel = instantiate(memory);
+      } catch {
+        kernel = null;
+      }
+      instances.set(memory, kernel);
+    }
+    return kernel;
+  };
+}
+
+/** Whether the active backend is wasm with the kernel `name` registered and its module instantiable. */
+export function wasmKernelReady(name: string, kernelOn: (backend: WasmBackend) => unknown): boolean {
+  if (tf.getBackend() !== 'wasm' || tf.getKernel(name, 'wasm') === undefined) return false;
+  return kernelOn(tf.backend() as unknown as WasmBackend) !== null;
+}

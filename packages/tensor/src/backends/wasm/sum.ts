@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulShared, batchMatMulUnshared } from '../kernels/batch-matmul-wasm.js';
-import { heapOf, offsetOf, replace, type WasmBackend } from './heap.js';
+import { instantiateOn, offsetOf, onEachHeap, replace, type WasmBackend } from './heap.js';
 
 /** Sums over leading (or middle) axes as products with ones on batch-matmul.wat. */
 export function installSum(): void {
@@ -41,25 +41,10 @@ export function installSum(): void {
 
 type BatchMatMulKernel = (a: number, b: number, c: number, batch: number, m: number, k: number, n: number) => void;
 
-/** Our SIMD kernel instantiated on the backend's memory (once per memory); null where WASM SIMD or the memory is unavailable. */
-const kernels = new WeakMap<WebAssembly.Memory, BatchMatMulKernel | null>();
-function simdBatchMatMul(backend: WasmBackend): BatchMatMulKernel | null {
-  const memory = heapOf(backend);
-  if (!memory) return null;
-  let kernel = kernels.get(memory);
-  if (kernel === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = Uint8Array.from(atob(shared ? batchMatMulShared : batchMatMulUnshared), (c) => c.charCodeAt(0));
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      kernel = instance.exports.bmm as BatchMatMulKernel;
-    } catch {
-      kernel = null; // no WASM SIMD in this engine: tfjs's own kernel stays in use
-    }
-    kernels.set(memory, kernel);
-  }
-  return kernel;
-}
+/** Our SIMD kernel instantiated on the backend's memory (once per memory); null where WASM SIMD or the memory is unavailable (tfjs's own kernel stays in use). */
+const simdBatchMatMul = onEachHeap(
+  (memory) => instantiateOn<{ bmm: BatchMatMulKernel }>(memory, { shared: batchMatMulShared, unshared: batchMatMulUnshared }).bmm,
+);
 
 /** ones [4, n], kept for the backend's lifetime. */
 const onesCache = new WeakMap<object, Map<number, tf.TensorInfo>>();
