@@ -19,6 +19,14 @@ export { trainStep, NonFiniteLossError, type StepContext, type StepResult, type 
 export { resumedConfig } from './resume.js';
 export { resolveTrainConfig, peakLearningRate, defaultTrainConfig, referenceRun, trainConfigModel, type TrainConfig, type ObjectiveKind } from './config.js';
 export { CheckpointInputError } from './errors.js';
-export { buildTrainingModules, resolveStatePlacement, resolveRemat, estimateStepHeapBytes, blockValuesPerImage, type TrainingModules, type BuildOptions } from './setup.js';
+export {
+  buildTrainingModules,
+  resolveStatePlacement,
+  resolveRemat,
+  estimateStepHeapBytes,
+  blockValuesPerImage,
+  type TrainingModules,
+  type BuildOptions,
+} from './setup.js';
 export { officialCheckpoint, IMAGENET_TRAIN_IMAGES, type OfficialCheckpointOptions, type OfficialEncoder } from './official-checkpoint.js';
 export { trainRecipes, type TrainRecipe, type TrainRecipeName, type RecipeData } from './recipes.js';

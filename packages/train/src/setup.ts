@@ -77,7 +77,17 @@ export function blockValuesPerImage(roots: Module[], tokens: number): number {
 }
 
 /** A rough estimate of the heap a training step of `batch` images takes (parameters and state on the device excluded). */
-export function estimateStepHeapBytes({ batch, blockValues, trainable, remat }: { batch: number; blockValues: number; trainable: number; remat: boolean }): number {
+export function estimateStepHeapBytes({
+  batch,
+  blockValues,
+  trainable,
+  remat,
+}: {
+  batch: number;
+  blockValues: number;
+  trainable: number;
+  remat: boolean;
+}): number {
   return trainable * STEP_BYTES_PER_PARAMETER + batch * blockValues * (remat ? REMAT_STEP_BYTES_PER_BLOCK_VALUE : STEP_BYTES_PER_BLOCK_VALUE);
 }
 
@@ -125,7 +135,10 @@ const objectiveConfigs: { [N in ObjectiveName]: (context: ObjectiveContext) => O
   }),
 };
 
-export function buildTrainingModules(config: TrainConfig, { targetWidth, random, statePlacement = 'auto', remat = 'auto' }: BuildOptions = {}): TrainingModules {
+export function buildTrainingModules(
+  config: TrainConfig,
+  { targetWidth, random, statePlacement = 'auto', remat = 'auto' }: BuildOptions = {},
+): TrainingModules {
   const model = trainConfigModel(config);
   const jit = new JiT(model, { random });
   let objective: AlignmentObjective | undefined;

@@ -67,7 +67,11 @@ export function trainingCase(preset: string, batch: number, targetWidth: number,
   const model = jitConfig(preset);
   const rng = createRng(0);
   const N = (model.inputSize / model.patchSize) ** 2;
-  const modules = buildTrainingModules(resolveTrainConfig({ model: preset, steps: 1, batchSize: batch, objective: 'pixelrepa' }), { targetWidth, random: rng, remat });
+  const modules = buildTrainingModules(resolveTrainConfig({ model: preset, steps: 1, batchSize: batch, objective: 'pixelrepa' }), {
+    targetWidth,
+    random: rng,
+    remat,
+  });
   modules.jit.train();
   modules.objective?.train();
   const images = rng.uniform([batch, model.inputSize, model.inputSize, model.inChannels], { low: -1, high: 1 });
@@ -104,7 +108,9 @@ async function measure({ preset, batch, runs, warmUp, targetWidth, remat }: Sett
   const buildStart = performance.now();
   const training = trainingCase(preset, batch, targetWidth, remat);
   const { modules } = training;
-  benchNote(`${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}${modules.remat ? '; blocks recompute their activations (remat)' : ''}`);
+  benchNote(
+    `${preset} ×${batch}: AdamW moments and EMAs on the ${modules.optimizer.placement}${modules.remat ? '; blocks recompute their activations (remat)' : ''}`,
+  );
   const buildSeconds = (performance.now() - buildStart) / 1000;
   const once = async () => {
     const seconds = await training.step();

@@ -81,7 +81,12 @@ export class Trainer {
     if (config.objective !== 'none' && !options.encoder) throw new Error(`the ${config.objective} objective needs an encoder`);
     // One seed gives both the initial weights and the training draws (independent streams).
     const [initRng, trainRng] = createRng(config.seed).split(2);
-    const modules = buildTrainingModules(config, { targetWidth: options.encoder?.embedDim, random: initRng, statePlacement: options.statePlacement, remat: options.remat });
+    const modules = buildTrainingModules(config, {
+      targetWidth: options.encoder?.embedDim,
+      random: initRng,
+      statePlacement: options.statePlacement,
+      remat: options.remat,
+    });
     modules.jit.train();
     modules.objective?.train();
     const bytes = 4 * (modules.jit.parameterCount() * 3 + modules.parameters.reduce((n, p) => n + p.parameter.value.size * 3, 0));
