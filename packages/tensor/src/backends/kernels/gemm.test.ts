@@ -30,6 +30,7 @@ const cases: Case[] = [
   { batch: 1, m: 2304, k: 600, n: 64, transposeA: false, transposeB: false, bias: true }, // a layer with its bias, rows split, K blocks
   { batch: 1, m: 64, k: 300, n: 1024, transposeA: false, transposeB: false, bias: true }, // columns split: each thread its half of the bias
   { batch: 1, m: 36, k: 300, n: 96, transposeA: false, transposeB: false, ldb: 200, bias: true },
+  { batch: 2, m: 12, k: 7, n: 16, transposeA: false, transposeB: false }, // row-major A: one 4×4 transpose, then 3 k one at a time
 ];
 
 function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB, ldb = n, bias = false }: Case, at: number): void {

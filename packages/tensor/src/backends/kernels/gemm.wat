@@ -4,6 +4,7 @@
 ;;   A(i, k) = f32 at a + 4·(i·ars + k·acs),  B(k, j) = f32 at b + 4·(k·brs + j·bcs).
 ;; The caller (gemm-wasm-driver.ts) blocks K by KC and M by MC, and per block:
 ;;   pack_a  copies A[i0 .. i0+mc, k0 .. k0+kc] into panels of 4 rows: pa[(p·kc + k)·4 + r] = A(i0+4p+r, k0+k)
+;;           (row-major A: 4×4 blocks transposed in registers; A stored transposed: one load per k)
 ;;   pack_b  copies B[k0 .. k0+kc, 0 .. n] into panels of 8 columns:  pb[(q·kc + k)·8 + c] = B(k0+k, 8q+c)
 ;;   block   runs the 4×8 register-blocked micro-kernel over every (panel q, panel p):
 ;;           C[4p .. 4p+4, 8q .. 8q+8] = (accumulate ? C : 0) + Σ_k pa[p][k] ⊗ pb[q][k], k in order,
@@ -19,6 +20,7 @@
   (func (export "pack_a") (param $a i32) (param $ars i32) (param $acs i32) (param $i0 i32) (param $mc i32)
     (param $k0 i32) (param $kc i32) (param $dst i32)
     (local $p i32) (local $k i32) (local $src i32) (local $row i32) (local $rs i32) (local $cs i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128)
     (local.set $rs (i32.shl (local.get $ars) (i32.const 2)))
     (local.set $cs (i32.shl (local.get $acs) (i32.const 2)))
     (local.set $p (i32.const 0))
@@ -38,6 +40,33 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $loopK))))
         (else
+          (if (i32.eq (local.get $acs) (i32.const 1))
+            (then ;; A row-major: 4 k of each of the 4 rows per step, transposed 4×4 in registers
+              (block $doneV (loop $loopV
+                (br_if $doneV (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+                (local.set $row (local.get $src))
+                (local.set $r0 (v128.load (local.get $row)))
+                (local.set $row (i32.add (local.get $row) (local.get $rs)))
+                (local.set $r1 (v128.load (local.get $row)))
+                (local.set $row (i32.add (local.get $row) (local.get $rs)))
+                (local.set $r2 (v128.load (local.get $row)))
+                (local.set $row (i32.add (local.get $row) (local.get $rs)))
+                (local.set $r3 (v128.load (local.get $row)))
+                ;; t0 = (r0₀ r1₀ r0₁ r1₁), t1 = (r2₀ r3₀ r2₁ r3₁) → k and k+1
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+                (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+                ;; t0 = (r0₂ r1₂ r0₃ r1₃), t1 = (r2₂ r3₂ r2₃ r3₃) → k+2 and k+3
+                (local.set $t0 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+                (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+                (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+                (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                (br $loopV)))))
+          ;; the remaining k (all of them for other strides) one at a time
           (block $doneK (loop $loopK
             (br_if $doneK (i32.ge_u (local.get $k) (local.get $kc)))
             (local.set $row (local.get $src))
