@@ -119,7 +119,7 @@ export class WasmGemm {
    * @param variant force one kernel (tests); by default 'fma' where the engine validates it
    */
   constructor(
-    memory: WebAssembly.Memory,
+    private readonly memory: WebAssembly.Memory,
     private readonly scratch: ScratchAllocator,
     Worker?: WorkerConstructor,
     variant?: 'fma' | 'plain',
@@ -143,20 +143,54 @@ export class WasmGemm {
     return this.helper !== undefined && Atomics.load(this.helper.flags, 2) === 1;
   }
 
-  /** Whether the kernel takes these shapes: M % 4 == 0, N % 8 == 0. */
-  static fits(m: number, k: number, n: number): boolean {
-    return m % 4 === 0 && n % 8 === 0 && m > 0 && n > 0 && k > 0;
+  /**
+   * Whether `run` takes these shapes: N % 8 == 0, and M % 4 == 0 or a single product (whose rows
+   * are padded to a multiple of 4: a layer applied to one vector, adaLN's modulation at batch 1).
+   */
+  static fits(m: number, k: number, n: number, batch = 1): boolean {
+    return (m % 4 === 0 || batch === 1) && n % 8 === 0 && m > 0 && n > 0 && k > 0;
   }
 
-  run({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias = 0 }: GemmCall): void {
+  run(call: GemmCall): void {
+    const { batch, m, k, n } = call;
+    if (m % 4 !== 0) {
+      this.runPadded(call);
+      return;
+    }
+    // Until the helper has started (or if it never does), the calling thread does all the work.
+    const split = this.helperReady ? this.split(batch, m, k, n) : undefined;
+    this.runAt(call, split, this.scratch(packBytes(n, split !== undefined)));
+  }
+
+  /**
+   * A single product with M % 4 ≠ 0: A's rows are copied into a zero-padded [M₄, K] block, the
+   * product runs on M₄ rows into a padded C, and C's first M rows are copied out. Rows do not mix,
+   * so each real row is what an unpadded kernel would give.
+   */
+  private runPadded(call: GemmCall): void {
+    const { a, c, batch, m, k, n, transposeA } = call;
+    if (batch !== 1) throw new Error(`WasmGemm: batched products need M % 4 == 0 (M = ${m})`);
+    const m4 = (m + 3) & ~3;
+    const split = this.helperReady ? this.split(1, m4, k, n) : undefined;
+    const [padA, padC] = [4 * m4 * k, 4 * m4 * n];
+    const base = this.scratch(padA + padC + packBytes(n, split !== undefined));
+    const heap = new Float32Array(this.memory.buffer);
+    const [at, ct] = [base / 4, (base + padA) / 4];
+    if (transposeA) {
+      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) heap[at + i * k + j] = heap[a / 4 + j * m + i];
+    } else {
+      heap.copyWithin(at, a / 4, a / 4 + m * k);
+    }
+    heap.fill(0, at + m * k, at + m4 * k);
+    this.runAt({ ...call, a: base, c: base + padA, m: m4, transposeA: false }, split, base + padA + padC);
+    heap.copyWithin(c / 4, ct, ct + m * n);
+  }
+
+  private runAt({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias = 0 }: GemmCall, split: { own: Part; helper: Part } | undefined, base: number): void {
     const [ars, acs] = transposeA ? [1, m] : [k, 1];
     const [brs, bcs] = transposeB ? [1, k] : [ldb ?? n, 1];
     const packA = MC * KC * 4;
-    const packB = KC * n * 4;
-    const perThread = packA + packB;
-    // Until the helper has started (or if it never does), the calling thread does all the work.
-    const split = this.helperReady ? this.split(batch, m, k, n) : undefined;
-    const base = this.scratch(split ? 2 * perThread : perThread);
+    const perThread = packA + KC * n * 4;
     const words = ([batch0, batch1, i0, i1, j0, j1]: Part, at: number): number[] => [
       a,
       b,
@@ -217,6 +251,11 @@ export class WasmGemm {
     const half = (m >> 3) << 2;
     return { own: [0, 1, 0, half, 0, n], helper: [0, 1, half, m, 0, n] };
   }
+}
+
+/** Scratch bytes for packing: one packed A block and one packed B block (KC × n) per thread. */
+function packBytes(n: number, split: boolean): number {
+  return (split ? 2 : 1) * (MC * KC * 4 + KC * n * 4);
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
