@@ -186,7 +186,11 @@ export class WasmGemm {
     heap.copyWithin(c / 4, ct, ct + m * n);
   }
 
-  private runAt({ a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias = 0 }: GemmCall, split: { own: Part; helper: Part } | undefined, base: number): void {
+  private runAt(
+    { a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias = 0 }: GemmCall,
+    split: { own: Part; helper: Part } | undefined,
+    base: number,
+  ): void {
     const [ars, acs] = transposeA ? [1, m] : [k, 1];
     const [brs, bcs] = transposeB ? [1, k] : [ldb ?? n, 1];
     const packA = MC * KC * 4;
