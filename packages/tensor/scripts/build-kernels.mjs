@@ -41,6 +41,7 @@ const outputs = {
   'rms-norm-wasm.ts': await assemble(wabt, 'rms-norm.wat', [['rmsNorm', (t) => t]]),
   'swiglu-wasm.ts': await assemble(wabt, 'swiglu.wat', [['swiglu', (t) => t]]),
   'rope-wasm.ts': await assemble(wabt, 'rope.wat', [['rope', (t) => t]]),
+  'permute-rows-wasm.ts': await assemble(wabt, 'permute-rows.wat', [['permuteRows', (t) => t]]),
   'broadcast-binary-wasm.ts': await assemble(
     wabt,
     'broadcast-binary.wat',

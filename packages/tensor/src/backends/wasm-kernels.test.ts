@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, tf, initBackend, setWasmBroadcastKernels } from '../index.js';
 import { recordKernels } from '../profile.js';
+import { permuteRowsPlan } from './wasm/transpose.js';
 
 /** Sum over the axes [first, first + k) of a row-major array of `shape`, in float64. */
 function blockSum(values: Float32Array, shape: number[], first: number, k: number): Float64Array {
@@ -157,6 +158,44 @@ describe('wasm kernel replacements', () => {
     // d/dw of sum(x·w) with x [768, 1]: Σ_i x_i for every w — a product with inner dimension 768, then 1.
     expect(grads[1].shape).toEqual([1, 4608]);
     tf.dispose([a, b, value, ...grads]);
+  });
+
+  it('Transpose keeping the last axis copies rows (permute-rows.wat) and equals an element-by-element transpose; others keep the native kernel', async () => {
+    const cases: Array<[number[], number[], 'float32' | 'int32', boolean]> = [
+      [[1, 288, 12, 64], [0, 2, 1, 3], 'float32', true], // attention's heads
+      [[2, 12, 72, 64], [0, 2, 1, 3], 'float32', true], // and back
+      [[3, 5, 7, 2, 8], [2, 3, 0, 1, 4], 'int32', true], // rank 5, merged to two levels
+      [[3, 5, 7, 2, 8], [2, 0, 3, 1, 4], 'float32', false], // four levels that do not merge
+      [[6, 10, 12], [1, 0, 2], 'float32', true],
+      [[2, 3, 4, 5, 8], [4, 3, 2, 1, 0], 'float32', false], // the last axis moves
+      [[40, 30, 6], [1, 0, 2], 'float32', false], // rows of 6: not a multiple of 4
+    ];
+    for (const [shape, perm, dtype, ours] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = dtype === 'int32' ? Int32Array.from({ length: size }, (_, i) => i * 7 - 3) : Float32Array.from({ length: size }, (_, i) => Math.sin(i));
+      const x = tf.tensor(values, shape, dtype);
+      const { result, kernels } = await recordKernels(async () => {
+        const y = tf.transpose(x, perm);
+        const data = await y.data();
+        y.dispose();
+        return data;
+      });
+      expect(kernels.map((k) => k.name)).toEqual(['Transpose']);
+      expect(permuteRowsPlan(shape, perm) !== null, JSON.stringify(shape)).toBe(ours);
+      // The element-by-element reference.
+      const outShape = perm.map((axis) => shape[axis]);
+      const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+      const expected = new (dtype === 'int32' ? Int32Array : Float32Array)(size);
+      const index = new Array<number>(shape.length).fill(0);
+      for (let o = 0; o < size; o++) {
+        let at = 0;
+        index.forEach((v, axis) => (at += v * inStrides[perm[axis]]));
+        expected[o] = values[at];
+        for (let axis = shape.length - 1; axis >= 0 && ++index[axis] === outShape[axis]; axis--) index[axis] = 0;
+      }
+      expect(result, `${JSON.stringify(shape)} ${JSON.stringify(perm)}`).toEqual(expected);
+      x.dispose();
+    }
   });
 
   it('Identity shares data: a clone outlives its source, and both free their memory', () => {

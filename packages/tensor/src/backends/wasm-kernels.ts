@@ -12,6 +12,7 @@ import { installCast } from './wasm/cast.js';
 import { denseChunksGradient, denseChunksKernel } from './wasm/dense-chunks.js';
 import { installIdentity } from './wasm/identity.js';
 import { installSum } from './wasm/sum.js';
+import { installTranspose } from './wasm/transpose.js';
 
 export { setWasmBroadcastKernels } from './wasm/broadcast.js';
 export { setWasmGemmRouting } from './wasm/batch-matmul.js';
@@ -32,4 +33,5 @@ export function installWasmKernels(): void {
   installSum();
   installBroadcastBinary();
   installBatchMatMul(natives);
+  installTranspose();
 }
