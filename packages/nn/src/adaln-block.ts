@@ -35,8 +35,9 @@ export class AdaLNBlock extends Module {
   readonly adaLN_modulation: Sequential;
   /**
    * Recompute this block's intermediates in the backward pass instead of keeping them (see
-   * `remat`): a training step then holds the block's input, not its ~40 activations of [B, N, D]
-   * size. Ignored when recording intermediates and while dropout is active (it would draw new masks).
+   * `remat`): a training step then holds the block's input, not its intermediates (~90 values per
+   * token and width, measured). Ignored when recording intermediates and while dropout is active
+   * (it would draw new masks).
    */
   remat = false;
   readonly hiddenSize: number;
