@@ -9,6 +9,7 @@ import { SwiGLU } from './swiglu.js';
 import { gatedResidual, modulate } from './adaln.js';
 import type { Rope2d } from './rope.js';
 import type { RandomSource } from './init.js';
+import { namedModules } from './adaln-init.js';
 
 /** Called with named intermediate tensors (fixture names); the callee must `tf.keep` what it stores. */
 export type Recorder = (name: string, value: Tensor) => void;
@@ -86,14 +87,9 @@ export class AdaLNBlock extends Module {
 
 /** Sets `remat` on every `AdaLNBlock` under `root` (the JiT's blocks, the adapter's); returns how many. */
 export function setBlockRemat(root: Module, on: boolean): number {
-  let count = 0;
-  const visit = (module: Module) => {
-    if (module instanceof AdaLNBlock) {
-      module.remat = on;
-      count++;
-    }
-    for (const [, child] of module.namedChildren()) visit(child);
-  };
-  visit(root);
-  return count;
+  const blocks = namedModules(root)
+    .map(([, module]) => module)
+    .filter((module): module is AdaLNBlock => module instanceof AdaLNBlock);
+  blocks.forEach((block) => (block.remat = on));
+  return blocks.length;
 }

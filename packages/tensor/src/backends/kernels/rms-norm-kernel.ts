@@ -27,8 +27,6 @@ export function wasmRmsNormReady(): boolean {
   return wasmKernelReady(rmsNormKernelName, kernelOn);
 }
 
-const at = (backend: WasmBackend, info: tf.TensorInfo) => offsetOf(backend, info);
-
 /** The two kernel configs for the wasm backend (run only where `wasmRmsNormReady()`). */
 export const rmsNormKernels: tf.KernelConfig[] = [
   {
@@ -41,7 +39,15 @@ export const rmsNormKernels: tf.KernelConfig[] = [
       const rows = tf.util.sizeFromShape(x.shape) / d;
       const y = heap.makeOutput([...x.shape], 'float32');
       const r = heap.makeOutput([rows], 'float32');
-      kernelOn(heap)!.forward(at(heap, x), at(heap, weight), at(heap, y), at(heap, r), rows, d, (attrs as unknown as { eps: number }).eps);
+      kernelOn(heap)!.forward(
+        offsetOf(heap, x),
+        offsetOf(heap, weight),
+        offsetOf(heap, y),
+        offsetOf(heap, r),
+        rows,
+        d,
+        (attrs as unknown as { eps: number }).eps,
+      );
       return [y, r];
     },
   },
@@ -55,7 +61,16 @@ export const rmsNormKernels: tf.KernelConfig[] = [
       const rows = tf.util.sizeFromShape(x.shape) / d;
       const dx = heap.makeOutput([...x.shape], 'float32');
       const dw = heap.makeOutput([d], 'float32');
-      kernelOn(heap)!.backward(at(heap, x), at(heap, weight), at(heap, r), at(heap, dy), at(heap, dx), at(heap, dw), rows, d);
+      kernelOn(heap)!.backward(
+        offsetOf(heap, x),
+        offsetOf(heap, weight),
+        offsetOf(heap, r),
+        offsetOf(heap, dy),
+        offsetOf(heap, dx),
+        offsetOf(heap, dw),
+        rows,
+        d,
+      );
       return [dx, dw];
     },
   },
