@@ -166,6 +166,8 @@ interface Settings extends CaseSettings {
   targetWidth: number;
   /** Which of ours run as tfjs's ops and kernels instead (all of them for `--composite`). */
   composite: Switchable[];
+  /** How many of the slowest kernels to list. */
+  top: number;
 }
 
 interface Profile {
@@ -197,6 +199,7 @@ export const profileStepBenchmark = defineBenchmark({
   flags: defineFlags({
     ...modelCaseFlags,
     runs: { ...modelCaseFlags.runs, default: 1, description: 'profiled steps after a warm-up; figures are their mean' },
+    top: { type: 'integer', value: 'n', default: 20, description: 'list this many of the slowest kernels (by name and input shapes)' },
     target_width: { type: 'integer', value: 'Dz', description: 'width of the stand-in target tokens (default: 96 for JiT-Tiny/4, 768 otherwise)' },
     composite: {
       type: 'boolean',
@@ -225,6 +228,7 @@ export const profileStepBenchmark = defineBenchmark({
         warmUp: true,
         targetWidth: values.target_width ?? defaultTargetWidth(c.preset),
         composite,
+        top: values.top,
       })),
       measure,
       stderr,
@@ -235,7 +239,14 @@ export const profileStepBenchmark = defineBenchmark({
   },
 });
 
-async function measure({ preset, batch, runs, targetWidth, composite }: Settings): Promise<Profile & { fusedKernels: boolean; compositeOps: Switchable[] }> {
+async function measure({
+  preset,
+  batch,
+  runs,
+  targetWidth,
+  composite,
+  top,
+}: Settings): Promise<Profile & { fusedKernels: boolean; compositeOps: Switchable[] }> {
   setFusedKernels(!composite.includes('rmsNorm'), ['rmsNorm']);
   setFusedKernels(!composite.includes('swiglu'), ['swiglu']);
   setFusedKernels(!composite.includes('rope'), ['rope']);
@@ -280,7 +291,7 @@ async function measure({ preset, batch, runs, targetWidth, composite }: Settings
       otherKernels: Object.fromEntries(Object.entries(other).map(([name, ms]) => [name, mean(ms)])),
       topKernels: [...byKernel]
         .sort((a, b) => b[1].ms - a[1].ms)
-        .slice(0, 20)
+        .slice(0, top)
         .map(([key, v]) => {
           const space = key.indexOf(' ');
           return { kernel: key.slice(0, space), inputShapes: key.slice(space + 1), calls: v.calls / runs, ms: mean(v.ms) };

@@ -7,14 +7,14 @@ import { setFusedKernels } from './fused.js';
 
 // denseChunks against a float64 product and against its composite form (tf.split(dense(a, b)),
 // setFusedKernels(false)) on every backend: on wasm the chunk kernel runs where a chunk fits our
-// GEMM (width % 8 = 0; M % 4 ≠ 0 is padded), and values and gradients equal the composite's bit for bit.
+// GEMM (width % 4 = 0, any M), and values and gradients equal the composite's bit for bit.
 
 describeEachBackend('denseChunks', (backend) => {
   const cases: Array<{ m: number; k: number; n: number; chunks: number; fits: boolean }> = [
     { m: 36, k: 40, n: 96, chunks: 3, fits: true }, // q, k, v
     { m: 288, k: 64, n: 256, chunks: 2, fits: true }, // SwiGLU's two halves, more rows than inputs
-    { m: 2, k: 40, n: 96, chunks: 3, fits: true }, // two rows (adaLN's modulation at batch 2): padded to 4 inside the GEMM
-    { m: 6, k: 5, n: 12, chunks: 2, fits: false }, // does not fit: the composite everywhere
+    { m: 2, k: 40, n: 96, chunks: 3, fits: true }, // two rows (adaLN's modulation at batch 2): one 2-row edge tile
+    { m: 6, k: 5, n: 10, chunks: 2, fits: false }, // does not fit (width 5, 10 columns in all): the composite everywhere
   ];
   for (const { m, k, n, chunks, fits } of cases)
     for (const withBias of [false, true]) {

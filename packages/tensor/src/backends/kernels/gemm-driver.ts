@@ -2,15 +2,26 @@ import { isNode, nodeBuiltin } from '../environment.js';
 import { gemmFmaShared, gemmFmaUnshared, gemmPlainShared, gemmPlainUnshared } from './gemm-wasm.js';
 
 // Drives gemm.wat over tfjs-backend-wasm's heap: C[b] = op(A[b]) · op(B[b]) for b < batch, where op
-// transposes an operand stored transposed. K is cut into KC-deep blocks and M into MC-row blocks so
-// that one packed B panel (KC × 8) stays in L1 and the packed A block (MC × KC) in L2. With a helper
-// thread (Node, shared memory), the batches, or else the columns of N (when B is the larger operand,
-// so that each thread packs only its half of it: a batch-1 layer's weight), or else the rows of M,
-// are split in two: the helper runs one half in a worker on the same memory while the calling
-// thread runs the other, each packing into its own scratch.
+// transposes an operand stored transposed. K is cut into blocks of at most KC (as even as possible) and
+// M into MC-row blocks, so that one packed B panel (kc × 12) stays in L1 and the packed A block
+// (MC × kc) in L2. With a helper thread (Node, shared memory), the batches, or else the columns of N
+// (when B is the larger operand, so that each thread packs only its half of it: a batch-1 layer's
+// weight), or else the rows of M, are split in two: the helper runs one half in a worker on the same
+// memory while the calling thread runs the other, each packing into its own scratch. How the work is
+// cut never changes a result: each output is the same chain of fused multiply-adds over k in order.
 
-const KC = 256;
-const MC = 64;
+/** Deepest K block; K is cut into ⌈K / KC⌉ blocks of (nearly) equal depth (K = 288: one block, not 256 + 32). */
+const KC = 320;
+/**
+ * The two register tiles (rows MR × columns NR) and their row blocks MC (a multiple of MR). 3×12 is
+ * the faster kernel; 4×8 is kept for products whose N is a multiple of 8 but not of 12 and small
+ * (attention's head width 64: 3×12 would pad 64 columns to 72), see `tileFor`.
+ */
+const TILES = [
+  { mr: 3, nr: 12, mc: 60 },
+  { mr: 4, nr: 8, mc: 64 },
+] as const;
+type Tile = 0 | 1;
 
 /** One product; offsets in bytes into the WASM heap. */
 export interface GemmCall {
@@ -29,33 +40,40 @@ export interface GemmCall {
   bias?: number;
 }
 
+type PackA = (a: number, ars: number, acs: number, i0: number, mc: number, k0: number, kc: number, dst: number) => void;
+type PackB = (b: number, brs: number, bcs: number, k0: number, kc: number, n: number, dst: number) => void;
+type Block = (pa: number, pb: number, c: number, ldc: number, mc: number, n: number, kc: number, accumulate: number, bias: number) => void;
 interface GemmExports {
-  pack_a(a: number, ars: number, acs: number, i0: number, mc: number, k0: number, kc: number, dst: number): void;
-  pack_b(b: number, brs: number, bcs: number, k0: number, kc: number, n: number, dst: number): void;
-  block(pa: number, pb: number, c: number, ldc: number, mc: number, n: number, kc: number, accumulate: number, bias: number): void;
+  pack_a3: PackA;
+  pack_b12: PackB;
+  block3x12: Block;
+  pack_a4: PackA;
+  pack_b8: PackB;
+  block4x8: Block;
 }
 
-// Task words (Uint32): a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, KC, MC, j0, j1, bias.
-const TASK_WORDS = 23;
+// Task words (Uint32): a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, KC, MC, j0, j1, bias, tile.
+const TASK_WORDS = 24;
 
 /**
  * Runs one task. Also the helper worker's code (through its source text), so it refers to nothing
  * outside itself and declares no named inner functions.
  */
 function runTask(kernel: GemmExports, t: ArrayLike<number>): void {
-  const [a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, kcMax, mcMax, j0, j1, bias] = Array.from(t);
+  const [a, b, c, ars, acs, brs, bcs, aStride, bStride, cStride, batch0, batch1, i0, i1, K, N, pa, pb, kcMax, mcMax, j0, j1, bias, tile] = Array.from(t);
+  const [packA, packB, block] = tile === 0 ? [kernel.pack_a3, kernel.pack_b12, kernel.block3x12] : [kernel.pack_a4, kernel.pack_b8, kernel.block4x8];
   for (let bi = batch0; bi < batch1; bi++) {
     const ab = a + bi * aStride;
     const bb = b + bi * bStride + 4 * j0 * bcs; // columns j0 .. j1 of B and C
     const cb = c + bi * cStride + 4 * j0;
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = Math.min(kcMax, K - pc);
-      kernel.pack_b(bb, brs, bcs, pc, kc, j1 - j0, pb);
+      packB(bb, brs, bcs, pc, kc, j1 - j0, pb);
       for (let ic = i0; ic < i1; ic += mcMax) {
         const mc = Math.min(mcMax, i1 - ic);
-        kernel.pack_a(ab, ars, acs, ic, mc, pc, kc, pa);
+        packA(ab, ars, acs, ic, mc, pc, kc, pa);
         // The bias (if any) with the last K block only, columns j0 .. j1 of it.
-        kernel.block(pa, pb, cb + 4 * ic * N, N, mc, j1 - j0, kc, pc > 0 ? 1 : 0, bias && pc + kc >= K ? bias + 4 * j0 : 0);
+        block(pa, pb, cb + 4 * ic * N, N, mc, j1 - j0, kc, pc > 0 ? 1 : 0, bias && pc + kc >= K ? bias + 4 * j0 : 0);
       }
     }
   }
@@ -144,57 +162,33 @@ export class WasmGemm {
   }
 
   /**
-   * Whether `run` takes these shapes: N % 8 == 0, and M % 4 == 0 or a single product (whose rows
-   * are padded to a multiple of 4: a layer applied to one vector, adaLN's modulation at batch 1).
+   * Whether `run` takes these shapes: N % 4 == 0 (any M and K; the edge tiles of M and N are
+   * computed in full from zero-padded panels and written only where C has them).
    */
-  static fits(m: number, k: number, n: number, batch = 1): boolean {
-    return (m % 4 === 0 || batch === 1) && n % 8 === 0 && m > 0 && n > 0 && k > 0;
+  static fits(m: number, k: number, n: number): boolean {
+    return n % 4 === 0 && m > 0 && n > 0 && k > 0;
   }
 
   run(call: GemmCall): void {
     const { batch, m, k, n } = call;
-    if (m % 4 !== 0) {
-      this.runPadded(call);
-      return;
-    }
+    const tile = tileFor(m, n);
     // Until the helper has started (or if it never does), the calling thread does all the work.
-    const split = this.helperReady ? this.split(batch, m, k, n) : undefined;
-    this.runAt(call, split, this.scratch(packBytes(n, split !== undefined)));
-  }
-
-  /**
-   * A single product with M % 4 ≠ 0: A's rows are copied into a zero-padded [M₄, K] block, the
-   * product runs on M₄ rows into a padded C, and C's first M rows are copied out. Rows do not mix,
-   * so each real row is what an unpadded kernel would give.
-   */
-  private runPadded(call: GemmCall): void {
-    const { a, c, batch, m, k, n, transposeA } = call;
-    if (batch !== 1) throw new Error(`WasmGemm: batched products need M % 4 == 0 (M = ${m})`);
-    const m4 = (m + 3) & ~3;
-    const split = this.helperReady ? this.split(1, m4, k, n) : undefined;
-    const [padA, padC] = [4 * m4 * k, 4 * m4 * n];
-    const base = this.scratch(padA + padC + packBytes(n, split !== undefined));
-    const heap = new Float32Array(this.memory.buffer);
-    const [at, ct] = [base / 4, (base + padA) / 4];
-    if (transposeA) {
-      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) heap[at + i * k + j] = heap[a / 4 + j * m + i];
-    } else {
-      heap.copyWithin(at, a / 4, a / 4 + m * k);
-    }
-    heap.fill(0, at + m * k, at + m4 * k);
-    this.runAt({ ...call, a: base, c: base + padA, m: m4, transposeA: false }, split, base + padA + padC);
-    heap.copyWithin(c / 4, ct, ct + m * n);
+    const split = this.helperReady ? this.split(batch, m, k, n, tile) : undefined;
+    this.runAt(call, tile, split, this.scratch(packBytes(n, tile, split !== undefined)));
   }
 
   private runAt(
     { a, b, c, batch, m, k, n, transposeA, transposeB, ldb, bias = 0 }: GemmCall,
+    tile: Tile,
     split: { own: Part; helper: Part } | undefined,
     base: number,
   ): void {
     const [ars, acs] = transposeA ? [1, m] : [k, 1];
     const [brs, bcs] = transposeB ? [1, k] : [ldb ?? n, 1];
-    const packA = MC * KC * 4;
-    const perThread = packA + KC * n * 4;
+    const kc = blockDepth(k);
+    const { mc, nr } = TILES[tile];
+    const packA = mc * KC * 4; // see packBytes
+    const perThread = packA + KC * roundUp(n, nr) * 4;
     const words = ([batch0, batch1, i0, i1, j0, j1]: Part, at: number): number[] => [
       a,
       b,
@@ -214,11 +208,12 @@ export class WasmGemm {
       n,
       at,
       at + packA,
-      KC,
-      MC,
+      kc,
+      mc,
       j0,
       j1,
       bias,
+      tile,
     ];
     if (!split) {
       runTask(this.kernel, words([0, batch, 0, m, 0, n], base));
@@ -240,26 +235,51 @@ export class WasmGemm {
   }
 
   /** Halves of the work, or undefined when too small to share. */
-  private split(batch: number, m: number, k: number, n: number): { own: Part; helper: Part } | undefined {
+  private split(batch: number, m: number, k: number, n: number, tile: Tile): { own: Part; helper: Part } | undefined {
+    const { mr, nr } = TILES[tile];
     if (batch * m * k * n < 1 << 21) return undefined;
     if (batch >= 2) {
       const half = batch >> 1;
       return { own: [0, half, 0, m, 0, n], helper: [half, batch, 0, m, 0, n] };
     }
-    if (n > m && n >= 16) {
-      // B (k × n) is the larger operand: each thread packs only its half of it.
-      const half = (n >> 4) << 3;
+    if (n > m && n >= 2 * nr) {
+      // B (k × n) is the larger operand: each thread packs only its half of it, whole panels each.
+      const half = Math.round(n / (2 * nr)) * nr;
       return { own: [0, 1, 0, m, 0, half], helper: [0, 1, 0, m, half, n] };
     }
     if (m < 32) return undefined;
-    const half = (m >> 3) << 2;
+    const half = Math.round(m / (2 * mr)) * mr;
     return { own: [0, 1, 0, half, 0, n], helper: [0, 1, half, m, 0, n] };
   }
 }
 
-/** Scratch bytes for packing: one packed A block and one packed B block (KC × n) per thread. */
-function packBytes(n: number, split: boolean): number {
-  return (split ? 2 : 1) * (MC * KC * 4 + KC * n * 4);
+/**
+ * The tile for an M × N product: 3×12, unless N and M fit 4×8 exactly and 3×12 would compute more
+ * than 4 % more outputs than there are (its padded last row and column panels): N = 64 pads to 72.
+ */
+export function tileFor(m: number, n: number): Tile {
+  if (m % 4 !== 0 || n % 8 !== 0) return 0;
+  return roundUp(m, 3) * roundUp(n, 12) > 1.04 * m * n ? 1 : 0;
+}
+
+/** The K block depth: K cut into ⌈K / KC⌉ blocks as even as possible. */
+function blockDepth(k: number): number {
+  return Math.ceil(k / Math.ceil(k / KC));
+}
+
+/**
+ * Scratch bytes for packing: per thread, one packed A block and one packed B block (n in whole
+ * panels), both laid out for the deepest block KC whatever this product's kc (with offsets that
+ * followed kc, the small batched products of attention ran ~10 % slower: where the panels land in
+ * the caches matters).
+ */
+function packBytes(n: number, tile: Tile, split: boolean): number {
+  const { mc, nr } = TILES[tile];
+  return (split ? 2 : 1) * (mc * KC * 4 + KC * roundUp(n, nr) * 4);
+}
+
+function roundUp(x: number, multiple: number): number {
+  return Math.ceil(x / multiple) * multiple;
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {

@@ -30,10 +30,15 @@ const cases: Case[] = [
   { batch: 1, m: 2304, k: 600, n: 64, transposeA: false, transposeB: false, bias: true }, // a layer with its bias, rows split, K blocks
   { batch: 1, m: 64, k: 300, n: 1024, transposeA: false, transposeB: false, bias: true }, // columns split: each thread its half of the bias
   { batch: 1, m: 36, k: 300, n: 96, transposeA: false, transposeB: false, ldb: 200, bias: true },
-  { batch: 2, m: 12, k: 7, n: 16, transposeA: false, transposeB: false }, // row-major A: one 4×4 transpose, then 3 k one at a time
-  { batch: 1, m: 1, k: 600, n: 1024, transposeA: false, transposeB: true, bias: true }, // one vector (adaLN at batch 1): rows padded to 4, columns split
+  { batch: 2, m: 12, k: 7, n: 16, transposeA: false, transposeB: false }, // row-major A: 4 k rearranged, then 3 k one at a time
+  { batch: 1, m: 1, k: 600, n: 1024, transposeA: false, transposeB: true, bias: true }, // one vector (adaLN at batch 1): a 1-row tile, columns split
   { batch: 1, m: 2, k: 300, n: 96, transposeA: false, transposeB: false, ldb: 200, bias: true }, // two rows of a chunked layer
-  { batch: 1, m: 3, k: 33, n: 16, transposeA: true, transposeB: false }, // padded rows from a transposed A
+  { batch: 1, m: 3, k: 33, n: 16, transposeA: true, transposeB: false }, // a transposed A; a last column panel of 4
+  { batch: 1, m: 5, k: 37, n: 20, transposeA: false, transposeB: true, bias: true }, // edge tiles: 2 rows, 8 columns; Bᵀ 4 k at a time then 1
+  { batch: 3, m: 10, k: 9, n: 28, transposeA: true, transposeB: false }, // batched, 1-row edge tiles, a last panel of 4 columns
+  { batch: 1, m: 64, k: 288, n: 1028, transposeA: false, transposeB: false, bias: true }, // K in one block; columns split in whole panels, edge panel
+  { batch: 1, m: 100, k: 650, n: 40, transposeA: false, transposeB: true }, // rows split (not a multiple of 3); K in three even blocks
+  { batch: 1, m: 61, k: 20, n: 8, transposeA: false, transposeB: false, ldb: 12 }, // a last row block of 1 row; one 8-column panel
 ];
 
 function check(gemm: WasmGemm, memory: WebAssembly.Memory, { batch, m, k, n, transposeA, transposeB, ldb = n, bias = false }: Case, at: number): void {
@@ -103,11 +108,26 @@ describe('gemm.wat', () => {
     check(gemm, memory, cases[1], 4 << 20);
   });
 
-  it('takes N % 8 = 0, and M % 4 = 0 unless the product is a single one (its rows are padded)', () => {
+  it('takes any M and K, and N % 4 = 0', () => {
     expect(WasmGemm.fits(72, 64, 72)).toBe(true);
-    expect(WasmGemm.fits(70, 64, 72)).toBe(true);
-    expect(WasmGemm.fits(70, 64, 72, 3)).toBe(false);
-    expect(WasmGemm.fits(72, 64, 72, 3)).toBe(true);
-    expect(WasmGemm.fits(72, 64, 60)).toBe(false);
+    expect(WasmGemm.fits(71, 63, 4)).toBe(true);
+    expect(WasmGemm.fits(72, 64, 62)).toBe(false);
+    expect(WasmGemm.fits(0, 64, 72)).toBe(false);
+  });
+
+  it('gives the same bits on one thread and on two (how the work is cut never changes a result)', async () => {
+    const run = async (threads: number, shape: Case): Promise<Float32Array> => {
+      const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
+      const gemm = new WasmGemm(memory, () => 16, threads > 1 ? (Worker as unknown as WorkerConstructor) : undefined);
+      for (let waited = 0; threads > 1 && !gemm.helperReady && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      const at = 8 << 20;
+      check(gemm, memory, shape, at);
+      const { batch, m, k, n, ldb = n } = shape;
+      const c = at + 4 * batch * m * k + 4 * batch * k * ldb;
+      return new Float32Array(memory.buffer, c, batch * m * n).slice();
+    };
+    for (const shape of [cases[0], cases[6], cases[12], cases[18], cases[19]]) {
+      expect(await run(2, shape)).toEqual(await run(1, shape));
+    }
   });
 });

@@ -2,24 +2,378 @@
 ;; into the imported memory). C [M, N] (+)= A [M, K] · B [K, N], C row-major with row stride ldc floats.
 ;; A and B are read through element strides, so either may be transposed in memory:
 ;;   A(i, k) = f32 at a + 4·(i·ars + k·acs),  B(k, j) = f32 at b + 4·(k·brs + j·bcs).
-;; The caller (gemm-wasm-driver.ts) blocks K by KC and M by MC, and per block:
-;;   pack_a  copies A[i0 .. i0+mc, k0 .. k0+kc] into panels of 4 rows: pa[(p·kc + k)·4 + r] = A(i0+4p+r, k0+k)
-;;           (row-major A: 4×4 blocks transposed in registers; A stored transposed: one load per k)
-;;   pack_b  copies B[k0 .. k0+kc, 0 .. n] into panels of 8 columns:  pb[(q·kc + k)·8 + c] = B(k0+k, 8q+c)
-;;           (row-major B: 8 rows at a time along their length, prefetch-friendly; ~25 % faster than
-;;           panel by panel when B comes from main memory)
-;;   block   runs the 4×8 register-blocked micro-kernel over every (panel q, panel p):
-;;           C[4p .. 4p+4, 8q .. 8q+8] = (accumulate ? C : 0) + Σ_k pa[p][k] ⊗ pb[q][k], k in order,
-;;           then, where bias ≠ 0 (the caller passes it with the last K block only), + bias[8q .. 8q+8]
+;; The caller (gemm-driver.ts) blocks K by kc and M by MC, picks one of two register tiles per product,
+;; 3×12 (pack_a3, pack_b12, block3x12) or 4×8 (pack_a4, pack_b8, block4x8), and per block:
+;;   pack_a  copies A[i0 .. i0+mc, k0 .. k0+kc] into panels of MR rows: pa[(p·kc + k)·MR + r] = A(i0+MR·p+r, k0+k)
+;;           (3 rows: the rows of a last, partial panel past mc as zeros; row-major A: 4 k of every row per
+;;           step, rearranged in registers; A stored transposed: the MR floats of one k are adjacent)
+;;   pack_b  copies B[k0 .. k0+kc, 0 .. n] into panels of NR columns: pb[(q·kc + k)·NR + c] = B(k0+k, NR·q+c)
+;;           (12 columns: the columns of a last, partial panel past n as zeros; row-major B: 8 rows at a
+;;           time along their length, prefetch-friendly; B stored transposed: 4 columns × 4 k per step,
+;;           transposed in registers)
+;;   block   runs the MR×NR register-blocked micro-kernel over every (panel q, panel p):
+;;           C[MR·p .. +MR, NR·q .. +NR] = (accumulate ? C : 0) + Σ_k pa[p][k] ⊗ pb[q][k], k in order,
+;;           then, where bias ≠ 0 (the caller passes it with the last K block only), + bias[NR·q .. +NR]
 ;;           on every row: one rounded add after the whole sum, as a separate Add of a layer's bias.
-;; Needs mc % 4 == 0 and n % 8 == 0 (the caller checks). Products and sums are fused multiply-adds
-;; (f32x4.relaxed_madd: one rounding on CPUs with FMA, mul then add elsewhere); scripts/build-kernels.mjs
-;; also assembles a plain-SIMD variant (f32x4.mul then f32x4.add) for engines without relaxed SIMD.
+;;           3×12's edge tiles (the last rows of a block, the last columns of C) read and write only C's
+;;           own rows and columns.
+;; 3×12 needs n % 4 == 0; 4×8 needs mc % 4 == 0 and n % 8 == 0 (the caller checks). Every output is the
+;; same chain of fused multiply-adds over k in order, whatever the tile, the blocking or the threads (C
+;; is stored and reloaded exactly between K blocks), so results do not depend on how the work is cut.
+;; Products and sums are fused multiply-adds (f32x4.relaxed_madd: one rounding on CPUs with FMA, mul then
+;; add elsewhere); scripts/build-kernels.mjs also assembles a plain-SIMD variant (f32x4.mul then
+;; f32x4.add) for engines without relaxed SIMD.
+;; Why 3×12: 9 accumulators, 3 B vectors and one broadcast A value are 13 of the 15 SIMD registers V8
+;; allocates on x64, and 9 independent FMA chains per k hide the FMA latency better than 4×8's 8: the
+;; block ran 5-7 % faster than 4×8's on the same data (2-core AMD EPYC, Node 20); tiles of 12 or more
+;; accumulators (6×8, 4×12, 3×16) spill and run at about half the speed.
 ;; Assemble with `npm run -w @pixelrepa/tensor build:kernels` (wabt) into gemm-wasm.ts.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  (func (export "pack_a") (param $a i32) (param $ars i32) (param $acs i32) (param $i0 i32) (param $mc i32)
+  (func (export "pack_a3") (param $a i32) (param $ars i32) (param $acs i32) (param $i0 i32) (param $mc i32)
+    (param $k0 i32) (param $kc i32) (param $dst i32)
+    (local $p i32) (local $k i32) (local $src i32) (local $rs i32) (local $cs i32) (local $rows i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $t v128)
+    (local.set $rs (i32.shl (local.get $ars) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $acs) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $doneP (loop $loopP
+      (br_if $doneP (i32.ge_u (local.get $p) (local.get $mc)))
+      ;; src = &A(i0 + p, k0); rows = the rows of this panel that exist (1 .. 3)
+      (local.set $src (i32.add (local.get $a)
+        (i32.add (i32.mul (i32.add (local.get $i0) (local.get $p)) (local.get $rs)) (i32.mul (local.get $k0) (local.get $cs)))))
+      (local.set $rows (i32.sub (local.get $mc) (local.get $p)))
+      (local.set $k (i32.const 0))
+      (if (i32.ge_u (local.get $rows) (i32.const 3))
+        (then
+          (if (i32.eq (local.get $ars) (i32.const 1))
+            (then ;; A transposed in memory: the 3 rows at one k are adjacent
+              (block $doneT (loop $loopT
+                (br_if $doneT (i32.ge_u (local.get $k) (local.get $kc)))
+                (i64.store (local.get $dst) (i64.load (local.get $src)))
+                (f32.store offset=8 (local.get $dst) (f32.load offset=8 (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (local.get $cs)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 12)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $loopT))))
+            (else
+              (if (i32.eq (local.get $acs) (i32.const 1))
+                (then ;; A row-major: 4 k of each of the 3 rows per step, r0 = (a0 a1 a2 a3), r1 = (b0 ..), r2 = (c0 ..)
+                  (block $doneV (loop $loopV
+                    (br_if $doneV (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+                    (local.set $r0 (v128.load (local.get $src)))
+                    (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $rs))))
+                    (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $rs) (i32.const 1)))))
+                    ;; (a0 b0 c0 a1): t = (a0 b0 a1 b1), then t₀ t₁ c0 t₂
+                    (local.set $t (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                    (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 8 9 10 11 (local.get $t) (local.get $r2)))
+                    ;; (b1 c1 a2 b2): t = (b1 c1 b2 c2), then t₀ t₁ a2 t₂
+                    (local.set $t (i8x16.shuffle 4 5 6 7 20 21 22 23 8 9 10 11 24 25 26 27 (local.get $r1) (local.get $r2)))
+                    (v128.store offset=16 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 24 25 26 27 8 9 10 11 (local.get $t) (local.get $r0)))
+                    ;; (c2 a3 b3 c3): t = (a3 b3 a2 b2), then c2 t₀ t₁ c3
+                    (local.set $t (i8x16.shuffle 12 13 14 15 28 29 30 31 8 9 10 11 24 25 26 27 (local.get $r0) (local.get $r1)))
+                    (v128.store offset=32 (local.get $dst) (i8x16.shuffle 24 25 26 27 0 1 2 3 4 5 6 7 28 29 30 31 (local.get $t) (local.get $r2)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                    (local.set $dst (i32.add (local.get $dst) (i32.const 48)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                    (br $loopV)))))
+              ;; the remaining k (all of them for other strides) one at a time
+              (block $doneK (loop $loopK
+                (br_if $doneK (i32.ge_u (local.get $k) (local.get $kc)))
+                (f32.store (local.get $dst) (f32.load (local.get $src)))
+                (f32.store offset=4 (local.get $dst) (f32.load (i32.add (local.get $src) (local.get $rs))))
+                (f32.store offset=8 (local.get $dst) (f32.load (i32.add (local.get $src) (i32.shl (local.get $rs) (i32.const 1)))))
+                (local.set $src (i32.add (local.get $src) (local.get $cs)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 12)))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $loopK))))))
+        (else ;; a last panel of 1 or 2 rows: the missing rows are zeros
+          (block $doneE (loop $loopE
+            (br_if $doneE (i32.ge_u (local.get $k) (local.get $kc)))
+            (f32.store (local.get $dst) (f32.load (local.get $src)))
+            (f32.store offset=4 (local.get $dst)
+              (if (result f32) (i32.gt_u (local.get $rows) (i32.const 1))
+                (then (f32.load (i32.add (local.get $src) (local.get $rs)))) (else (f32.const 0))))
+            (f32.store offset=8 (local.get $dst) (f32.const 0))
+            (local.set $src (i32.add (local.get $src) (local.get $cs)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 12)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $loopE)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 3)))
+      (br $loopP)))
+  )
+
+  (func (export "pack_b12") (param $b i32) (param $brs i32) (param $bcs i32) (param $k0 i32) (param $kc i32)
+    (param $n i32) (param $dst i32)
+    (local $q i32) (local $k i32) (local $src i32) (local $rs i32) (local $cs i32) (local $g i32)
+    (local $out i32) (local $to i32) (local $panel i32) (local $rows i32) (local $r i32) (local $col i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128)
+    (local.set $rs (i32.shl (local.get $brs) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $bcs) (i32.const 2)))
+    (local.set $panel (i32.mul (local.get $kc) (i32.const 48)))
+    (if (i32.eq (local.get $bcs) (i32.const 1))
+      (then
+        ;; B row-major (a weight, usually read from main memory): 8 rows at a time, walking along
+        ;; them panel by panel, so the reads are 8 sequential streams (which the hardware prefetches)
+        ;; and each panel gets 8 rows' 48 bytes in one contiguous 384-byte run.
+        (local.set $k (i32.const 0))
+        (block $doneG (loop $loopG
+          (br_if $doneG (i32.ge_u (local.get $k) (local.get $kc)))
+          (local.set $rows (i32.sub (local.get $kc) (local.get $k)))
+          (if (i32.gt_u (local.get $rows) (i32.const 8)) (then (local.set $rows (i32.const 8))))
+          (local.set $src (i32.add (local.get $b) (i32.mul (i32.add (local.get $k0) (local.get $k)) (local.get $rs))))
+          (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $k) (i32.const 48))))
+          (local.set $q (i32.const 0))
+          ;; whole panels of 12 columns
+          (block $doneC (loop $loopC
+            (br_if $doneC (i32.gt_u (i32.add (local.get $q) (i32.const 12)) (local.get $n)))
+            (local.set $col (local.get $src))
+            (local.set $to (local.get $out))
+            (local.set $r (local.get $rows))
+            (block $doneR (loop $loopR
+              (br_if $doneR (i32.eqz (local.get $r)))
+              (v128.store (local.get $to) (v128.load (local.get $col)))
+              (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $col)))
+              (v128.store offset=32 (local.get $to) (v128.load offset=32 (local.get $col)))
+              (local.set $col (i32.add (local.get $col) (local.get $rs)))
+              (local.set $to (i32.add (local.get $to) (i32.const 48)))
+              (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+              (br $loopR)))
+            (local.set $src (i32.add (local.get $src) (i32.const 48)))
+            (local.set $out (i32.add (local.get $out) (local.get $panel)))
+            (local.set $q (i32.add (local.get $q) (i32.const 12)))
+            (br $loopC)))
+          ;; a last panel of 4 or 8 columns, zero-filled to 12
+          (if (i32.lt_u (local.get $q) (local.get $n))
+            (then
+              (local.set $col (local.get $src))
+              (local.set $to (local.get $out))
+              (local.set $r (local.get $rows))
+              (block $doneR (loop $loopR
+                (br_if $doneR (i32.eqz (local.get $r)))
+                (v128.store (local.get $to) (v128.load (local.get $col)))
+                (v128.store offset=16 (local.get $to)
+                  (if (result v128) (i32.gt_u (i32.sub (local.get $n) (local.get $q)) (i32.const 4))
+                    (then (v128.load offset=16 (local.get $col))) (else (v128.const i32x4 0 0 0 0))))
+                (v128.store offset=32 (local.get $to) (v128.const i32x4 0 0 0 0))
+                (local.set $col (i32.add (local.get $col) (local.get $rs)))
+                (local.set $to (i32.add (local.get $to) (i32.const 48)))
+                (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+                (br $loopR)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 8)))
+          (br $loopG))))
+      (else
+        ;; B stored transposed (column j of B contiguous over k when brs == 1) or strided: per panel,
+        ;; each group of 4 columns; with brs == 1, 4 k of the 4 columns per step, transposed 4×4 in registers
+        (local.set $q (i32.const 0))
+        (block $doneQ (loop $loopQ
+          (br_if $doneQ (i32.ge_u (local.get $q) (local.get $n)))
+          (local.set $g (i32.const 0))
+          (block $doneGr (loop $loopGr
+            (br_if $doneGr (i32.ge_u (local.get $g) (i32.const 12)))
+            ;; out = &pb[q-panel][k = 0][column g]
+            (local.set $out (i32.add (i32.add (local.get $dst) (i32.mul (i32.div_u (local.get $q) (i32.const 12)) (local.get $panel)))
+              (i32.shl (local.get $g) (i32.const 2))))
+            (if (i32.ge_u (i32.add (local.get $q) (local.get $g)) (local.get $n))
+              (then ;; columns past n: zeros
+                (local.set $k (i32.const 0))
+                (block $doneZ (loop $loopZ
+                  (br_if $doneZ (i32.ge_u (local.get $k) (local.get $kc)))
+                  (v128.store (local.get $out) (v128.const i32x4 0 0 0 0))
+                  (local.set $out (i32.add (local.get $out) (i32.const 48)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $loopZ))))
+              (else
+                ;; src = &B(k0, q + g)
+                (local.set $src (i32.add (local.get $b)
+                  (i32.add (i32.mul (local.get $k0) (local.get $rs)) (i32.mul (i32.add (local.get $q) (local.get $g)) (local.get $cs)))))
+                (local.set $k (i32.const 0))
+                (if (i32.eq (local.get $brs) (i32.const 1))
+                  (then
+                    (block $doneV (loop $loopV
+                      (br_if $doneV (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+                      ;; v_c = B(k .. k+3, column c)
+                      (local.set $col (local.get $src))
+                      (local.set $v0 (v128.load (local.get $col)))
+                      (local.set $col (i32.add (local.get $col) (local.get $cs)))
+                      (local.set $v1 (v128.load (local.get $col)))
+                      (local.set $col (i32.add (local.get $col) (local.get $cs)))
+                      (local.set $v2 (v128.load (local.get $col)))
+                      (local.set $col (i32.add (local.get $col) (local.get $cs)))
+                      (local.set $v3 (v128.load (local.get $col)))
+                      ;; t0 = (v0₀ v1₀ v0₁ v1₁), t1 = (v2₀ v3₀ v2₁ v3₁) → k and k+1
+                      (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                      (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                      (v128.store (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+                      (v128.store offset=48 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+                      ;; t0 = (v0₂ v1₂ v0₃ v1₃), t1 = (v2₂ v3₂ v2₃ v3₃) → k+2 and k+3
+                      (local.set $t0 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                      (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                      (v128.store offset=96 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+                      (v128.store offset=144 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+                      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                      (local.set $out (i32.add (local.get $out) (i32.const 192)))
+                      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                      (br $loopV)))))
+                ;; the remaining k (all of them for other strides) one at a time
+                (block $doneK (loop $loopK
+                  (br_if $doneK (i32.ge_u (local.get $k) (local.get $kc)))
+                  (local.set $col (local.get $src))
+                  (f32.store (local.get $out) (f32.load (local.get $col)))
+                  (local.set $col (i32.add (local.get $col) (local.get $cs)))
+                  (f32.store offset=4 (local.get $out) (f32.load (local.get $col)))
+                  (local.set $col (i32.add (local.get $col) (local.get $cs)))
+                  (f32.store offset=8 (local.get $out) (f32.load (local.get $col)))
+                  (local.set $col (i32.add (local.get $col) (local.get $cs)))
+                  (f32.store offset=12 (local.get $out) (f32.load (local.get $col)))
+                  (local.set $src (i32.add (local.get $src) (local.get $rs)))
+                  (local.set $out (i32.add (local.get $out) (i32.const 48)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $loopK)))))
+            (local.set $g (i32.add (local.get $g) (i32.const 4)))
+            (br $loopGr)))
+          (local.set $q (i32.add (local.get $q) (i32.const 12)))
+          (br $loopQ)))))
+  )
+
+  (func (export "block3x12") (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mc i32)
+    (param $n i32) (param $kc i32) (param $accumulate i32) (param $bias i32)
+    (local $p i32) (local $q i32) (local $k i32) (local $ap i32) (local $bp i32) (local $cp i32)
+    (local $rowBytes i32) (local $panelA i32) (local $panelB i32) (local $rows i32) (local $cols i32) (local $whole i32)
+    (local $ak i32) (local $bk i32)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c02 v128)
+    (local $c10 v128) (local $c11 v128) (local $c12 v128)
+    (local $c20 v128) (local $c21 v128) (local $c22 v128)
+    (local.set $rowBytes (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $panelA (i32.mul (local.get $kc) (i32.const 12)))
+    (local.set $panelB (i32.mul (local.get $kc) (i32.const 48)))
+    (local.set $q (i32.const 0))
+    (local.set $bp (local.get $pb))
+    (block $doneQ (loop $loopQ
+      (br_if $doneQ (i32.ge_u (local.get $q) (local.get $n)))
+      ;; cols = the columns of this tile that exist (4, 8 or 12)
+      (local.set $cols (i32.sub (local.get $n) (local.get $q)))
+      (if (i32.gt_u (local.get $cols) (i32.const 12)) (then (local.set $cols (i32.const 12))))
+      (local.set $p (i32.const 0))
+      (local.set $ap (local.get $pa))
+      (block $doneP (loop $loopP
+        (br_if $doneP (i32.ge_u (local.get $p) (local.get $mc)))
+        (local.set $rows (i32.sub (local.get $mc) (local.get $p)))
+        (if (i32.gt_u (local.get $rows) (i32.const 3)) (then (local.set $rows (i32.const 3))))
+        (local.set $whole (i32.and (i32.eq (local.get $rows) (i32.const 3)) (i32.eq (local.get $cols) (i32.const 12))))
+        ;; cp = &C(p, q)
+        (local.set $cp (i32.add (local.get $c)
+          (i32.shl (i32.add (i32.mul (local.get $p) (local.get $ldc)) (local.get $q)) (i32.const 2))))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0)) (local.set $c02 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0)) (local.set $c12 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0)) (local.set $c22 (v128.const i32x4 0 0 0 0))
+        (if (local.get $accumulate)
+          (then
+            (if (local.get $whole)
+              (then
+                (local.set $c00 (v128.load (local.get $cp))) (local.set $c01 (v128.load offset=16 (local.get $cp)))
+                (local.set $c02 (v128.load offset=32 (local.get $cp)))
+                (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+                (local.set $c10 (v128.load (local.get $cp))) (local.set $c11 (v128.load offset=16 (local.get $cp)))
+                (local.set $c12 (v128.load offset=32 (local.get $cp)))
+                (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+                (local.set $c20 (v128.load (local.get $cp))) (local.set $c21 (v128.load offset=16 (local.get $cp)))
+                (local.set $c22 (v128.load offset=32 (local.get $cp))))
+              (else ;; an edge tile: only C's own rows and columns
+                (local.set $c00 (v128.load (local.get $cp)))
+                (if (i32.gt_u (local.get $cols) (i32.const 4)) (then (local.set $c01 (v128.load offset=16 (local.get $cp)))))
+                (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (local.set $c02 (v128.load offset=32 (local.get $cp)))))
+                (if (i32.gt_u (local.get $rows) (i32.const 1))
+                  (then
+                    (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+                    (local.set $c10 (v128.load (local.get $cp)))
+                    (if (i32.gt_u (local.get $cols) (i32.const 4)) (then (local.set $c11 (v128.load offset=16 (local.get $cp)))))
+                    (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (local.set $c12 (v128.load offset=32 (local.get $cp)))))))
+                (if (i32.gt_u (local.get $rows) (i32.const 2))
+                  (then
+                    (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+                    (local.set $c20 (v128.load (local.get $cp)))
+                    (if (i32.gt_u (local.get $cols) (i32.const 4)) (then (local.set $c21 (v128.load offset=16 (local.get $cp)))))
+                    (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (local.set $c22 (v128.load offset=32 (local.get $cp)))))))))))
+        (local.set $k (local.get $kc))
+        (local.set $ak (local.get $ap))
+        (local.set $bk (local.get $bp))
+        (block $doneK (loop $loopK
+          (br_if $doneK (i32.eqz (local.get $k)))
+          (local.set $b0 (v128.load (local.get $bk)))
+          (local.set $b1 (v128.load offset=16 (local.get $bk)))
+          (local.set $b2 (v128.load offset=32 (local.get $bk)))
+          (local.set $x (v128.load32_splat (local.get $ak)))
+          (local.set $c00 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c00)))
+          (local.set $c01 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c01)))
+          (local.set $c02 (f32x4.relaxed_madd (local.get $x) (local.get $b2) (local.get $c02)))
+          (local.set $x (v128.load32_splat offset=4 (local.get $ak)))
+          (local.set $c10 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c10)))
+          (local.set $c11 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c11)))
+          (local.set $c12 (f32x4.relaxed_madd (local.get $x) (local.get $b2) (local.get $c12)))
+          (local.set $x (v128.load32_splat offset=8 (local.get $ak)))
+          (local.set $c20 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c20)))
+          (local.set $c21 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c21)))
+          (local.set $c22 (f32x4.relaxed_madd (local.get $x) (local.get $b2) (local.get $c22)))
+          (local.set $ak (i32.add (local.get $ak) (i32.const 12)))
+          (local.set $bk (i32.add (local.get $bk) (i32.const 48)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br $loopK)))
+        (if (local.get $bias)
+          (then
+            (local.set $cp (i32.add (local.get $bias) (i32.shl (local.get $q) (i32.const 2))))
+            (local.set $b0 (v128.load (local.get $cp)))
+            (local.set $b1 (if (result v128) (i32.gt_u (local.get $cols) (i32.const 4))
+              (then (v128.load offset=16 (local.get $cp))) (else (v128.const i32x4 0 0 0 0))))
+            (local.set $b2 (if (result v128) (i32.gt_u (local.get $cols) (i32.const 8))
+              (then (v128.load offset=32 (local.get $cp))) (else (v128.const i32x4 0 0 0 0))))
+            (local.set $c00 (f32x4.add (local.get $c00) (local.get $b0))) (local.set $c01 (f32x4.add (local.get $c01) (local.get $b1)))
+            (local.set $c02 (f32x4.add (local.get $c02) (local.get $b2)))
+            (local.set $c10 (f32x4.add (local.get $c10) (local.get $b0))) (local.set $c11 (f32x4.add (local.get $c11) (local.get $b1)))
+            (local.set $c12 (f32x4.add (local.get $c12) (local.get $b2)))
+            (local.set $c20 (f32x4.add (local.get $c20) (local.get $b0))) (local.set $c21 (f32x4.add (local.get $c21) (local.get $b1)))
+            (local.set $c22 (f32x4.add (local.get $c22) (local.get $b2)))))
+        (local.set $cp (i32.add (local.get $c)
+          (i32.shl (i32.add (i32.mul (local.get $p) (local.get $ldc)) (local.get $q)) (i32.const 2))))
+        (if (local.get $whole)
+          (then
+            (v128.store (local.get $cp) (local.get $c00)) (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (v128.store offset=32 (local.get $cp) (local.get $c02))
+            (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+            (v128.store (local.get $cp) (local.get $c10)) (v128.store offset=16 (local.get $cp) (local.get $c11))
+            (v128.store offset=32 (local.get $cp) (local.get $c12))
+            (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+            (v128.store (local.get $cp) (local.get $c20)) (v128.store offset=16 (local.get $cp) (local.get $c21))
+            (v128.store offset=32 (local.get $cp) (local.get $c22)))
+          (else ;; an edge tile: only C's own rows and columns
+            (v128.store (local.get $cp) (local.get $c00))
+            (if (i32.gt_u (local.get $cols) (i32.const 4)) (then (v128.store offset=16 (local.get $cp) (local.get $c01))))
+            (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (v128.store offset=32 (local.get $cp) (local.get $c02))))
+            (if (i32.gt_u (local.get $rows) (i32.const 1))
+              (then
+                (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+                (v128.store (local.get $cp) (local.get $c10))
+                (if (i32.gt_u (local.get $cols) (i32.const 4)) (then (v128.store offset=16 (local.get $cp) (local.get $c11))))
+                (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (v128.store offset=32 (local.get $cp) (local.get $c12))))))
+            (if (i32.gt_u (local.get $rows) (i32.const 2))
+              (then
+                (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+                (v128.store (local.get $cp) (local.get $c20))
+                (if (i32.gt_u (local.get $cols) (i32.const 4)) (then (v128.store offset=16 (local.get $cp) (local.get $c21))))
+                (if (i32.gt_u (local.get $cols) (i32.const 8)) (then (v128.store offset=32 (local.get $cp) (local.get $c22))))))))
+        (local.set $ap (i32.add (local.get $ap) (local.get $panelA)))
+        (local.set $p (i32.add (local.get $p) (i32.const 3)))
+        (br $loopP)))
+      (local.set $bp (i32.add (local.get $bp) (local.get $panelB)))
+      (local.set $q (i32.add (local.get $q) (i32.const 12)))
+      (br $loopQ)))
+  )
+
+  ;; The 4×8 tile: for products whose N is a multiple of 8 but not of 12 (attention's head width 64),
+  ;; where 3×12 would compute a third of its last panel for nothing. Needs mc % 4 == 0 and n % 8 == 0.
+  (func (export "pack_a4") (param $a i32) (param $ars i32) (param $acs i32) (param $i0 i32) (param $mc i32)
     (param $k0 i32) (param $kc i32) (param $dst i32)
     (local $p i32) (local $k i32) (local $src i32) (local $row i32) (local $rs i32) (local $cs i32)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128) (local $t0 v128) (local $t1 v128)
@@ -87,7 +441,7 @@
       (br $loopP)))
   )
 
-  (func (export "pack_b") (param $b i32) (param $brs i32) (param $bcs i32) (param $k0 i32) (param $kc i32)
+  (func (export "pack_b8") (param $b i32) (param $brs i32) (param $bcs i32) (param $k0 i32) (param $kc i32)
     (param $n i32) (param $dst i32)
     (local $q i32) (local $k i32) (local $src i32) (local $col i32) (local $rs i32) (local $cs i32)
     (local $out i32) (local $to i32) (local $panel i32) (local $rows i32) (local $r i32)
@@ -171,7 +525,7 @@
       (br $loopQ)))
   )
 
-  (func (export "block") (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mc i32)
+  (func (export "block4x8") (param $pa i32) (param $pb i32) (param $c i32) (param $ldc i32) (param $mc i32)
     (param $n i32) (param $kc i32) (param $accumulate i32) (param $bias i32)
     (local $p i32) (local $q i32) (local $k i32) (local $ap i32) (local $bp i32) (local $cp i32)
     (local $rowBytes i32) (local $panelA i32) (local $panelB i32)

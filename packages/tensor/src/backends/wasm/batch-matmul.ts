@@ -34,7 +34,7 @@ export function installBatchMatMul({ transpose, multiply }: NativeKernels): void
       return multiply({ inputs: { a: column, b: row }, backend: args.backend, attrs: {} });
     }
     const sameBatch = a.shape.length === b.shape.length && tf.util.arraysEqual(batchDims, b.shape.slice(0, -2));
-    const gemm = gemmRouting && float && sameBatch && WasmGemm.fits(M, K, N, batch) ? wasmGemm(backend) : null;
+    const gemm = gemmRouting && float && sameBatch && WasmGemm.fits(M, K, N) ? wasmGemm(backend) : null;
     if (gemm) {
       const out = backend.makeOutput([...batchDims, M, N], 'float32');
       gemm.run({ a: offsetOf(backend, a), b: offsetOf(backend, b), c: offsetOf(backend, out), batch, m: M, k: K, n: N, transposeA, transposeB });
