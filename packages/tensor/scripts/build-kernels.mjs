@@ -42,6 +42,7 @@ const outputs = {
   'swiglu-wasm.ts': await assemble(wabt, 'swiglu.wat', [['swiglu', (t) => t]]),
   'rope-wasm.ts': await assemble(wabt, 'rope.wat', [['rope', (t) => t]]),
   'permute-rows-wasm.ts': await assemble(wabt, 'permute-rows.wat', [['permuteRows', (t) => t]]),
+  'column-sum-wasm.ts': await assemble(wabt, 'column-sum.wat', [['columnSum', (t) => t]]),
   'broadcast-binary-wasm.ts': await assemble(
     wabt,
     'broadcast-binary.wat',

@@ -3,6 +3,21 @@ import { dense, tf, initBackend, setWasmBroadcastKernels } from '../index.js';
 import { recordKernels } from '../profile.js';
 import { permuteRowsPlan } from './wasm/transpose.js';
 
+/** Sum over the axes [first, first + k) in float32, one value after another in memory order. */
+function sequentialSum(values: Float32Array, shape: number[], first: number, k: number): Float32Array {
+  const outer = shape.slice(0, first).reduce((a, b) => a * b, 1);
+  const reduce = shape.slice(first, first + k).reduce((a, b) => a * b, 1);
+  const rest = shape.slice(first + k).reduce((a, b) => a * b, 1);
+  const out = new Float32Array(outer * rest);
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < rest; j++) {
+      let sum = 0;
+      for (let r = 0; r < reduce; r++) sum = Math.fround(sum + values[(o * reduce + r) * rest + j]);
+      out[o * rest + j] = sum;
+    }
+  return out;
+}
+
 /** Sum over the axes [first, first + k) of a row-major array of `shape`, in float64. */
 function blockSum(values: Float32Array, shape: number[], first: number, k: number): Float64Array {
   const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
@@ -57,6 +72,8 @@ describe('wasm kernel replacements', () => {
       { shape: [32, 72, 192], axis: 1, first: 1, k: 1 }, // adaLN: [B, T, C] → [B, 1, C]
       { shape: [3, 4, 9, 16], axis: [2, 1], first: 1, k: 2 },
       { shape: [3, 9, 5], axis: 1, first: 1, k: 1 }, // rest 5: the native kernel
+      { shape: [6, 20], axis: 0, first: 0, k: 1 }, // rest 16 + 4
+      { shape: [2, 11, 36], axis: 1, first: 1, k: 1 },
     ];
     for (const { shape, axis, first, k } of cases) {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -72,6 +89,9 @@ describe('wasm kernel replacements', () => {
         expect(got.length).toBe(expected.length);
         const scale = Math.sqrt(shape.slice(first, first + k).reduce((a, b) => a * b, 1));
         for (let i = 0; i < expected.length; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThan(1e-5 * scale * 3);
+        // ours (rows of a multiple of 4 values): the bits of a sequential float32 sum (0 + the first, then each next in order)
+        const rest = shape.slice(first + k).reduce((a, b) => a * b, 1);
+        if (rest % 4 === 0) expect(Array.from(got)).toEqual(Array.from(sequentialSum(values, shape, first, k)));
         sum.dispose();
         expect(tf.memory().numTensors).toBe(before);
       }
