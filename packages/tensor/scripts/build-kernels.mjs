@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const dir = fileURLToPath(new URL('../src/backends/kernels/', import.meta.url));
-const features = { simd: true, threads: true, relaxed_simd: true };
+const features = { simd: true, threads: true, relaxed_simd: true, bulk_memory: true };
 
 /** (f32x4.relaxed_madd x y z) with local.get operands → (f32x4.add (f32x4.mul x y) z). */
 function withoutFma(text) {
@@ -43,6 +43,7 @@ const outputs = {
   'rope-wasm.ts': await assemble(wabt, 'rope.wat', [['rope', (t) => t]]),
   'permute-rows-wasm.ts': await assemble(wabt, 'permute-rows.wat', [['permuteRows', (t) => t]]),
   'column-sum-wasm.ts': await assemble(wabt, 'column-sum.wat', [['columnSum', (t) => t]]),
+  'copy-rows-wasm.ts': await assemble(wabt, 'copy-rows.wat', [['copyRows', (t) => t]]),
   'broadcast-binary-wasm.ts': await assemble(
     wabt,
     'broadcast-binary.wat',

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, tf, initBackend, setWasmBroadcastKernels } from '../index.js';
 import { recordKernels } from '../profile.js';
+import { sliceRowsPlan } from './wasm/copy-rows.js';
 import { permuteRowsPlan } from './wasm/transpose.js';
 
 /** Sum over the axes [first, first + k) in float32, one value after another in memory order. */
@@ -114,7 +115,7 @@ describe('wasm kernel replacements', () => {
     ints.dispose();
   });
 
-  it('products (our GEMM where M % 4 = 0 and N % 8 = 0, a multiply where K = 1, else tfjs) match a float64 product, 2-D and batched, transposes included', () => {
+  it('products (our GEMM where N % 4 = 0, a multiply where K = 1, else tfjs) match a float64 product, 2-D and batched, transposes included', () => {
     const cases: Array<[number[], number[], boolean, boolean]> = [
       [[2, 3, 72, 64], [2, 3, 64, 72], false, false], // attention q·kᵀ with kᵀ explicit
       [[2, 3, 72, 64], [2, 3, 72, 64], false, true], // q·kᵀ
@@ -215,6 +216,111 @@ describe('wasm kernel replacements', () => {
       }
       expect(result, `${JSON.stringify(shape)} ${JSON.stringify(perm)}`).toEqual(expected);
       x.dispose();
+    }
+  });
+
+  it('Slice, SplitV and Concat copy rows (copy-rows.wat) and equal element-by-element references', async () => {
+    const strides = (shape: number[]) => shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    const sliceRef = (values: ArrayLike<number>, shape: number[], begin: number[], size: number[]): number[] => {
+      const [st, out] = [strides(shape), [] as number[]];
+      const index = new Array<number>(shape.length).fill(0);
+      for (let o = 0; o < size.reduce((a, b) => a * b, 1); o++) {
+        out.push(values[index.reduce((at, v, axis) => at + (v + begin[axis]) * st[axis], 0)]);
+        for (let axis = shape.length - 1; axis >= 0 && ++index[axis] === size[axis]; axis--) index[axis] = 0;
+      }
+      return out;
+    };
+    const tensor = (shape: number[], dtype: 'float32' | 'int32', seed: number) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values =
+        dtype === 'int32' ? Int32Array.from({ length: size }, (_, i) => i * 7 - seed) : Float32Array.from({ length: size }, (_, i) => Math.sin(i + seed));
+      return { x: tf.tensor(values, shape, dtype), values };
+    };
+    const slices: Array<[number[], number[], number[], 'float32' | 'int32', boolean]> = [
+      [[32, 72, 192], [0, 8, 0], [32, 64, 192], 'float32', true], // the image tokens after 8 in-context ones: one level
+      [[4, 6, 8, 5], [1, 2, 3, 0], [2, 3, 4, 5], 'int32', true], // rows of 4·5 values, two levels
+      [[3, 4, 5, 6, 7], [1, 1, 1, 1, 1], [2, 2, 2, 2, 2], 'float32', false], // four levels: tfjs's kernel
+      [[10, 3], [2, 0], [5, 3], 'float32', true], // contiguous: one row
+      [[7, 9], [0, 4], [7, 0], 'float32', true], // empty
+    ];
+    for (const [shape, begin, size, dtype, ours] of slices) {
+      const { x, values } = tensor(shape, dtype, 3);
+      expect(sliceRowsPlan(shape, begin, size) !== null, JSON.stringify(shape)).toBe(ours);
+      const before = tf.memory().numTensors;
+      const y = tf.slice(x, begin, size);
+      expect(y.shape).toEqual(size);
+      expect(Array.from(await y.data())).toEqual(sliceRef(values, shape, begin, size));
+      y.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+    }
+    // SplitV: adaLN's six chunks, in-context and image tokens
+    for (const [shape, sizes, axis] of [
+      [[32, 1152], [192, 192, 192, 192, 192, 192], 1],
+      [[2, 72, 8], [8, 64], 1],
+      [[5, 4, 3], [2, 3], 0],
+    ] as Array<[number[], number[], number]>) {
+      const { x, values } = tensor(shape, 'float32', 1);
+      const parts = tf.split(x, sizes, axis);
+      let at = 0;
+      for (const [i, part] of parts.entries()) {
+        const begin = shape.map((_, a) => (a === axis ? at : 0));
+        const size = shape.map((d, a) => (a === axis ? sizes[i] : d));
+        expect(Array.from(await part.data())).toEqual(sliceRef(values, shape, begin, size));
+        at += sizes[i];
+      }
+      tf.dispose([x, ...parts]);
+    }
+    // Concat along every axis, float32 and int32
+    for (const [shapes, axis, dtype] of [
+      [
+        [
+          [5, 3],
+          [5, 4],
+        ],
+        1,
+        'float32',
+      ],
+      [
+        [
+          [2, 3, 4],
+          [2, 1, 4],
+          [2, 2, 4],
+        ],
+        1,
+        'int32',
+      ],
+      [
+        [
+          [2, 3],
+          [4, 3],
+        ],
+        0,
+        'float32',
+      ],
+      [
+        [
+          [3, 2, 2],
+          [3, 2, 5],
+        ],
+        2,
+        'float32',
+      ],
+    ] as Array<[number[][], number, 'float32' | 'int32']>) {
+      const inputs = shapes.map((shape, i) => tensor(shape, dtype, i));
+      const y = tf.concat(
+        inputs.map((t) => t.x),
+        axis,
+      );
+      const outer = shapes[0].slice(0, axis).reduce((a, b) => a * b, 1);
+      const expected: number[] = [];
+      for (let o = 0; o < outer; o++)
+        for (const { values } of inputs) {
+          const inner = values.length / outer;
+          expected.push(...Array.from(values.slice(o * inner, (o + 1) * inner)));
+        }
+      expect(Array.from(await y.data())).toEqual(expected);
+      tf.dispose([y, ...inputs.map((t) => t.x)]);
     }
   });
 

@@ -9,6 +9,7 @@ import { swigluKernels } from './kernels/swiglu-kernel.js';
 import { installBatchMatMul } from './wasm/batch-matmul.js';
 import { installBroadcastBinary } from './wasm/broadcast.js';
 import { installCast } from './wasm/cast.js';
+import { installCopies } from './wasm/copy-rows.js';
 import { denseChunksGradient, denseChunksKernel } from './wasm/dense-chunks.js';
 import { installIdentity } from './wasm/identity.js';
 import { installSum } from './wasm/sum.js';
@@ -34,4 +35,5 @@ export function installWasmKernels(): void {
   installBroadcastBinary();
   installBatchMatMul(natives);
   installTranspose();
+  installCopies();
 }
