@@ -8,7 +8,7 @@ import { firstAndLast, loadEncoder, trainWithObjective } from './train.js';
 const { values } = parseArgs({
   options: { steps: { type: 'string', default: '150' }, batch: { type: 'string', default: '16' }, backend: { type: 'string', default: 'wasm' } },
 });
-const info = await initBackend(values.backend as BackendName);
+const info = await initBackend(values.backend as BackendName, { xnnpackThreads: 1 }); // XNNPACK on one thread: our GEMM takes every thread
 console.log(`backend ${info.name}`);
 const encoder = loadEncoder();
 let failed = false;

@@ -70,7 +70,8 @@ const bar = (label: string, total: number) => {
   return progress;
 };
 
-const backend = await initBackend(values.backend as BackendName | 'auto');
+// XNNPACK (tfjs's elementwise kernels) on one thread: our GEMM takes every thread (docs/backends.md#wasm).
+const backend = await initBackend(values.backend as BackendName | 'auto', { xnnpackThreads: 1 });
 console.log(`PixelREPA.ts quickstart — backend ${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}: ${backend.reason}`);
 const opened = openQuickstartData(data, { split: values.split as 'train' | 'test' | undefined, root: values.data_path && userPath(values.data_path) });
 const dataset = opened.source as LabelledSource;

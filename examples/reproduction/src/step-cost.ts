@@ -28,7 +28,7 @@ if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(steps) || steps
   console.error('step-cost: --rounds ≥ 1 and --steps ≥ 3 (the first two steps of each turn are warm-up)');
   process.exit(2);
 }
-const backend = await initBackend(values.backend as BackendName);
+const backend = await initBackend(values.backend as BackendName, { xnnpackThreads: 1 }); // XNNPACK on one thread: our GEMM takes every thread
 const target = loadSmallViTFile(repositoryPath(trainRecipes.quickstart.encoder));
 target.eval();
 // The cost of a step does not depend on the pixels: procedural images of the protocol's size stand in for Fashion-MNIST.

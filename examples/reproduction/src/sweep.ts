@@ -101,7 +101,11 @@ const outDir = userPath(values.out!);
 mkdirSync(outDir, { recursive: true });
 mkdirSync(resultsDir, { recursive: true });
 
-const backend = await initBackend(values.backend as BackendName, values.threads ? { threads: positiveInt('threads', values.threads) } : {});
+// XNNPACK (tfjs's elementwise kernels) on one thread: our GEMM takes every thread (docs/backends.md#wasm).
+const backend = await initBackend(values.backend as BackendName, {
+  ...(values.threads ? { threads: positiveInt('threads', values.threads) } : {}),
+  xnnpackThreads: 1,
+});
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, backend: backend.name, threads: backend.threads ?? 1 };
 console.log(`reproduce ${p.id}: backend ${backend.name}${backend.threads ? ` (${backend.threads} threads)` : ''}, results → ${resultsPath}`);
 

@@ -30,6 +30,7 @@ export const encoderBenchmark = defineBenchmark({
     const base = { model: values.model, imgSize: values.img_size, patchSize: values.patch_size };
     const config = dinov2Config(base.model, base);
     const results = await measurePerBackend<Settings, object>({
+      workload: 'transformer',
       name: 'encoder',
       jobs: jobsPerTarget(backendTargets(values.backend, values.threads), (target) =>
         target.backend === 'cpu' ? { ...base, batch: 1, runs: 1, warmUp: false } : { ...base, batch: values.batch, runs: values.runs, warmUp: true },

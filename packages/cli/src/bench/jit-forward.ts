@@ -21,6 +21,7 @@ export const jitForwardBenchmark = defineBenchmark({
     const cases = modelCases(values, defaults);
     cases.forEach((c) => jitConfig(c.preset)); // unknown presets fail here, not in every child
     const results = await measurePerBackend({
+      workload: 'transformer',
       name: 'jit-forward',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c) => ({ ...c, ...caseRuns(target, values.runs) })),
       measure,

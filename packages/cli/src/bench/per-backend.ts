@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { backendNames, explainHeapExhaustion, initBackend, type BackendInfo, type BackendName } from '@pixelrepa/tensor';
+import { backendOptions, type WasmWorkload } from '../backend.js';
 import type { OutputStream } from '../context.js';
 import { UsageError } from '../errors.js';
 import { defineFlags } from '../flags.js';
@@ -26,6 +27,8 @@ export interface TargetHeader {
   /** Whether the backend started (absent when the child gave no answer: see `failed`). */
   available?: boolean;
   threads?: number;
+  /** wasm: the threads of tfjs's XNNPACK pool. */
+  xnnpackThreads?: number;
   adapter?: string;
   /** The 1-minute load average when the child started (others share the cores). */
   loadAverage1m?: number;
@@ -102,6 +105,8 @@ export interface PerBackendTask<S, M> {
   stderr: OutputStream;
   /** Kill a child that takes longer (seconds); its result then says so. */
   timeoutSeconds?: number;
+  /** How the work uses wasm (XNNPACK's threads, as the CLI's commands set them): default 'convolutions' (all threads). */
+  workload?: WasmWorkload;
 }
 
 /** One job per target with the same settings (most benchmarks). */
@@ -137,7 +142,7 @@ async function runChild<S, M extends object>(task: PerBackendTask<S, M>, request
   let result: TargetResult<M>;
   let info: BackendInfo | undefined;
   try {
-    info = await initBackend(target.backend, target.threads ? { threads: target.threads } : {});
+    info = await initBackend(target.backend, backendOptions({ threads: target.threads }, task.workload ?? 'convolutions'));
   } catch (error) {
     result = { ...header, available: false, reason: (error as Error).message } as TargetResult<M>;
   }
@@ -146,6 +151,7 @@ async function runChild<S, M extends object>(task: PerBackendTask<S, M>, request
       ...header,
       available: true,
       ...(info.threads !== undefined ? { threads: info.threads } : {}),
+      ...(info.xnnpackThreads !== undefined ? { xnnpackThreads: info.xnnpackThreads } : {}),
       ...(info.adapter ? { adapter: info.adapter } : {}),
     };
     try {

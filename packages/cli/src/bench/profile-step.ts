@@ -221,6 +221,7 @@ export const profileStepBenchmark = defineBenchmark({
     const cases = modelCases(values, defaults);
     cases.forEach((c) => jitConfig(c.preset));
     const results = await measurePerBackend<Settings, Profile & { fusedKernels: boolean; compositeOps: Switchable[] }>({
+      workload: 'transformer',
       name: 'profile-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (_target, c): Settings => ({
         ...c,

@@ -38,6 +38,7 @@ export const sampleBenchmark = defineBenchmark({
     const cases = modelCases(values, defaults);
     cases.forEach((c) => jitConfig(c.preset));
     const results = await measurePerBackend({
+      workload: 'transformer',
       name: 'sample',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c): Settings => ({
         ...c,

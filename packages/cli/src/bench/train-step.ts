@@ -43,6 +43,7 @@ export const trainStepBenchmark = defineBenchmark({
     const cases = modelCases(values, defaults);
     cases.forEach((c) => jitConfig(c.preset));
     const results = await measurePerBackend({
+      workload: 'transformer',
       name: 'train-step',
       jobs: caseJobs(backendTargets(values.backend, values.threads), cases, (target, c): Settings => ({
         ...c,

@@ -145,7 +145,7 @@ export const evalCommand = defineCommand(
     if (values.reference_folder === undefined && values.data === undefined && metrics.some((m) => m === 'kid' || m === 'pr')) {
       throw new UsageError("kid and pr need the reference images' features, not only statistics: pass --reference_folder <dir>");
     }
-    await startBackend(values, context.stderr);
+    await startBackend(values, context.stderr, 'convolutions');
     const extractor = await featureNetwork(values, context);
     let loaded: LoadedJiT | undefined;
     let progress: Progress | undefined;
@@ -227,7 +227,7 @@ async function evaluateShard(
     throw new UsageError(
       `--shard ${formatShard(shard)} computes a part of the statistics: say where to write them with --save_statistics shard-${shard.index}.npz, then combine the parts with pixelrepa merge`,
     );
-  await startBackend(values, context.stderr);
+  await startBackend(values, context.stderr, 'convolutions');
   let loaded: LoadedJiT | undefined;
   let progress: Progress | undefined;
   const extractor = await featureNetwork(values, context);
@@ -364,7 +364,7 @@ async function saveReference(
   context: CommandContext,
 ): Promise<number> {
   if (folder === undefined) throw new UsageError('--save_reference needs the images: --images <dir> (or --reference_folder <dir>)');
-  await startBackend(values, context.stderr);
+  await startBackend(values, context.stderr, 'convolutions');
   const extractor = await featureNetwork(values, context);
   const files = listImageFiles(folder);
   const progress = createProgress(context.stderr, { label: 'reference', total: files.length });

@@ -26,6 +26,15 @@ export interface InitBackendOptions {
    */
   threads?: number;
   /**
+   * WASM: threads of tfjs's XNNPACK pool (its convolutions and elementwise kernels), at most
+   * `threads`. Default: `threads`. Our GEMM (every matrix product) runs on `threads` threads
+   * whatever this is. XNNPACK's pool threads spin for about a millisecond after each operation
+   * they run, on the core the GEMM's second thread needs: for transformers (products on our GEMM,
+   * few XNNPACK operations) 1 is faster (a JiT training step ~3-5 %); for convolutional networks
+   * (the FID Inception) keep all threads (~30 % faster there). The CLI picks per command.
+   */
+  xnnpackThreads?: number;
+  /**
    * Browsers: where the `.wasm` binaries are served from, passed to tfjs-backend-wasm's
    * `setWasmPaths` (a folder URL ending in `/`, or a map from binary name to URL). Needed when a
    * bundler moves the binaries away from the script.
@@ -69,8 +78,10 @@ export interface BackendInfo {
   tfjsBackend: string;
   /** Why this backend was picked (for `auto`) or how it was set up. */
   reason: string;
-  /** WASM: the threads XNNPACK actually uses. */
+  /** WASM: the threads the backend runs on (1 where the threaded build could not start). */
   threads?: number;
+  /** WASM: the threads of tfjs's XNNPACK pool (≤ threads). */
+  xnnpackThreads?: number;
   /** WASM: whether the SIMD binary is in use. */
   simd?: boolean;
   /** WebGPU: the adapter, in words (vendor, device, description); WebGL: the renderer. */

@@ -4,6 +4,7 @@ import { activate, isInitialised } from './common.js';
 import { coreCount, isCrossOriginIsolated, isNode } from './environment.js';
 import { installWasmKernels } from './wasm-kernels.js';
 import { enableRelaxedSimd } from './kernels/gemm-driver.js';
+import { heapOf, isShared, kernelThreads, setKernelThreads, type WasmBackend } from './wasm/heap.js';
 
 let preferredThreads: number | undefined;
 
@@ -28,18 +29,26 @@ export async function initWasm(options: InitBackendOptions = {}): Promise<Backen
   installWasmKernels();
   const threads = options.threads ?? preferredThreads ?? coreCount();
   checkThreads(threads);
+  const xnnpackThreads = options.xnnpackThreads ?? threads;
+  checkThreads(xnnpackThreads);
+  if (xnnpackThreads > threads) throw new Error(`xnnpackThreads (${xnnpackThreads}) cannot exceed threads (${threads})`);
   if (isInitialised('wasm')) {
-    const running = wasm.getThreadsCount();
+    const running = runningThreads();
     if (options.threads !== undefined && options.threads !== running) {
       throw new Error(
         `the wasm backend already runs with ${running} threads in this process and cannot be restarted with ${options.threads}; threads are fixed once it starts (use a new process, as the benchmarks do)`,
       );
     }
+    if (options.xnnpackThreads !== undefined && options.xnnpackThreads !== wasm.getThreadsCount()) {
+      throw new Error(
+        `the wasm backend already runs XNNPACK on ${wasm.getThreadsCount()} thread${wasm.getThreadsCount() === 1 ? '' : 's'} in this process and cannot be restarted with ${options.xnnpackThreads}; threads are fixed once it starts (use a new process)`,
+      );
+    }
     await activate('wasm');
-    return describe(running, 'requested (already running)');
+    return describe(running, wasm.getThreadsCount(), 'requested (already running)');
   }
   if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
-  wasm.setThreadsCount(threads);
+  wasm.setThreadsCount(xnnpackThreads);
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   let note = '';
   if (threads > 1 && !simd) {
@@ -53,16 +62,29 @@ export async function initWasm(options: InitBackendOptions = {}): Promise<Backen
     await withBrowserCores(2 * threads, () => activate('wasm'));
   }
   await activate('wasm');
-  return describe(wasm.getThreadsCount(), `requested${note}`);
+  // The threaded build runs on a shared memory; elsewhere (no SIMD, a page that is not isolated) one thread.
+  const memory = heapOf(tf.backend() as unknown as WasmBackend);
+  const running = memory && isShared(memory) ? threads : 1;
+  setKernelThreads(running);
+  return describe(running, Math.min(wasm.getThreadsCount(), running), `requested${note}`);
 }
 
-function describe(threads: number, reason: string): BackendInfo {
+function describe(threads: number, xnnpackThreads: number, reason: string): BackendInfo {
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  return { name: 'wasm', tfjsBackend: 'wasm', reason: `${reason} (${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''})`, threads, simd };
+  const xnnpack = xnnpackThreads !== threads ? `, XNNPACK on ${xnnpackThreads}` : '';
+  return {
+    name: 'wasm',
+    tfjsBackend: 'wasm',
+    reason: `${reason} (${threads} thread${threads === 1 ? '' : 's'}${xnnpack}${simd ? ', SIMD' : ''})`,
+    threads,
+    xnnpackThreads,
+    simd,
+  };
 }
 
+/** The threads the started backend runs on (our kernels' helper included). */
 function runningThreads(): number {
-  return (tf.engine().registry as Record<string, { wasm?: { tfjs?: { getThreadsCount(): number } } }>).wasm?.wasm?.tfjs?.getThreadsCount() ?? 1;
+  return kernelThreads();
 }
 
 function checkThreads(threads: number): void {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WasmGemm } from '../kernels/gemm-driver.js';
 import { isNode, nodeBuiltin } from '../environment.js';
-import { heapOf, offsetOf, replace, scratch, type WasmBackend } from './heap.js';
+import { heapOf, kernelThreads, offsetOf, replace, scratch, type WasmBackend } from './heap.js';
 
 /** tfjs's own kernels this replacement falls back on (taken before any of ours replaces them). */
 export interface NativeKernels {
@@ -70,7 +70,7 @@ export function wasmGemm(backend: WasmBackend): WasmGemm | null {
   let gemm = gemms.get(memory);
   if (gemm === undefined) {
     try {
-      const threads = backend.wasm.tfjs?.getThreadsCount?.() ?? 1;
+      const threads = Math.max(kernelThreads(), backend.wasm.tfjs?.getThreadsCount?.() ?? 1);
       const Worker = threads > 1 && isNode() ? nodeBuiltin('node:worker_threads').Worker : undefined;
       gemm = new WasmGemm(memory, (bytes) => scratch(backend, bytes), Worker as ConstructorParameters<typeof WasmGemm>[2]);
     } catch {

@@ -14,6 +14,18 @@ export interface WasmBackend {
 
 type Marked = tf.KernelConfig & { pixelrepa?: true };
 
+let threadsForKernels = 1;
+
+/** Set by initBackend('wasm'): the threads the backend runs on (our GEMM's helper thread where > 1). */
+export function setKernelThreads(threads: number): void {
+  threadsForKernels = threads;
+}
+
+/** The threads the wasm backend runs on, whatever tfjs's XNNPACK pool was given. */
+export function kernelThreads(): number {
+  return threadsForKernels;
+}
+
 /** The backend's WebAssembly memory, if it exposes it. */
 export function heapOf(backend: WasmBackend): WebAssembly.Memory | undefined {
   return backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
