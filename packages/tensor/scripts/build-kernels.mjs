@@ -31,7 +31,6 @@ async function assemble(wabt, file, variants) {
 
 const wabt = await wabtInit();
 const outputs = {
-  'batch-matmul-wasm.ts': await assemble(wabt, 'batch-matmul.wat', [['batchMatMul', (t) => t]]),
   'gemm-wasm.ts': await assemble(wabt, 'gemm.wat', [
     ['gemmFma', (t) => t],
     ['gemmPlain', withoutFma],

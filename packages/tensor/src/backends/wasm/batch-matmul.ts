@@ -12,7 +12,7 @@ export interface NativeKernels {
 /** Every float32 product that fits on our packed GEMM; K = 1 as a broadcasting multiply; transposes made explicit for the rest. */
 export function installBatchMatMul({ transpose, multiply }: NativeKernels): void {
   replace(tf.BatchMatMul, (native) => (args) => {
-    // Every float32 product whose shapes fit (M % 4 = 0, N % 8 = 0, same batch dimensions) runs on
+    // Every float32 product whose shapes fit (N % 4 = 0, same batch dimensions) runs on
     // our packed GEMM (kernels/gemm.wat, fused multiply-add where the engine has relaxed SIMD, both
     // threads in Node), transposed operands read in place. Others go to tfjs's kernel, with
     // transposes made explicit first (its transposed path is a scalar loop, ~1 GFLOP/s).
