@@ -14,9 +14,9 @@ let preferredThreads: number | undefined;
  */
 export function setThreadsCount(threads: number): void {
   checkThreads(threads);
-  if (isInitialised('wasm') && runningThreads() !== threads) {
+  if (isInitialised('wasm') && kernelThreads() !== threads) {
     throw new Error(
-      `the wasm backend already runs with ${runningThreads()} threads in this process; threads are fixed once it starts (use a new process for ${threads})`,
+      `the wasm backend already runs with ${kernelThreads()} threads in this process; threads are fixed once it starts (use a new process for ${threads})`,
     );
   }
   preferredThreads = threads;
@@ -33,7 +33,7 @@ export async function initWasm(options: InitBackendOptions = {}): Promise<Backen
   checkThreads(xnnpackThreads);
   if (xnnpackThreads > threads) throw new Error(`xnnpackThreads (${xnnpackThreads}) cannot exceed threads (${threads})`);
   if (isInitialised('wasm')) {
-    const running = runningThreads();
+    const running = kernelThreads();
     if (options.threads !== undefined && options.threads !== running) {
       throw new Error(
         `the wasm backend already runs with ${running} threads in this process and cannot be restarted with ${options.threads}; threads are fixed once it starts (use a new process, as the benchmarks do)`,
@@ -80,11 +80,6 @@ function describe(threads: number, xnnpackThreads: number, reason: string): Back
     xnnpackThreads,
     simd,
   };
-}
-
-/** The threads the started backend runs on (our kernels' helper included). */
-function runningThreads(): number {
-  return kernelThreads();
 }
 
 function checkThreads(threads: number): void {

@@ -186,9 +186,8 @@ export class WasmGemm {
     const [ars, acs] = transposeA ? [1, m] : [k, 1];
     const [brs, bcs] = transposeB ? [1, k] : [ldb ?? n, 1];
     const kc = blockDepth(k);
-    const { mc, nr } = TILES[tile];
-    const packA = mc * KC * 4; // see packBytes
-    const perThread = packA + KC * roundUp(n, nr) * 4;
+    const { mc } = TILES[tile];
+    const { packA, perThread } = scratchLayout(n, tile);
     const words = ([batch0, batch1, i0, i1, j0, j1]: Part, at: number): number[] => [
       a,
       b,
@@ -274,8 +273,14 @@ function blockDepth(k: number): number {
  * the caches matters).
  */
 function packBytes(n: number, tile: Tile, split: boolean): number {
+  return (split ? 2 : 1) * scratchLayout(n, tile).perThread;
+}
+
+/** One thread's scratch: the packed A block first (packA bytes), then the packed B block; perThread bytes in all. */
+function scratchLayout(n: number, tile: Tile): { packA: number; perThread: number } {
   const { mc, nr } = TILES[tile];
-  return (split ? 2 : 1) * (mc * KC * 4 + KC * roundUp(n, nr) * 4);
+  const packA = mc * KC * 4;
+  return { packA, perThread: packA + KC * roundUp(n, nr) * 4 };
 }
 
 function roundUp(x: number, multiple: number): number {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { copyRowsShared, copyRowsUnshared } from '../kernels/copy-rows-wasm.js';
-import { instantiateOn, offsetOf, onEachHeap, replace, type WasmBackend } from './heap.js';
+import { instantiateOn, mergeContiguousLevels, offsetOf, onEachHeap, replace, rowMajorStrides, type WasmBackend } from './heap.js';
 
 type CopyRows = (src: number, dst: number, n0: number, n1: number, s0: number, s1: number, t0: number, t1: number, bytes: number) => void;
 
@@ -21,11 +21,7 @@ export function sliceRowsPlan(
   size: readonly number[],
 ): { d: number; levels: Array<[number, number]>; offset: number } | null {
   const rank = shape.length;
-  const strides = new Array<number>(rank);
-  for (let i = rank - 1, stride = 1; i >= 0; i--) {
-    strides[i] = stride;
-    stride *= shape[i];
-  }
+  const strides = rowMajorStrides(shape);
   const offset = begin.reduce((sum, b, i) => sum + b * strides[i], 0);
   // The run: the last axes while they are whole, and the first axis (from the right) that is not.
   let axis = rank - 1;
@@ -36,11 +32,7 @@ export function sliceRowsPlan(
   }
   const levels: Array<[number, number]> = [];
   for (let i = 0; i < axis; i++) if (size[i] !== 1) levels.push([size[i], strides[i]]);
-  // Neighbouring levels that are contiguous in the input are one level.
-  for (let i = levels.length - 2; i >= 0; i--) {
-    const [count, stride] = levels[i + 1];
-    if (levels[i][1] === stride * count) levels.splice(i, 2, [levels[i][0] * count, stride]);
-  }
+  mergeContiguousLevels(levels);
   if (levels.length > 2) return null;
   while (levels.length < 2) levels.unshift([1, 0]);
   return { d, levels, offset };

@@ -94,3 +94,22 @@ export function wasmKernelReady(name: string, kernelOn: (backend: WasmBackend) =
   if (tf.getBackend() !== 'wasm' || tf.getKernel(name, 'wasm') === undefined) return false;
   return kernelOn(tf.backend() as unknown as WasmBackend) !== null;
 }
+
+/** Row-major strides (in values) of `shape`. */
+export function rowMajorStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  for (let i = shape.length - 1, stride = 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/** Merges neighbouring (count, stride) levels that are contiguous in memory into one level, in place. */
+export function mergeContiguousLevels(levels: Array<[number, number]>): Array<[number, number]> {
+  for (let i = levels.length - 2; i >= 0; i--) {
+    const [count, stride] = levels[i + 1];
+    if (levels[i][1] === stride * count) levels.splice(i, 2, [levels[i][0] * count, stride]);
+  }
+  return levels;
+}

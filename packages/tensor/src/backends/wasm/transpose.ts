@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { permuteRowsShared, permuteRowsUnshared } from '../kernels/permute-rows-wasm.js';
-import { instantiateOn, offsetOf, onEachHeap, replace, type WasmBackend } from './heap.js';
+import { instantiateOn, mergeContiguousLevels, offsetOf, onEachHeap, replace, rowMajorStrides, type WasmBackend } from './heap.js';
 
 type PermuteRows = (src: number, dst: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, d: number) => void;
 
@@ -16,21 +16,13 @@ const permuteRows = onEachHeap((memory) => instantiateOn<{ run: PermuteRows }>(m
 export function permuteRowsPlan(shape: readonly number[], perm: readonly number[]): { d: number; levels: Array<[number, number]> } | null {
   const rank = shape.length;
   if (rank === 0 || perm[rank - 1] !== rank - 1) return null;
-  const strides = new Array<number>(rank);
-  for (let i = rank - 1, stride = 1; i >= 0; i--) {
-    strides[i] = stride;
-    stride *= shape[i];
-  }
+  const strides = rowMajorStrides(shape);
   let d = shape[rank - 1];
   const levels: Array<[number, number]> = [];
   for (let i = 0; i < rank - 1; i++) if (shape[perm[i]] !== 1) levels.push([shape[perm[i]], strides[perm[i]]]);
   // The innermost levels that continue the row in the input make the row longer.
   while (levels.length > 0 && levels[levels.length - 1][1] === d) d *= levels.pop()![0];
-  // Neighbouring levels that are contiguous in the input are one level.
-  for (let i = levels.length - 2; i >= 0; i--) {
-    const [size, stride] = levels[i + 1];
-    if (levels[i][1] === stride * size) levels.splice(i, 2, [levels[i][0] * size, stride]);
-  }
+  mergeContiguousLevels(levels); // neighbouring levels contiguous in the input are one level
   if (d % 4 !== 0 || levels.length > 3) return null;
   while (levels.length < 3) levels.unshift([1, 0]);
   return { d, levels };
